@@ -1,0 +1,95 @@
+"""Document: the stored text, its matching form, lines and section spans.
+
+This is the one type extractors receive. Every offset an extractor reports
+indexes `Document.text`; because `match_text` has the same length, a match
+found in `match_text` is cut out of `text` at the same offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pipeline.normalize import match_form
+from schemas.records import DocumentMeta, Section
+
+
+def make_doc_id(text: str) -> str:
+    """Stable id: the same stored text always gets the same id."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int  # exclusive, before the newline
+    text: str  # from match_text: tone marks unified, emphasis blanked
+
+
+@dataclass
+class Document:
+    text: str
+    source_name: str = "<text>"
+    meta: DocumentMeta | None = None
+    sections: list[Section] = field(default_factory=list)
+    body_end: int | None = None  # where `Nơi nhận` / the signature begins
+
+    @cached_property
+    def doc_id(self) -> str:
+        return make_doc_id(self.text)
+
+    @cached_property
+    def match_text(self) -> str:
+        return match_form(self.text)
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        out, pos = [], 0
+        for raw in self.match_text.split("\n"):
+            out.append(Line(pos, pos + len(raw), raw))
+            pos += len(raw) + 1
+        return out
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [ln.start for ln in self.lines]
+
+    def line_at(self, pos: int) -> Line:
+        return self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
+
+    def section_at(self, pos: int) -> Section | None:
+        """The deepest section whose span holds `pos`."""
+        best = None
+        for sec in self.sections:
+            if sec.start_char <= pos < sec.end_char and (best is None or sec.depth > best.depth):
+                best = sec
+        return best
+
+    def span(self, start: int, end: int) -> dict:
+        """The `Mention` fields for text[start:end], trimmed of blanks."""
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        sec = self.section_at(start)
+        return {
+            "doc_id": self.doc_id,
+            "section_id": sec.section_id if sec else None,
+            "text": self.text[start:end],
+            "start_char": start,
+            "end_char": end,
+        }
+
+    @property
+    def locality(self) -> str | None:
+        return self.meta.locality if self.meta else None
+
+    @property
+    def issuer_level(self) -> str | None:
+        return self.meta.issuer_level if self.meta else None
+
+    @property
+    def province(self) -> str | None:
+        return self.meta.province if self.meta else None

@@ -1,0 +1,137 @@
+"""Text normalization, in two stages that treat offsets differently.
+
+1. `clean_text(raw)` runs *before* a Document exists and may change length:
+   Unicode NFC, line endings, invisible characters, trailing blanks, and the
+   repair of text pulled out of PDFs (sentences broken over many lines with
+   blank lines between, lone page numbers). Its result is what gets stored
+   in `documents.text`; every offset points into it.
+
+2. `match_form(text)` is strictly length-preserving, so that an offset in
+   the matching form is the same offset in the stored text. It unifies
+   tone-mark placement (`tuý` -> `túy`, `hoá` -> `hóa`, via underthesea's
+   per-word `token_normalize`), blanks markdown emphasis (`**`), and folds
+   typographic quotes and dashes. Extractors match on it and cut `text`
+   out of the stored form, so the words an auditor sees are the originals.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from functools import lru_cache
+
+from underthesea.pipeline.text_normalize.token_normalize import token_normalize
+
+# Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"), None)
+# Exotic spaces become a plain space.
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
+
+# One character in, one character out: quotes, dashes, markdown emphasis.
+_FOLD = str.maketrans({
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "*": " ",
+})
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=65536)
+def _word_form(word: str) -> str:
+    fixed = token_normalize(word)
+    # token_normalize is length-preserving on words in practice; guard anyway
+    # because the whole offset scheme rests on it.
+    return fixed if len(fixed) == len(word) else word
+
+
+def match_form(text: str) -> str:
+    """Length-preserving form of `text` for matching (see module doc)."""
+    folded = _WORD.sub(lambda m: _word_form(m.group()), text.translate(_FOLD))
+    # A markdown heading marker at a line start (`## I. ...`) is layout too.
+    folded = re.sub(r"(?m)^#+(?=\s)", lambda m: " " * len(m.group()), folded)
+    assert len(folded) == len(text)
+    return folded
+
+
+def fold_key(text: str) -> str:
+    """Case- and spacing-insensitive key for comparing names (`Sở Y tế`)."""
+    return re.sub(r"\s+", " ", match_form(text)).strip().casefold()
+
+
+# --- PDF line repair -------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*-)?\s*$", re.IGNORECASE)
+# Lines that start a new paragraph whatever came before them.
+_STRUCTURAL_START = re.compile(
+    r"""^\s*(?:
+        [-+•▪●◦–—]\s                       # bullet
+      | [IVXLC]+\.\s                       # roman heading
+      | \d+\.(?:\d+\.?)*\s                 # arabic `1.` or decimal `1.1.` heading
+      | [a-zđ]\)\s                         # lettered item
+      | Điều\s+\d+                         # article of a decision
+      | (?:Nơi\s+nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.)  # end matter
+    )""",
+    re.VERBOSE,
+)
+_TERMINAL = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
+
+
+def _starts_lowercase(line: str) -> bool:
+    stripped = line.lstrip(" *\"“(")
+    return bool(stripped) and stripped[0].islower()
+
+
+def _is_upper_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def looks_pdf_broken(lines: list[str]) -> bool:
+    """True when many lines continue a sentence begun on the line before.
+
+    Hand-typed or Word-exported text puts a paragraph on one line; text pulled
+    out of a PDF breaks every visual line, so a large share of non-empty lines
+    start in lower case mid-sentence.
+    """
+    content = [ln.strip() for ln in lines if ln.strip()]
+    if len(content) < 10:
+        return False
+    lower_starts = sum(1 for ln in content[1:] if _starts_lowercase(ln))
+    return lower_starts / (len(content) - 1) >= 0.15
+
+
+def repair_pdf_lines(lines: list[str]) -> list[str]:
+    """Join visual lines back into paragraphs; drop lone page numbers."""
+    content = [ln.strip() for ln in lines if ln.strip() and not _PAGE_NUMBER.match(ln)]
+    if not content:
+        return []
+    # A visual line that runs near the full width of the page did not end
+    # its paragraph; a short one did (title lines, signatures, headings).
+    width = statistics.quantiles([len(c) for c in content], n=10)[7] if len(content) >= 10 else max(map(len, content))
+    paragraphs: list[str] = [content[0]]
+    for prev, line in zip(content, content[1:]):
+        joins = not _STRUCTURAL_START.match(line) and not _is_upper_line(prev) and (
+            _starts_lowercase(line)
+            or (not _TERMINAL.search(prev) and len(prev) >= 0.8 * width)
+        )
+        if joins:
+            paragraphs[-1] += " " + line
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def clean_text(raw: str) -> tuple[str, bool]:
+    """Normalize raw decoded text into the stored form.
+
+    Returns the text and whether PDF line repair was applied.
+    """
+    text = unicodedata.normalize("NFC", raw).translate(_INVISIBLE).translate(_SPACES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    if looks_pdf_broken(lines):
+        return "\n\n".join(repair_pdf_lines(lines)) + "\n", True
+    # Keep the layout, trim only blank runs at both ends.
+    return "\n".join(lines).strip("\n") + "\n", False

@@ -1,0 +1,234 @@
+"""Numbered headings -> section tree, footnotes, and numbering findings.
+
+Depth is not fixed per numbering style: a plan without Roman sections
+starts at `1.`, a decision at `Điều 1.`. A stack of open sections decides
+it: a heading whose style is already open closes that level and becomes its
+sibling; a new style opens a child level. Labels are kept as written, with
+their mistakes (two `III`, a skipped `d)`), and each mistake becomes a
+`DocumentIssue` an auditor can query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.vocab import load
+from pipeline.document import Document
+from pipeline.normalize import fold_key
+from schemas.records import DocumentIssue, Footnote, Section
+
+HEADING = re.compile(
+    r"""^[ \t]*(?:
+        (?P<dieu>Điều[ \t]+\d{1,3})[ \t]*[.:]?             # `Điều 1.` in decisions
+      | (?P<roman>[IVXLC]{1,7})[ \t]*[.)]                   # `I.`, `IV.`
+      | (?P<decimal>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=[ \t])  # `1.1.`, `2.3`, `1.2.3.`
+      | (?P<arabic>\d{1,2})[ \t]*[.)](?=[ \t])              # `1.`, `2)`
+      | (?P<letter>[a-zđ])[ \t]*\)                          # `a)`, `đ)`
+    )[ \t]*(?P<heading>\S.*)?$""",
+    re.VERBOSE,
+)
+_VALID_ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+# Where the body ends: the recipients list or the signature block.
+END_MATTER = re.compile(r"^[ \t]*(?:Nơi[ \t]+nhận\b|(?:TM|KT|TL|TUQ)\.[ \t]*\S)", re.IGNORECASE)
+# A line that opens an appendix (`PHỤ LỤC`, `Phụ lục 2`, `PHỤ LỤC I`), alone on its line.
+APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC|Phụ[ \t]+lục)(?:[ \t]+(?:số[ \t]+)?(?P<n>[IVX]+|\d+))?[ \t]*:?[ \t]*$")
+FOOTNOTE = re.compile(r"^[ \t]*(?P<marker>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)[ \t]*\S")
+
+# Letter order: Latin with `đ` after `d`. Letters outside the Vietnamese
+# alphabet (f, j, w, z) and `đ` are optional, so both `d, đ, e, g` and
+# `d, e, f, g` run without a gap.
+_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
+_OPTIONAL_LETTERS = set("đfjwz")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def roman_to_int(label: str) -> int:
+    total = 0
+    for ch, nxt in zip(label, label[1:] + " "):
+        value = _ROMAN_VALUES[ch]
+        total += -value if _ROMAN_VALUES.get(nxt, 0) > value else value
+    return total
+
+
+@dataclass
+class _Heading:
+    style: str  # roman | arabic | decimal | letter | dieu
+    level_key: str  # style, with the number of parts for decimals
+    label: str
+    rank: int  # position in its sequence, for gap and order checks
+    start: int
+    heading_end: int
+    heading: str
+    kind: str
+
+
+def _parse_heading(doc: Document, line) -> _Heading | None:
+    m = HEADING.match(line.text)
+    if not m:
+        return None
+    style = next(s for s in ("dieu", "roman", "decimal", "arabic", "letter") if m.group(s))
+    raw = m.group(style)
+    if style == "roman":
+        if not _VALID_ROMAN.match(raw) or not m.group("heading"):
+            return None
+        rank = roman_to_int(raw)
+    elif style == "decimal":
+        rank = int(raw.split(".")[-1])
+    elif style == "letter":
+        rank = _LETTERS.index(raw)
+    else:
+        rank = int(raw.split()[-1])
+    label = re.sub(r"[ \t]+", " ", raw)
+    level_key = f"decimal{raw.count('.')}" if style == "decimal" else style
+    head_start = line.start + (m.start("heading") if m.group("heading") else m.end())
+    heading = doc.text[head_start:line.end].replace("*", "").strip()
+    short = _short_heading(heading)
+    # A long numbered paragraph has no kind, unless it opens with `Label:`.
+    titled = len(heading) <= 120 or heading[len(short):].startswith(":")
+    return _Heading(style, level_key, label, rank, line.start, line.end, short,
+                    section_kind(short) if titled else "other")
+
+
+def _short_heading(heading: str) -> str:
+    """A numbered paragraph's heading is its lead phrase, not the whole paragraph."""
+    if len(heading) <= 160:
+        return heading
+    cut = re.search(r"[:.;](?:\s|$)", heading)
+    return heading[: cut.start()] if cut and cut.start() <= 160 else heading[:160].rsplit(" ", 1)[0]
+
+
+def section_kind(heading: str) -> str:
+    key = fold_key(heading)
+    for entry in load("section_kinds")["kind"]:
+        if any(key.startswith(fold_key(p)) for p in entry["starts"]):
+            return entry["name"]
+    return "other"
+
+
+def _missing_between(prev: _Heading, cur: _Heading) -> list[str]:
+    if prev.style == "letter":
+        between = _LETTERS[prev.rank + 1 : cur.rank]
+        return [c for c in between if c not in _OPTIONAL_LETTERS]
+    if prev.style == "roman":
+        return [_int_to_roman(n) for n in range(prev.rank + 1, cur.rank)]
+    return [str(n) for n in range(prev.rank + 1, cur.rank)]
+
+
+def _int_to_roman(n: int) -> str:
+    out = ""
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + sym, n - value
+    return out
+
+
+def find_body_end(doc: Document, after: int = 0) -> int:
+    """Offset where the recipients list or signature block begins."""
+    for line in doc.lines:
+        if line.start >= after and END_MATTER.match(line.text):
+            return line.start
+    return len(doc.text)
+
+
+def _regions(doc: Document) -> list[tuple[str | None, int, int]]:
+    """(appendix prefix, start, end) for the main body and each appendix."""
+    first_heading = next((ln.start for ln in doc.lines if HEADING.match(ln.text)), 0)
+    appendices = [(ln, APPENDIX.match(ln.text)) for ln in doc.lines if ln.start > first_heading]
+    appendices = [(ln, m) for ln, m in appendices if m]
+    body_end = find_body_end(doc, first_heading)
+    if appendices:
+        body_end = min(body_end, appendices[0][0].start)
+    regions: list[tuple[str | None, int, int]] = [(None, 0, body_end)]
+    many = len(appendices) > 1
+    for i, (ln, m) in enumerate(appendices):
+        end = appendices[i + 1][0].start if i + 1 < len(appendices) else len(doc.text)
+        regions.append((f"PL{m.group('n') or i + 1}" if many else "PL", ln.start, end))
+    return regions
+
+
+def segment(doc: Document) -> tuple[list[Section], list[Footnote], list[DocumentIssue]]:
+    """Section tree, footnotes and numbering findings of `doc`."""
+    sections: list[Section] = []
+    footnotes: list[Footnote] = []
+    issues: list[DocumentIssue] = []
+    seen_ids: dict[str, int] = {}
+    regions = _regions(doc)
+    doc.body_end = regions[0][2]
+
+    for prefix, region_start, region_end in regions:
+        stack: list[tuple[_Heading, Section]] = []
+        last_sibling: dict[tuple[str | None, str], _Heading] = {}  # (parent id, level) -> last heading
+        used_labels: dict[tuple[str | None, str], set[str]] = {}
+        region_sections: list[Section] = []
+        for line in doc.lines:
+            if not (region_start <= line.start < region_end):
+                continue
+            if fm := FOOTNOTE.match(line.text):
+                marker = fm.group("marker")
+                found = doc.text.find(marker, 0, line.start)
+                footnotes.append(Footnote(**doc.span(line.start, line.end), marker=marker,
+                                          marker_start=found if found >= 0 else None))
+                continue
+            h = _parse_heading(doc, line)
+            if h is None:
+                continue
+            keys = [entry.level_key for entry, _ in stack]
+            if h.level_key in keys:
+                del stack[keys.index(h.level_key):]
+            parent = stack[-1][1] if stack else None
+            path = _path(h, stack, prefix)
+            n = seen_ids.get(path, 0) + 1
+            seen_ids[path] = n
+            section_id = f"{doc.doc_id}/{path}" + (f"#{n}" if n > 1 else "")
+            sec = Section(
+                doc_id=doc.doc_id, section_id=section_id, parent_id=parent.section_id if parent else None,
+                depth=len(stack) + 1, label=h.label, path=path, heading=h.heading,
+                kind=h.kind, style=h.style, text=doc.text[h.start:h.heading_end],
+                start_char=h.start, end_char=region_end, heading_end=h.heading_end, appendix=prefix,
+            )
+            sibling_key = (sec.parent_id, h.level_key)
+            issues += _numbering_findings(doc, sec, h, last_sibling.get(sibling_key),
+                                          used_labels.setdefault(sibling_key, set()))
+            last_sibling[sibling_key] = h
+            used_labels[sibling_key].add(h.label)
+            stack.append((h, sec))
+            region_sections.append(sec)
+        _close_spans(doc, region_sections, region_end)
+        sections += region_sections
+    return sections, footnotes, issues
+
+
+def _path(h: _Heading, stack: list[tuple[_Heading, Section]], prefix: str | None) -> str:
+    if h.style == "decimal":
+        # `2.1` under `II` (with or without `2.` between) is `II.2.1`.
+        anchor = next((s.path for hh, s in reversed(stack) if hh.style in ("roman", "dieu")), prefix)
+    else:
+        anchor = stack[-1][1].path if stack else prefix
+    return f"{anchor}.{h.label}" if anchor else h.label
+
+
+def _close_spans(doc: Document, sections: list[Section], region_end: int) -> None:
+    """A section runs until the next heading at its depth or above."""
+    for i, sec in enumerate(sections):
+        end = next((s.start_char for s in sections[i + 1:] if s.depth <= sec.depth), region_end)
+        while end > sec.heading_end and doc.text[end - 1].isspace():
+            end -= 1
+        sec.end_char = end
+
+
+def _numbering_findings(doc: Document, sec: Section, h: _Heading, prev: _Heading | None,
+                        used: set[str]) -> list[DocumentIssue]:
+    def issue(kind: str, message: str) -> DocumentIssue:
+        return DocumentIssue(doc_id=doc.doc_id, section_id=sec.section_id, kind=kind, message=message,
+                             text=sec.text, start_char=h.start, end_char=h.heading_end)
+
+    found = []
+    if h.label in used:
+        found.append(issue("duplicate_label", f"label {h.label} is used twice at this level ({sec.path})"))
+    elif prev is not None and h.rank < prev.rank:
+        found.append(issue("out_of_order", f"label {h.label} follows {prev.label}"))
+    elif prev is not None and (missing := _missing_between(prev, h)):
+        found.append(issue("skipped_label", f"label {h.label} follows {prev.label}; missing {', '.join(missing)}"))
+    return found

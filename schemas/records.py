@@ -1,0 +1,174 @@
+"""Pydantic models of every record the pipeline produces.
+
+One class per output table of ../shared/CONTRACT.md (plus the extra tables
+this project adds). Every extracted record is a `Mention`: it carries the
+span of `Document.text` that produced it, so
+`text == document_text[start_char:end_char]` holds for every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Mention(Record):
+    """A span of the stored document text that produced a record."""
+
+    doc_id: str
+    section_id: str | None = None
+    text: str
+    start_char: int = Field(ge=0)
+    end_char: int = Field(ge=0)
+
+
+class DocumentMeta(Record):
+    """`documents`: one row per ingested document (header and signature)."""
+
+    doc_id: str
+    source_name: str
+    text: str
+    doc_type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    issuer: str | None = None
+    issuer_level: str | None = None
+    locality: str | None = None
+    province: str | None = None
+    admin_code: str | None = None
+    issued_date: dt.date | None = None
+    issued_date_text: str | None = None
+    title: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    # Additions beyond the contract.
+    parent_issuer: str | None = None  # e.g. `UBND TỈNH LAI CHÂU` above `SỞ Y TẾ`
+    place: str | None = None  # the place of the date line, `Vị Khê`
+    extraction_method: str = "text"  # text | docx | pdf | ocr | ...
+    quality: str = "ok"  # ok | repaired | low (e.g. OCR)
+    content_hash: str = ""
+    pipeline_version: str = ""
+
+
+class Recipient(Mention):
+    """`recipients`: one row per line of the `Nơi nhận` block."""
+
+    position: int
+
+
+class Section(Mention):
+    """`sections`: one node of the heading tree.
+
+    `text` is the heading line as written; the span (start_char, end_char)
+    covers the whole section, so `text` is a prefix of it, not all of it.
+    """
+
+    section_id: str
+    parent_id: str | None = None
+    depth: int
+    label: str
+    path: str
+    heading: str
+    kind: str = "other"
+    style: str  # roman | arabic | decimal | letter | dieu
+    heading_end: int  # end of the heading line inside the span
+    appendix: str | None = None  # `PL`, `PL1`... for headings inside an appendix
+
+
+class Footnote(Mention):
+    """`footnotes`: a footnote line (`¹ 14 xã là ...`) tied to its marker."""
+
+    marker: str
+    marker_start: int | None = None  # offset of the marker in the body, if found
+
+
+class DocumentIssue(Record):
+    """`document_issues`: anomalies an auditor should know about."""
+
+    doc_id: str
+    section_id: str | None = None
+    kind: str  # duplicate_label | skipped_label | out_of_order | missing_appendix ...
+    message: str
+    text: str | None = None
+    start_char: int | None = None
+    end_char: int | None = None
+
+
+class Citation(Mention):
+    """`citations`: one row per mention of another document."""
+
+    doc_type: str | None = None
+    number: str | None = None
+    issued_date: dt.date | None = None
+    issuer: str | None = None
+    title: str | None = None
+    name: str | None = None  # for references by name only (`Luật Phòng, chống ma túy`)
+    cited_key: str
+    is_short_form: bool = False
+
+
+class Agency(Mention):
+    """`agencies`: one row per mention of an agency or body."""
+
+    canonical_name: str
+    agency_type: str
+    level: str | None = None
+    source: str = "vocab"  # vocab | ner | both: which recognizer found it
+
+
+class Duty(Mention):
+    """`duties`: one row per assigned task."""
+
+    duty_id: str
+    agency: str
+    agency_type: str
+    role: str
+    requested: bool = False
+    deadline: dt.date | None = None
+    themes: list[str] = Field(default_factory=list)
+
+
+class DateMention(Mention):
+    """`dates`: one row per date expression."""
+
+    kind: str
+    value: dt.date | None = None
+    granularity: str | None = None  # day | month | year
+
+
+class Target(Mention):
+    """`targets`: one row per quantified target (chỉ tiêu)."""
+
+    value: float | None = None
+    unit: str | None = None
+    target_year: int | None = None
+    subject: str | None = None
+
+
+class IngestError(Record):
+    """`ingest_errors`: a file that could not be read as a document."""
+
+    source_name: str
+    path: str
+    problem: str  # empty | binary | encoding | too_large | not_a_document | unsupported | ...
+    message: str
+
+
+class DocumentRecords(Record):
+    """Everything extracted from one document: what `process_text` returns."""
+
+    document: DocumentMeta
+    sections: list[Section] = Field(default_factory=list)
+    footnotes: list[Footnote] = Field(default_factory=list)
+    recipients: list[Recipient] = Field(default_factory=list)
+    issues: list[DocumentIssue] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    agencies: list[Agency] = Field(default_factory=list)
+    duties: list[Duty] = Field(default_factory=list)
+    dates: list[DateMention] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
