@@ -1,0 +1,7 @@
+"""PLACEHOLDER: replaced by the agencies extractor (see its issue)."""
+
+from pipeline.document import Document
+
+
+def extract(doc: Document) -> list:
+    return []

@@ -1,0 +1,154 @@
+-- DuckDB tables written by `plans run`. The tables and columns of
+-- ../shared/CONTRACT.md are a public contract: add, never rename or drop.
+-- Every extracted row carries doc_id, start_char, end_char: 0-based,
+-- end-exclusive offsets into documents.text, so that
+--   substr(d.text, start_char + 1, end_char - start_char) = row.text
+-- Column names equal the field names of schemas/records.py.
+
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY,
+    source_name VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    doc_type VARCHAR,
+    number VARCHAR,
+    symbol VARCHAR,
+    issuer VARCHAR,
+    issuer_level VARCHAR,
+    locality VARCHAR,
+    province VARCHAR,
+    admin_code VARCHAR,
+    issued_date DATE,
+    issued_date_text VARCHAR,
+    title VARCHAR,
+    signer VARCHAR,
+    signer_title VARCHAR,
+    parent_issuer VARCHAR,
+    place VARCHAR,
+    extraction_method VARCHAR,
+    quality VARCHAR,
+    content_hash VARCHAR,
+    pipeline_version VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS sections (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR PRIMARY KEY,
+    parent_id VARCHAR,
+    depth INTEGER,
+    label VARCHAR,
+    path VARCHAR,
+    heading VARCHAR,
+    kind VARCHAR,
+    style VARCHAR,
+    appendix VARCHAR,
+    text VARCHAR,          -- the heading line as written
+    start_char INTEGER,    -- span of the whole section, heading included
+    end_char INTEGER,
+    heading_end INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS footnotes (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    marker VARCHAR,
+    marker_start INTEGER,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS recipients (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    position INTEGER,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+-- Anomalies found while reading a document (numbering mistakes, tasks
+-- referred to a missing appendix, ...), with the span that shows them.
+CREATE TABLE IF NOT EXISTS document_issues (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    kind VARCHAR,
+    message VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS citations (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    doc_type VARCHAR,
+    number VARCHAR,
+    issued_date DATE,
+    issuer VARCHAR,
+    title VARCHAR,
+    name VARCHAR,
+    cited_key VARCHAR,
+    is_short_form BOOLEAN,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS agencies (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    canonical_name VARCHAR,
+    agency_type VARCHAR,
+    level VARCHAR,
+    source VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS duties (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    duty_id VARCHAR,
+    agency VARCHAR,
+    agency_type VARCHAR,
+    role VARCHAR,
+    requested BOOLEAN,
+    deadline DATE,
+    themes VARCHAR[],
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS dates (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    kind VARCHAR,
+    value DATE,
+    granularity VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS targets (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    value DOUBLE,
+    unit VARCHAR,
+    target_year INTEGER,
+    subject VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+-- Files that could not be read as documents, one row per file and run.
+CREATE TABLE IF NOT EXISTS ingest_errors (
+    source_name VARCHAR,
+    path VARCHAR,
+    problem VARCHAR,
+    message VARCHAR,
+    seen_at TIMESTAMP DEFAULT current_timestamp
+);
