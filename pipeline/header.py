@@ -1,0 +1,396 @@
+"""Header block, subject line and signature -> document metadata.
+
+The standard layout (Nghị định 30/2020/NĐ-CP) puts the issuing body at the
+left over two lines and the national motto at the right, then `Số: ...`
+and `Place, ngày ... tháng ... năm ...`. Converters flatten it into two
+columns on one line (`ỦY BAN NHÂN DÂN      CỘNG HÒA XÃ HỘI ...`) or table
+cells (`| ... | ... |`), so every header line is first cut into cells.
+Where the block is missing (as in many texts copied from portals), the
+issuer comes from the body (`Ủy ban nhân dân phường X xây dựng Kế hoạch`)
+or the signature (`TM. ỦY BAN NHÂN DÂN`), and the place line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from extractors.vocab import load
+from pipeline import admin
+from pipeline.document import Document
+from pipeline.normalize import fold_key
+from schemas.records import DocumentMeta, Recipient
+
+# A header column boundary: a table bar, a tab, or a run of 3+ spaces; a
+# line break inside a table cell (`<br>`) separates lines of one column.
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}")
+_COLUMN_SPLIT = re.compile(r"[^|\t]+?(?=\s*\||\t|\s{3,}|$)")
+_LINE_BREAK_SPLIT = re.compile(r"(?:<br\s*/?>)?(?P<cell>(?:[^<]|<(?!br\s*/?>))+)", re.IGNORECASE)
+
+NUMBER_LINE = re.compile(
+    r"""^Số\s*:?\s*
+        (?P<num>\d+[a-zA-Z]?)?\s*            # the number, blank in drafts (`Số: /KH-UBND`)
+        (?P<sep>[/-])?\s*                     # `/` for state bodies, `-` for Party bodies (`18-NQ/TU`)
+        (?P<sym>[A-ZĐa-zđ][\wĐđ.\-/]*)?\s*$   # the symbol: `KH-UBND`, `NQ/TU`, `UBND-VX`
+    """,
+    re.VERBOSE,
+)
+DATE_LINE = re.compile(
+    r"""^(?P<place>[^\d,;:]{2,60}?)\s*,\s*
+        (?P<date>ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4}))
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+SUBJECT_LINE = re.compile(r"^(?:V/v|Về\s+việc)\s*:?\s*(?P<subject>.+)$", re.IGNORECASE)
+# The body naming its own issuer: `Ủy ban nhân dân phường Tân Hưng xây dựng Kế hoạch`.
+BODY_ISSUER = re.compile(
+    r"""(?P<body>(?:Ủy\s+ban\s+nhân\s+dân|UBND)
+          (?:\s+(?P<unit>thành\s+phố|đặc\s+khu|tỉnh|phường|xã|huyện|quận|thị\s+xã)
+             (?P<name>(?:\s+[A-ZĐ][\wđ]*){0,4})?)?)
+        \s+(?:xây\s+dựng|ban\s+hành|triển\s+khai\s+thực\s+hiện|thực\s+hiện|báo\s+cáo|đề\s+nghị)
+    """,
+    re.VERBOSE,
+)
+# `TM.` (on behalf of the body), `KT.` (deputising), `TL.`/`TUQ.` (by order).
+SIGN_AUTHORITY = re.compile(r"^(?P<kind>TM|KT|TL|TUQ|Q)\.\s*(?P<what>.+)$")
+SIGNER_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
+RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
+UNIT_PLACE = re.compile(r"(?P<unit>thành\s+phố|đặc\s+khu|tỉnh|phường|xã|huyện|quận|thị\s+xã)\s+(?P<name>{name})\b")
+
+
+@dataclass
+class _Cell:
+    text: str  # from match_text
+    start: int
+    end: int
+    column: int  # 0 = left, 1 = right, by position in its line
+
+
+@dataclass
+class _Header:
+    issuer_lines: list[_Cell] = field(default_factory=list)
+    number: _Cell | None = None
+    date: _Cell | None = None
+    subject: list[_Cell] = field(default_factory=list)
+
+
+def _cells(doc: Document, start: int, end: int) -> list[_Cell]:
+    out = []
+    for line in doc.lines:
+        if line.start < start or line.start >= end:
+            continue
+        column = 0
+        for piece in _COLUMN_SPLIT.finditer(line.text):
+            cells = [m for m in _LINE_BREAK_SPLIT.finditer(piece.group()) if m.group("cell").strip()]
+            for m in cells:
+                stripped = m.group("cell").strip()
+                s = line.start + piece.start() + m.start("cell") + m.group("cell").index(stripped)
+                out.append(_Cell(stripped, s, s + len(stripped), column))
+            column += 1 if cells else 0
+    return out
+
+
+def _is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _is_rule(s: str) -> bool:
+    return not any(c.isalnum() for c in s)
+
+
+def _type_of(s: str) -> str | None:
+    return load("header")["types"].get(fold_key(s)) if _is_upper(s) else None
+
+
+# --- recasing upper-case header lines ----------------------------------------
+
+def _sentence_case(words: str) -> str:
+    return words[:1].upper() + words[1:].lower()
+
+
+def _title_case(words: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words.split())
+
+
+def recase_body(upper: str) -> str:
+    """`ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN` -> `Ủy ban nhân dân tỉnh Hưng Yên`;
+    `SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH` -> `Sở Văn hóa, Thể thao và Du lịch`."""
+    text = expand_abbreviations(" ".join(upper.split()))
+    if not _is_upper(text.replace("Ủy ban nhân dân", "").replace("Hội đồng nhân dân", "")):
+        return text
+    levels = sorted(load("header")["levels"], key=len, reverse=True)
+    folded = text.lower()
+    for unit in levels:
+        m = re.search(rf"(?<!\w){unit}(?!\w)", folded)
+        if m and m.start() > 0:
+            head, place = text[: m.start()].strip(), text[m.end():].strip()
+            return f"{recase_body(head)} {unit} {_title_case(place)}".strip()
+    # A body name: each part after a comma or `và` starts with a capital,
+    # and so does the name after a head word (`Sở Y tế`, `Bộ Công an`).
+    head = text.split(" ", 1)
+    if len(head) == 2 and head[0].lower() in load("header")["body_levels"]:
+        return f"{_sentence_case(head[0])} {recase_body(head[1])}"
+    parts = re.split(r"(,\s*|\s+VÀ\s+|\s+và\s+)", text)
+    return "".join(p.lower() if i % 2 else _sentence_case(p) for i, p in enumerate(parts))
+
+
+def expand_abbreviations(text: str) -> str:
+    for short, full in load("header")["abbreviations"].items():
+        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", full, text)
+    return text
+
+
+def recase_title(upper: str) -> str:
+    """`PHÓ CHỦ TỊCH` -> `Phó Chủ tịch`, `GIÁM ĐỐC` -> `Giám đốc`."""
+    words = upper.split()
+    if words and words[0].lower() == "phó" and len(words) > 1:
+        return "Phó " + _sentence_case(" ".join(words[1:]))
+    return _sentence_case(" ".join(words))
+
+
+# --- the parts ---------------------------------------------------------------
+
+def _header_zone_end(doc: Document) -> int:
+    """The header runs to the first section heading, or to the end matter
+    in a text without headings (a short Công văn)."""
+    if doc.sections:
+        return doc.sections[0].start_char
+    return doc.body_end if doc.body_end is not None else len(doc.text)
+
+
+def _read_block(doc: Document, zone_end: int) -> tuple[_Header, _Cell | None, list[_Cell]]:
+    """Issuer lines, number, date, V/v subject; the type line and title lines."""
+    header = _Header()
+    type_cell: _Cell | None = None
+    title: list[_Cell] = []
+    motto = {fold_key(m) for m in load("header")["motto"]}
+    cells = _cells(doc, 0, zone_end)
+    for i, cell in enumerate(cells):
+        key = fold_key(cell.text)
+        if any(m in key for m in motto) or _is_rule(cell.text):
+            continue
+        if type_cell is not None:
+            title.append(cell)
+            continue
+        if NUMBER_LINE.match(cell.text) and header.number is None:
+            header.number = cell
+        elif DATE_LINE.match(cell.text) and header.date is None:
+            header.date = cell
+        elif (m := SUBJECT_LINE.match(cell.text)) and not header.subject:
+            header.subject.append(cell)
+        elif header.subject and _continues(doc, header.subject[-1], cell):
+            header.subject.append(cell)  # a V/v subject running onto the next line
+        elif _type_of(cell.text):
+            type_cell = cell
+        elif _is_upper(cell.text) and header.number is None and cell.column == 0:
+            header.issuer_lines.append(cell)
+    return header, type_cell, _title_lines(doc, title)
+
+
+def _continues(doc: Document, prev: _Cell, cell: _Cell) -> bool:
+    """`cell` is the next line of the same column, in the same paragraph."""
+    between = doc.text[prev.end:cell.start]
+    return (cell.column == prev.column and between.count("\n") <= 1 and not _is_upper(cell.text)
+            and not re.match(r"Kính\s+gửi", cell.text))
+
+
+def _title_lines(doc: Document, cells: list[_Cell]) -> list[_Cell]:
+    """The subject runs from the type line to the first blank line, an
+    authority line (`CHỦ TỊCH ỦY BAN NHÂN DÂN ...`) or the body."""
+    out: list[_Cell] = []
+    for cell in cells:
+        if out and ("\n\n" in doc.text[out[-1].end:cell.start] or _is_upper(cell.text)):
+            break
+        if _is_upper(cell.text) and not out and len(cell.text) > 40:
+            break
+        out.append(cell)
+    return out
+
+
+def _number(doc: Document, cell: _Cell | None) -> tuple[str | None, str | None]:
+    if cell is None:
+        return None, None
+    m = NUMBER_LINE.match(cell.text)
+    sym = m.group("sym")
+    if not sym:
+        return None, None
+    number = f"{m.group('num')}{m.group('sep') or '/'}{sym}" if m.group("num") else None
+    return number, sym
+
+
+def _date(cell: _Cell | None, doc: Document) -> tuple[str | None, str | None, dt.date | None]:
+    """(place, date text as written, date or None when day or month is blank)."""
+    if cell is None:
+        return None, None, None
+    m = DATE_LINE.match(cell.text)
+    text = doc.text[cell.start + m.start("date"): cell.start + m.end("date")]
+    place = m.group("place").strip(" *")
+    if not (m.group("d") and m.group("m")):
+        return place, text, None
+    try:
+        return place, text, dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return place, text, None
+
+
+def _signature(doc: Document) -> tuple[str | None, str | None, str | None, int]:
+    """(authority body, signer title, signer name, offset where the block starts)."""
+    start = doc.body_end if doc.body_end is not None else len(doc.text)
+    cells = _cells(doc, start, len(doc.text))
+    authority = title = name = None
+    block_start = len(doc.text)
+    titles: list[str] = []
+    for cell in cells:
+        text = cell.text.strip(" *")
+        if m := SIGN_AUTHORITY.match(text):
+            block_start = min(block_start, cell.start)
+            if m.group("kind") == "TM":
+                authority = m.group("what")
+            else:
+                titles.append(m.group("what"))
+        elif block_start < len(doc.text) and _is_upper(text) and not name:
+            titles.append(text)
+        elif block_start < len(doc.text) and SIGNER_NAME.match(text) and not name:
+            name = doc.text[cell.start:cell.end].strip(" *")
+    if titles:
+        title = recase_title(titles[-1])
+    return authority, title, name, block_start
+
+
+def _recipients(doc: Document, sign_start: int) -> list[Recipient]:
+    start = doc.body_end if doc.body_end is not None else len(doc.text)
+    out: list[Recipient] = []
+    in_list = False
+    for line in doc.lines:
+        if line.start < start:
+            continue
+        if RECIPIENTS.match(line.text):
+            in_list = True
+            continue
+        if not in_list:
+            continue
+        first = _CELL_SPLIT.split(line.text.strip())[0]
+        if SIGN_AUTHORITY.match(first.strip(" *")):
+            break
+        if not first.lstrip().startswith(("-", "+", "•")):
+            continue
+        at = line.start + line.text.index(first.strip()[0])
+        body_start = at + 1
+        end = at + len(first.strip())
+        while end > body_start and doc.text[end - 1] in " ;.,":
+            end -= 1
+        span = doc.span(body_start, end)
+        span["section_id"] = None
+        if span["text"]:
+            out.append(Recipient(**span, position=len(out) + 1))
+    return out
+
+
+def _unit_from_text(doc: Document, place: str) -> str | None:
+    """The unit word the text most often puts before `place` (`xã Phong Quang`)."""
+    counts: dict[str, int] = {}
+    pattern = re.compile(UNIT_PLACE.pattern.format(name=re.escape(place)), re.IGNORECASE)
+    for m in pattern.finditer(doc.match_text):
+        unit = " ".join(m.group("unit").lower().split())
+        counts[unit] = counts.get(unit, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def _issuer(doc: Document, header: _Header, authority: str | None, place: str | None,
+            zone_end: int) -> tuple[str | None, str | None, str | None]:
+    """(issuer full name, parent issuer, locality)."""
+    levels = load("header")["levels"]
+    lines = [c.text for c in header.issuer_lines]
+    if lines:
+        # `UBND TỈNH X` over `SỞ Y TẾ`: the lower line is the issuer when it
+        # is a body of its own, else the lines are one name over two lines.
+        last = recase_body(lines[-1])
+        if len(lines) > 1 and fold_key(last).split()[0] not in levels and not fold_key(last).startswith(
+                tuple(levels)):
+            parent = recase_body(" ".join(lines[:-1]))
+            loc = _locality_of(parent)
+            return (f"{last} {_unit_phrase(parent)}".strip() if loc else last), parent, loc
+        full = recase_body(" ".join(lines))
+        return full, None, _locality_of(full)
+    if m := BODY_ISSUER.search(doc.match_text):
+        name = (m.group("name") or "").strip()
+        body = "Ủy ban nhân dân"
+        unit = " ".join(m.group("unit").split()) if m.group("unit") else None
+        if unit and not name and place:
+            name = place  # `Ủy ban nhân dân thành phố ban hành` + `Hải Phòng, ngày ...`
+        if unit and name:
+            return f"{body} {unit} {name}", None, name
+    if authority or place:
+        body = recase_body(authority) if authority else "Ủy ban nhân dân"
+        if place and (unit := _unit_from_text(doc, place)):
+            return f"{body} {unit} {place}", None, place
+        return body, None, None
+    return None, None, None
+
+
+def _unit_phrase(name: str) -> str:
+    levels = sorted(load("header")["levels"], key=len, reverse=True)
+    for unit in levels:
+        m = re.search(rf"(?<!\w){unit}\s+.+$", name)
+        if m:
+            return m.group()
+    return ""
+
+
+def _locality_of(name: str) -> str | None:
+    phrase = _unit_phrase(name)
+    return phrase.split(" ", 2 if phrase.startswith(("thành phố", "đặc khu", "thị xã")) else 1)[-1] if phrase else None
+
+
+def _level(issuer: str | None) -> str | None:
+    if not issuer:
+        return None
+    key = fold_key(issuer)
+    for body, level in load("header")["body_levels"].items():
+        if key.startswith(body + " "):
+            return level
+    for unit in sorted(load("header")["levels"], key=len, reverse=True):
+        if re.search(rf"(?<!\w){unit}\s", key):
+            return load("header")["levels"][unit]
+    return None
+
+
+def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
+    zone_end = _header_zone_end(doc)
+    header, type_cell, title_cells = _read_block(doc, zone_end)
+    number, symbol = _number(doc, header.number)
+    place, date_text, issued = _date(header.date, doc)
+    authority, signer_title, signer, sign_start = _signature(doc)
+
+    title_parts: list[tuple[int, int]] = []
+    if type_cell is not None:
+        doc_type = _type_of(type_cell.text)
+        title_parts = [(c.start, c.end) for c in title_cells]
+    elif header.subject:
+        doc_type = "Công văn"
+        first = header.subject[0]
+        title_parts = [(first.start + SUBJECT_LINE.match(first.text).start("subject"), first.end)]
+        title_parts += [(c.start, c.end) for c in header.subject[1:]]
+    else:
+        doc_type = None
+    if doc_type is None and symbol:
+        code = re.split(r"[-/]", symbol)[0]
+        doc_type = load("header")["symbol_types"].get(code)
+    title = " ".join(" ".join(doc.text[a:b] for a, b in title_parts).replace("*", " ").split()) or None
+
+    issuer, parent, locality = _issuer(doc, header, authority, place, zone_end)
+    level = _level(issuer)
+    if level == "thanh_pho" and locality and not admin.is_centrally_run_city(locality):
+        level = "thanh_pho_thuoc_tinh"
+    unit = admin.resolve(level, locality, doc.match_text) if locality else None
+    meta = DocumentMeta(
+        doc_id=doc.doc_id, source_name=doc.source_name, text=doc.text,
+        doc_type=doc_type, number=number, symbol=symbol,
+        issuer=issuer, issuer_level=level, locality=locality,
+        province=unit.province if unit else None, admin_code=unit.code if unit else None,
+        issued_date=issued, issued_date_text=date_text, title=title,
+        signer=signer, signer_title=signer_title, parent_issuer=parent, place=place,
+    )
+    return meta, _recipients(doc, sign_start)
