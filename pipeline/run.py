@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
 from extractors import agencies, citations, dates, duties, targets
-from pipeline import header
+from pipeline import header, store
 from pipeline.document import Document
+from pipeline.ingest import IngestFailure, list_inputs, read_document
 from pipeline.normalize import clean_text
 from pipeline.segment import segment
-from schemas.records import DocumentRecords
+from schemas.records import DocumentRecords, IngestError
 
-PIPELINE_VERSION = "0.1.0"
+
+
+def _code_fingerprint() -> str:
+    """Version of the extraction code and vocabularies: a file whose bytes
+    are unchanged is re-processed anyway when this changes."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for package in ("pipeline", "extractors", "schemas"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".toml", ".sql", ".json") and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+PIPELINE_VERSION = _code_fingerprint()
 
 
 def process_document(doc: Document, extraction_method: str = "text", quality: str = "ok",
@@ -29,7 +52,7 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
         sections=sections,
         footnotes=footnotes,
         recipients=recipients,
-        issues=issues,
+        document_issues=issues,
         citations=citations.extract(doc),
         agencies=found_agencies,
         duties=duties.extract(doc, agencies=found_agencies, dates=found_dates),
@@ -42,3 +65,80 @@ def process_text(text: str, name: str = "<text>") -> DocumentRecords:
     """Records of one raw text, without touching any database."""
     cleaned, repaired = clean_text(text)
     return process_document(Document(cleaned, name), quality="repaired" if repaired else "ok")
+
+
+def process_file(path: str | Path) -> DocumentRecords:
+    """Records of one input file (any supported format); raises IngestFailure."""
+    raw = read_document(Path(path))
+    return process_document(Document(raw.text, raw.path.name), raw.extraction_method, raw.quality,
+                            raw.content_hash)
+
+
+def _process_or_fail(path: Path) -> DocumentRecords | IngestError:
+    try:
+        return process_file(path)
+    except IngestFailure as exc:
+        return IngestError(source_name=path.name, path=str(path), problem=exc.problem, message=str(exc))
+    except Exception as exc:  # a bug on one file must not stop the run
+        return IngestError(source_name=path.name, path=str(path), problem="internal_error",
+                           message=f"{path}: internal_error: {type(exc).__name__}: {exc}")
+
+
+@dataclass
+class RunResult:
+    stored: list[str]  # source names
+    skipped: list[Path]
+    failed: list[IngestError]
+
+
+def _outcomes(paths: list[Path], workers: int, batch_size: int) -> Iterator[DocumentRecords | IngestError]:
+    if workers <= 1:
+        yield from map(_process_or_fail, paths)
+        return
+    # Extraction in worker processes, in bounded batches so memory follows
+    # the batch size rather than the corpus; the caller stays the one writer.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i in range(0, len(paths), batch_size):
+            yield from pool.map(_process_or_fail, paths[i:i + batch_size], chunksize=4)
+
+
+def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False, batch_size: int = 256,
+        on_document: Callable[[DocumentRecords | IngestError | Path], None] | None = None) -> RunResult:
+    """Process every input file into the database at `db_path`.
+
+    Unchanged files (same bytes, same pipeline version) are skipped unless
+    `force`; a bad file is recorded in `ingest_errors` and the run goes on.
+    """
+    result = RunResult([], [], [])
+    con = store.connect(db_path)
+    try:
+        todo = []
+        for path in list_inputs(inputs):
+            if not force and _unchanged(con, path):
+                result.skipped.append(path)
+                if on_document:
+                    on_document(path)
+            else:
+                todo.append(path)
+        for outcome in _outcomes(todo, workers or os.cpu_count() or 1, batch_size):
+            if isinstance(outcome, IngestError):
+                store.record_error(con, outcome)
+                result.failed.append(outcome)
+            else:
+                store.write_document(con, outcome)
+                result.stored.append(outcome.document.source_name)
+            if on_document:
+                on_document(outcome)
+    finally:
+        con.close()
+    return result
+
+
+def _unchanged(con, path: Path) -> bool:
+    stored = store.stored_hash(con, path.name)
+    if stored is None or stored[1] != PIPELINE_VERSION:
+        return False
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == stored[0]
+    except OSError:
+        return False

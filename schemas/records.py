@@ -166,7 +166,7 @@ class DocumentRecords(Record):
     sections: list[Section] = Field(default_factory=list)
     footnotes: list[Footnote] = Field(default_factory=list)
     recipients: list[Recipient] = Field(default_factory=list)
-    issues: list[DocumentIssue] = Field(default_factory=list)
+    document_issues: list[DocumentIssue] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     agencies: list[Agency] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)

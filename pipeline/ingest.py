@@ -1,0 +1,138 @@
+"""Bytes -> text: formats, encodings, and refusals with a reason.
+
+Every refusal is an `IngestFailure` whose `problem` is a short code stored
+in `ingest_errors` and whose message names the file and says what to do.
+Readers for other formats register themselves in `READERS` by suffix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.normalize import clean_text
+
+MAX_BYTES = 20 * 1024 * 1024
+
+# Markers of an administrative text; a document shows several of them.
+_ADMIN_MARKERS = re.compile(
+    r"""(?P<m>
+        \bsố\s*:?\s*\d*\s*/\s*[A-ZĐ]       # a number line or a cited number `số 573/TTg`
+      | \bngày\s+\d{1,2}                    # a date `ngày 25`
+      | \b(?:kế\s+hoạch|quyết\s+định|công\s+văn|báo\s+cáo|thông\s+báo|tờ\s+trình|chỉ\s+thị|nghị\s+quyết)\b
+      | \b(?:ủy\s+ban\s+nhân\s+dân|ubnd|hội\s+đồng\s+nhân\s+dân|đảng\s+ủy|bộ\s+\w+|sở\s+\w+)\b
+      | \b(?:căn\s+cứ|thực\s+hiện|nơi\s+nhận|kính\s+gửi)\b
+      | \bcộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
+class IngestFailure(Exception):
+    def __init__(self, path: Path | str, problem: str, detail: str):
+        self.path = str(path)
+        self.problem = problem
+        self.detail = detail
+        super().__init__(f"{path}: {problem}: {detail}")
+
+
+@dataclass
+class RawDocument:
+    path: Path
+    text: str  # the stored form (after clean_text)
+    extraction_method: str  # text | docx | pdf | ocr | doc
+    quality: str  # ok | repaired | low
+    content_hash: str
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 (BOM or NUL pattern)."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, data = "utf-8", data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1::2].count(0) > 0.4 * (len(data) // 2):
+        encoding = "utf-16-le"  # ASCII-heavy UTF-16 without BOM: every odd byte is 0
+    elif len(data) >= 4 and data[0::2].count(0) > 0.4 * (len(data) // 2):
+        encoding = "utf-16-be"
+    else:
+        encoding = "utf-8"
+    if encoding == "utf-8" and b"\x00" in data:
+        raise IngestFailure(path, "binary", "contains NUL bytes; this is not a text file")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise IngestFailure(
+            path, "encoding",
+            f"not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8 and retry",
+        ) from None
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > 0.01 * max(1, min(len(text), 20000)):
+        raise IngestFailure(path, "binary", f"{controls} control characters in the text; this is not a text file")
+    return text
+
+
+def check_document(text: str, path: Path | str) -> None:
+    """Refuse texts that are empty or not Vietnamese administrative documents."""
+    if not text.strip():
+        raise IngestFailure(path, "empty", "the file has no text")
+    sample = text[:200000]
+    letters = sum(1 for c in sample if c.isalpha())
+    markers = {re.sub(r"\s+", " ", m.group().lower()) for m in _ADMIN_MARKERS.finditer(sample)}
+    vietnamese = len(_VIETNAMESE_LETTERS.findall(sample))
+    if letters < 100 or vietnamese < 0.05 * letters or len(markers) < 3:
+        raise IngestFailure(
+            path, "not_a_document",
+            "does not look like a Vietnamese administrative document "
+            f"({len(markers)} administrative markers, {letters} letters)",
+        )
+
+
+def read_text_file(data: bytes, path: Path) -> tuple[str, str]:
+    return decode(data, path), "text"
+
+
+# Suffix -> reader(bytes, path) -> (raw text, extraction method).
+READERS: dict[str, Callable[[bytes, Path], tuple[str, str]]] = {
+    ".txt": read_text_file,
+    ".md": read_text_file,
+}
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read, decode, check and clean one input file."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise IngestFailure(path, "unsupported", f"no reader for '{path.suffix}' files "
+                            f"(supported: {', '.join(sorted(READERS))})")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestFailure(path, "unreadable", exc.strerror or str(exc)) from None
+    if size >= MAX_BYTES:
+        raise IngestFailure(path, "too_large", f"{size / 1e6:.1f} MB; files of 20 MB or more are refused")
+    if size == 0:
+        raise IngestFailure(path, "empty", "the file is empty")
+    data = path.read_bytes()
+    raw, method = reader(data, path)
+    text, repaired = clean_text(raw)
+    check_document(text, path)
+    quality = "low" if method == "ocr" else "repaired" if repaired else "ok"
+    return RawDocument(path, text, method, quality, hashlib.sha256(data).hexdigest())
+
+
+def list_inputs(inputs: list[Path]) -> list[Path]:
+    """Files named, and the files under folders named, in a stable order."""
+    out: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            out += sorted(p for p in item.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            out.append(item)
+    return out
