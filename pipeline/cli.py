@@ -71,3 +71,34 @@ def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quie
                f"{len(result.failed) + len(missing)} failed -> {db_path}")
     if result.failed or missing:
         sys.exit(1)
+
+
+@main.command("eval")
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of gold *.json files (format: tests/gold/GOLD.md).")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run`.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--floors", "floors_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML of metric = minimum (e.g. eval_floors.toml); exit 1 naming every metric below.")
+def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> None:
+    """Precision, recall and F1 of a db against gold annotations."""
+    import json
+
+    from pipeline import evaluate
+
+    try:
+        con = store.connect(db_path, read_only=True)
+    except store.StoreLockedError as exc:
+        raise click.ClickException(str(exc)) from None
+    with con:
+        report = evaluate.evaluate(con, gold_dir)
+    failures = evaluate.below_floors(report, evaluate.load_floors(floors_path)) if floors_path else []
+    if fmt == "json":
+        click.echo(json.dumps({**report.to_json(), "below_floor": failures}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(evaluate.render_text(report))
+    for line in failures:
+        click.echo(f"below floor: {line}", err=True)
+    if failures:
+        sys.exit(1)
