@@ -234,8 +234,8 @@ def score_header(s: Scorer, gold: dict, db: dict | None) -> None:
         t = s.tally(f"document.{name}")
         t.cases += 1
         t.agree += g == d
-        if g is not None and g == d:
-            t.tp += 1
+        if g == d:
+            t.tp += g is not None
             continue
         t.fp += d is not None
         t.fn += g is not None
@@ -512,7 +512,8 @@ def below_floors(report: Report, floors: dict[str, float]) -> list[str]:
         except KeyError:
             out.append(f"{name}: no such metric")
             continue
-        if value is None or value < floor:
+        # No case to judge (`None`) holds a zero floor only.
+        if (0.0 if value is None else value) < floor:
             out.append(f"{name}: {_show(value) if value is None else f'{value:.3f}'} < floor {floor:.3f}")
     return out
 

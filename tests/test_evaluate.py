@@ -127,6 +127,7 @@ def test_header_fields(case):
     report = score()
     assert acc(report, "document.number") == (1, 1)          # blank in both agrees
     assert prf(report, "document.number") == (0, 0, 0)
+    assert lines(report, "document.number") == []
     assert prf(report, "document.title") == (1, 0, 0)        # tone mark placement ignored
     assert prf(report, "document.signer_title") == (0, 0, 1)
     assert prf(report, "document.province") == (0, 1, 1)
