@@ -1,0 +1,120 @@
+"""Document metadata from the header block, the body and the signature."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from pipeline.header import recase_body, recase_title
+from pipeline.run import process_text
+from tests.conftest import ROOT, seed_path
+
+FIELDS = ["doc_type", "number", "symbol", "issuer", "issuer_level", "locality", "province",
+          "issued_date", "title", "signer", "signer_title"]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_headers_match_gold(prefix, seed_records):
+    gold = json.loads((ROOT / "tests" / "gold" / seed_path(prefix).with_suffix(".json").name)
+                      .read_text(encoding="utf-8"))["document"]
+    meta = seed_records[prefix].document.model_dump(mode="json")
+    assert {f: meta[f] for f in FIELDS} == {f: gold[f] for f in FIELDS}
+
+
+def test_blank_day_keeps_text_and_gives_no_date(seed_records):
+    meta = seed_records["000"].document
+    assert (meta.issued_date, meta.issued_date_text, meta.place) == (None, "ngày tháng 6 năm 2026", "Vị Khê")
+
+
+# The standard block of Nghị định 30/2020/NĐ-CP as converters flatten it:
+# two columns on one line, or markdown table cells with <br> line breaks.
+TWO_COLUMNS = """ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH HƯNG YÊN                              Độc lập - Tự do - Hạnh phúc
+                                            ---------------
+Số: 123/KH-UBND                     Hưng Yên, ngày 05 tháng 6 năm 2026
+
+KẾ HOẠCH
+Triển khai Tháng hành động phòng, chống ma túy năm 2026
+trên địa bàn tỉnh
+
+Thực hiện Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng Chính phủ về triển khai Tháng hành động.
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+1. Mục đích
+
+Nơi nhận:                                  KT. CHỦ TỊCH
+- Như trên;                                PHÓ CHỦ TỊCH
+- Lưu: VT.
+
+                                           Nguyễn Văn An
+"""
+TABLE_CELLS = """| UBND TỈNH LAI CHÂU<br>**SỞ Y TẾ** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**<br>**Độc lập - Tự do - Hạnh phúc** |
+|---|---|
+| Số: 1234/SYT-NVY<br>V/v triển khai Tháng hành động phòng, chống ma túy năm 2026 | *Lai Châu, ngày 10 tháng 6 năm 2026* |
+
+Kính gửi: Các cơ sở y tế trên địa bàn tỉnh.
+
+Thực hiện Kế hoạch số 4290/KH-UBND ngày 29/5/2026 của UBND tỉnh, Sở Y tế đề nghị các đơn vị triển khai thực hiện.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+
+Trần Thị Bình
+"""
+
+LAYOUT_CASES = [
+    (TWO_COLUMNS, {
+        "doc_type": "Kế hoạch", "number": "123/KH-UBND", "symbol": "KH-UBND",
+        "issuer": "Ủy ban nhân dân tỉnh Hưng Yên", "issuer_level": "tinh", "locality": "Hưng Yên",
+        "province": "Hưng Yên", "issued_date": dt.date(2026, 6, 5),
+        "title": "Triển khai Tháng hành động phòng, chống ma túy năm 2026 trên địa bàn tỉnh",
+        "signer": "Nguyễn Văn An", "signer_title": "Phó Chủ tịch"}),
+    (TABLE_CELLS, {
+        "doc_type": "Công văn", "number": "1234/SYT-NVY", "symbol": "SYT-NVY",
+        "issuer": "Sở Y tế tỉnh Lai Châu", "issuer_level": "so", "locality": "Lai Châu",
+        "province": "Lai Châu", "issued_date": dt.date(2026, 6, 10),
+        "title": "triển khai Tháng hành động phòng, chống ma túy năm 2026",
+        "signer": "Trần Thị Bình", "signer_title": "Phó Giám đốc"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", LAYOUT_CASES)
+def test_standard_header_block_layouts(text, expected):
+    meta = process_text(text, "x.txt").document
+    assert {k: getattr(meta, k) for k in expected} == expected
+
+
+def test_recipients_are_listed_in_order(seed_records):
+    recipients = seed_records["003"].recipients
+    assert [r.text for r in recipients][:3] == ["Văn phòng Chính phủ (b/c)", "V01, C04 - Bộ Công an (b/c)",
+                                                "TT Tỉnh ủy (b/c)"]
+    assert [r.position for r in recipients] == list(range(1, len(recipients) + 1))
+
+
+def test_recipient_beside_a_note_keeps_only_the_recipient(seed_records):
+    texts = [r.text for r in seed_records["004"].recipients]
+    assert "TT Đảng ủy phường" in texts
+
+
+RECASE_CASES = [
+    ("ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN", "Ủy ban nhân dân tỉnh Hưng Yên"),
+    ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("UBND THÀNH PHỐ HẢI PHÒNG", "Ủy ban nhân dân thành phố Hải Phòng"),
+    ("BỘ CÔNG AN", "Bộ Công an"),
+]
+
+
+@pytest.mark.parametrize("upper, expected", RECASE_CASES)
+def test_recase_body(upper, expected):
+    assert recase_body(upper) == expected
+
+
+@pytest.mark.parametrize("upper, expected", [("PHÓ CHỦ TỊCH", "Phó Chủ tịch"), ("CHỦ TỊCH", "Chủ tịch"),
+                                             ("PHÓ GIÁM ĐỐC", "Phó Giám đốc")])
+def test_recase_title(upper, expected):
+    assert recase_title(upper) == expected
