@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import re
 import tomllib
 import unicodedata
@@ -179,18 +180,17 @@ class Scorer:
         """Compare two multisets of hashable items."""
         t = self.tally(name)
         t.tp += sum((gold & db).values())
-        for item, n in sorted((gold - db).items(), key=lambda kv: str(kv[0])):
-            t.fn += n
-            self.note("MISS", name, show(item) + (f" (x{n})" if n > 1 else ""))
-        for item, n in sorted((db - gold).items(), key=lambda kv: str(kv[0])):
-            t.fp += n
-            self.note("FALSE", name, show(item) + (f" (x{n})" if n > 1 else ""))
+        t.fn += sum((gold - db).values())
+        t.fp += sum((db - gold).values())
+        for kind, left in (("MISS", gold - db), ("FALSE", db - gold)):
+            for item, n in sorted(left.items(), key=lambda kv: str(kv[0])):
+                self.note(kind, name, show(item) + (f" (x{n})" if n > 1 else ""))
 
-    def agreement(self, name: str, what: str, gold, db, same: Callable = None) -> None:
+    def agreement(self, name: str, what: str, gold, db, same: Callable = operator.eq) -> None:
         """One accuracy case: `gold` and `db` already normalized."""
         t = self.tally(name)
         t.cases += 1
-        if (same or (lambda a, b: a == b))(gold, db):
+        if same(gold, db):
             t.agree += 1
         else:
             self.note("WRONG", name, f"{what}: gold {_show(gold)}, db {_show(db)}")
