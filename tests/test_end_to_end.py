@@ -1,0 +1,114 @@
+"""`plans run` on data/raw: every contract table and column, every offset."""
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import RAW
+
+# The tables and columns of the output contract (shared/CONTRACT.md).
+CONTRACT = {
+    "documents": ["doc_id", "source_name", "text", "doc_type", "number", "symbol", "issuer", "issuer_level",
+                  "locality", "province", "admin_code", "issued_date", "issued_date_text", "title", "signer",
+                  "signer_title"],
+    "sections": ["doc_id", "section_id", "parent_id", "depth", "label", "path", "heading", "kind", "start_char",
+                 "end_char"],
+    "citations": ["doc_id", "section_id", "doc_type", "number", "issued_date", "issuer", "title", "cited_key",
+                  "is_short_form", "text", "start_char", "end_char"],
+    "agencies": ["doc_id", "section_id", "text", "start_char", "end_char", "canonical_name", "agency_type", "level"],
+    "duties": ["doc_id", "section_id", "duty_id", "agency", "agency_type", "role", "requested", "text",
+               "start_char", "end_char", "deadline"],
+    "dates": ["doc_id", "section_id", "text", "start_char", "end_char", "kind", "value", "granularity"],
+    "targets": ["doc_id", "section_id", "text", "start_char", "end_char", "value", "unit", "target_year", "subject"],
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("e2e") / "plans.duckdb"
+    result = CliRunner().invoke(main, ["run", str(RAW), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "5 stored, 0 unchanged, 0 failed" in result.output
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("table", sorted(CONTRACT))
+def test_contract_columns_exist(db, table):
+    columns = {r[0] for r in db.execute(f"DESCRIBE {table}").fetchall()}
+    assert set(CONTRACT[table]) <= columns
+
+
+def _tables_with_spans(db):
+    return [t for (t,) in db.execute(
+        "SELECT table_name FROM information_schema.columns WHERE column_name = 'start_char' "
+        "INTERSECT SELECT table_name FROM information_schema.columns WHERE column_name = 'text'").fetchall()]
+
+
+def test_every_row_points_at_its_words(db):
+    tables = _tables_with_spans(db)
+    assert {"citations", "agencies", "duties", "dates", "targets", "recipients", "footnotes"} <= set(tables)
+    for table in tables:
+        if table == "sections":
+            # a section's span is the whole section; its text is the heading line that opens it
+            bad = db.execute("""SELECT count(*) FROM sections s JOIN documents d USING (doc_id)
+                WHERE substr(d.text, s.start_char + 1, length(s.text)) <> s.text""").fetchall()[0][0]
+        else:
+            bad = db.execute(f"""SELECT count(*) FROM {table} r JOIN documents d USING (doc_id)
+                WHERE r.start_char IS NOT NULL
+                  AND substr(d.text, r.start_char + 1, r.end_char - r.start_char) <> r.text""").fetchall()[0][0]
+        assert bad == 0, table
+
+
+def test_every_row_belongs_to_a_stored_document(db):
+    for table in CONTRACT:
+        orphans = db.execute(
+            f"SELECT count(*) FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM documents)").fetchall()[0][0]
+        assert orphans == 0, table
+
+
+def test_rerun_is_idempotent(tmp_path):
+    db = tmp_path / "plans.duckdb"
+    runner = CliRunner()
+    runner.invoke(main, ["run", str(RAW), "--db", str(db)])
+    counts = _counts(db)
+    again = runner.invoke(main, ["run", str(RAW), "--db", str(db), "--force"])
+    assert again.exit_code == 0
+    assert _counts(db) == counts
+
+
+def test_changed_file_replaces_its_rows(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    source = next(RAW.glob("003_*.txt"))
+    target = folder / source.name
+    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "plans.duckdb"
+    runner = CliRunner()
+    runner.invoke(main, ["run", str(folder), "--db", str(db)])
+    target.write_text(source.read_text(encoding="utf-8").replace("III. TỔ CHỨC THỰC HIỆN", "IV. TỔ CHỨC THỰC HIỆN"),
+                      encoding="utf-8")
+    result = runner.invoke(main, ["run", str(folder), "--db", str(db)])
+    assert "1 stored, 0 unchanged" in result.output
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM sections WHERE path = 'IV'").fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM sections WHERE path = 'III'").fetchall() == [(0,)]
+
+
+def test_unchanged_files_are_skipped(tmp_path):
+    db = tmp_path / "plans.duckdb"
+    runner = CliRunner()
+    runner.invoke(main, ["run", str(RAW), "--db", str(db)])
+    result = runner.invoke(main, ["run", str(RAW), "--db", str(db)])
+    assert "0 stored, 5 unchanged, 0 failed" in result.output
+
+
+def _counts(db_path):
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in CONTRACT}
+    finally:
+        con.close()
