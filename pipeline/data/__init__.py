@@ -1,0 +1,1 @@
+"""Data files read by pipeline modules (a package so that installs ship them)."""
