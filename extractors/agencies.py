@@ -1,7 +1,231 @@
-"""PLACEHOLDER: replaced by the agencies extractor (see its issue)."""
+"""Agency mentions: every public body the text names, with a canonical name.
 
+The recognizer is the vocabulary in `vocab/agencies.toml` compiled into one
+regular expression over `Document.match_text`: a head (`Công an`, `Sở Y tế`,
+`Ủy ban MTTQ`...) optionally preceded by `các` and followed by a level word
+(`phường`, `thành phố`, `các xã, phường, đặc khu`, `khu vực 9`), a place name
+or number, and `trên địa bàn ...`. The head gives `agency_type`; the level
+word gives `level`; a level word without a place name that is the issuer's
+own level is resolved with the document's locality (`Công an phường` in the
+Vị Khê plan -> `Công an phường Vị Khê`).
+
+A spaCy NER model trained on gazetteer-labelled lines was measured against
+this recognizer and did not earn its place (see benchmarks/agency_ner.py);
+every row therefore has `source = "vocab"`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.vocab import load
 from pipeline.document import Document
+from pipeline.normalize import fold_key, match_form
+from schemas.records import Agency
+
+_UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 
 
-def extract(doc: Document) -> list:
-    return []
+@dataclass(frozen=True)
+class Entry:
+    canonical: str
+    type: str
+    level: str | None  # None: from the level word only
+    plural_only: bool
+    as_written: bool
+
+
+def name_key(text: str) -> str:
+    """Key of a name: folded, no spaces around `,` and `-`."""
+    return re.sub(r"\s*([,\-])\s*", r"\1", fold_key(text))
+
+
+def _phrase(text: str) -> str:
+    """Regex for a vocabulary phrase: free spacing around words, `,` and `-`."""
+    words = re.split(r"\s*([,\-&])\s*|\s+", match_form(text).strip())
+    out = []
+    for i, w in enumerate(words):
+        if not w:
+            continue
+        if w in ",-&":
+            out.append(r"[ \t]*" + re.escape(w) + r"[ \t]*")
+        else:
+            if out and not out[-1].endswith(r"[ \t]*"):
+                out.append(r"[ \t]+")
+            out.append(re.escape(w))
+    return "".join(out)
+
+
+def _alternation(phrases) -> str:
+    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Recognizer:
+    pattern: re.Pattern
+    tail: re.Pattern
+    entries: dict  # name_key(variant) -> Entry, exact variants keyed as written
+    level_codes: dict  # name_key(level word) -> level code
+    cities: frozenset
+
+
+@cache
+def recognizer() -> Recognizer:
+    vocab = load("agencies")
+    entries, loose, exact, plural_only = {}, [], [], []
+    for item in vocab["agency"]:
+        entry = Entry(item["canonical"], item["type"], item.get("level"), item.get("plural_only", False),
+                      item.get("as_written", False))
+        for v in item.get("variants", []):
+            entries[name_key(v)] = entry
+            (plural_only if entry.plural_only else loose).append(v)
+        for v in item.get("exact", []):
+            entries[v] = entry
+            exact.append(v)
+    level_codes = {name_key(w): code for code, words in vocab["levels"].items() for w in words}
+    levels = _alternation(w for words in vocab["levels"].values() for w in words)
+    # `cán bộ y tế` is not `Bộ Y tế`: fixed-width lookbehinds, one per syllable.
+    compounds = "".join(rf"(?<!{re.escape(w)}\ )" for w in vocab["compounds"]["before_head"])
+    pattern = re.compile(
+        rf"""(?<!\w){compounds}
+        (?:
+            (?P<plural>các|những)[ \t]+(?P<group>{_alternation(plural_only + loose)})   # `các tổ dân phố`
+          | (?P<head>{_alternation(loose)})                                      # `Công an`, `Sở Y tế`
+          | (?-i:(?P<abbr>{"|".join(map(re.escape, sorted(exact, key=len, reverse=True)))}))  # `BCA`, `CAX`
+        )(?!\w)""",
+        re.VERBOSE | re.IGNORECASE,
+    )
+    level = rf"(?:{levels})(?!\w)(?!\s+hội)"  # `xã` but not `xã hội`
+    word = rf"(?-i:[{_UPPER}][^\W\d_]*)"
+    # Tails stay on the head's line: `[ \t]`, never a newline.
+    tail = re.compile(
+        rf"""
+        (?P<levels>[ \t]+(?:các[ \t]+)?(?P<level>{level})                  # `phường`, `các xã`
+            (?:[ \t]*,[ \t]*{level}|[ \t]+và[ \t]+{level})*)?              # `, phường, đặc khu`
+        (?P<number>[ \t]+(?:số[ \t]+)?(?:\d{{1,2}}|[IVX]{{1,4}})(?!\w))?     # `khu vực 9`, `Vùng ... 1`, `số 1`
+        (?P<place>[ \t]+{word}(?:[ \t]+{word}){{0,3}}(?!\w))?                # `Vị Khê`, `Hải Phòng`
+        (?P<area>[ \t]+(?:đóng[ \t]+)?trên[ \t]+địa[ \t]+bàn(?:[ \t]+{level})?)?  # `trên địa bàn phường`
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+    return Recognizer(pattern, tail, entries, level_codes, frozenset(vocab["provinces"]["cities"]))
+
+
+@dataclass
+class Found:
+    """One recognized mention before it becomes an `Agency` record."""
+
+    start: int
+    end: int
+    head_end: int
+    entry: Entry
+    plural: bool
+    level_words: str | None
+    level: str | None
+    place: str | None
+    number: str | None
+    area: str | None
+
+
+def _place(words: str, doc: Document) -> str:
+    """A place name after a level word, cut to a known locality when it runs on."""
+    for known in (doc.locality, doc.province):
+        if known and fold_key(words).startswith(fold_key(known)):
+            return words[: len(known)]
+    parts = words.split()
+    # `UBND tỉnh Ninh Bình Tổ chức ...`: a long capitalized run that a lower-case
+    # word continues has swallowed the next sentence's first word.
+    return " ".join(parts[:-1]) if len(parts) > 2 else words
+
+
+def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
+    rec = recognizer()
+    text = doc.match_text
+    end = len(text) if end is None else end
+    found: list[Found] = []
+    for m in rec.pattern.finditer(text, start, end):
+        head = m.group("group") or m.group("head")
+        entry = rec.entries.get(m.group("abbr")) if m.group("abbr") else rec.entries.get(name_key(head))
+        if entry is None:
+            continue
+        t = rec.tail.match(text, m.end(), end)
+        level_words = t.group("levels").strip() if t.group("levels") else None
+        level = rec.level_codes.get(name_key(t.group("level"))) if t.group("level") else None
+        span_end = max([m.end()] + [t.end(g) for g in ("levels", "number", "area") if t.group(g)])
+        place = None
+        if t.group("place") and level_words:
+            place_start = t.start("place") + len(t.group("place")) - len(t.group("place").lstrip())
+            place = _place(doc.text[place_start:t.end("place")], doc)
+            span_end = max(span_end, place_start + len(place))
+        found.append(Found(m.start(), span_end, m.end(), entry, bool(m.group("plural")), level_words, level, place,
+                           t.group("number").strip() if t.group("number") else None,
+                           re.sub(r"\s+", " ", t.group("area").strip()) if t.group("area") else None))
+    _share_levels(text, found)
+    return found
+
+
+_COORDINATION = re.compile(r"^\s*(?:,|;|và)\s*$")
+
+
+def _share_levels(text: str, found: list[Found]) -> None:
+    """`Viện Kiểm sát nhân dân, Tòa án nhân dân thành phố`: the level word
+    after the last of coordinated heads belongs to each of them."""
+    for i in range(len(found) - 2, -1, -1):
+        cur, nxt = found[i], found[i + 1]
+        if (cur.level_words is None and cur.entry.level is None and nxt.level_words
+                and _COORDINATION.match(text[cur.end:nxt.start])):
+            cur.level_words, cur.level, cur.place, cur.number = nxt.level_words, nxt.level, nxt.place, nxt.number
+
+
+def _level(f: Found, doc: Document) -> str | None:
+    if f.level:
+        return f.level
+    if f.entry.level == "issuer":
+        return doc.issuer_level
+    if f.entry.level == "province":
+        if doc.issuer_level in ("tinh", "thanh_pho"):
+            return doc.issuer_level
+        return "thanh_pho" if doc.province in recognizer().cities else "tinh"
+    return f.entry.level
+
+
+def _resolved_place(f: Found, doc: Document) -> str | None:
+    """The place a bare level word implies: the issuer's own, or its province."""
+    if f.place or not f.level:
+        return f.place
+    if f.level == doc.issuer_level and doc.locality:
+        return doc.locality
+    if f.level in ("tinh", "thanh_pho") and doc.province:
+        province_level = "thanh_pho" if doc.province in recognizer().cities else "tinh"
+        if f.level == province_level:
+            return doc.province
+    return None
+
+
+def canonical_name(f: Found, doc: Document) -> str:
+    name = re.sub(r"\s+", " ", doc.text[f.start:f.head_end]) if f.entry.as_written else f.entry.canonical
+    if f.plural and not re.match(r"(?i)(?:các|những) ", name):
+        name = "Các " + name[0].lower() + name[1:]
+    parts = [name]
+    if f.level_words:
+        parts.append(re.sub(r"\s+", " ", f.level_words).lower())
+    if f.number:
+        parts.append(f.number)
+    place = _resolved_place(f, doc)
+    if place:
+        parts.append(place)
+    if f.area:
+        parts.append(f.area.lower())
+    return " ".join(parts)
+
+
+def to_record(f: Found, doc: Document) -> Agency:
+    return Agency(**doc.span(f.start, f.end), canonical_name=canonical_name(f, doc),
+                  agency_type=f.entry.type, level=_level(f, doc), source="vocab")
+
+
+def extract(doc: Document) -> list[Agency]:
+    """Every agency mention in the document, in text order."""
+    return [to_record(f, doc) for f in find(doc)]
