@@ -133,6 +133,14 @@ class Duty(Mention):
     themes: list[str] = Field(default_factory=list)
 
 
+class DutyPartner(Mention):
+    """`duty_partners`: an agency a task names as partner (`phối hợp với X, Y`)."""
+
+    duty_id: str
+    agency: str
+    agency_type: str
+
+
 class DateMention(Mention):
     """`dates`: one row per date expression."""
 
@@ -170,5 +178,6 @@ class DocumentRecords(Record):
     citations: list[Citation] = Field(default_factory=list)
     agencies: list[Agency] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)
+    duty_partners: list[DutyPartner] = Field(default_factory=list)
     dates: list[DateMention] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)

@@ -152,3 +152,15 @@ CREATE TABLE IF NOT EXISTS ingest_errors (
     message VARCHAR,
     seen_at TIMESTAMP DEFAULT current_timestamp
 );
+
+-- Partner agencies a task names (`phối hợp với X, Y`), linked to duties.duty_id.
+CREATE TABLE IF NOT EXISTS duty_partners (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    duty_id VARCHAR,
+    agency VARCHAR,
+    agency_type VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
