@@ -60,7 +60,9 @@ _PLANS = {
     "huyen": ("old_districts",),
     "quan": ("old_districts",),
     "thi_xa": ("old_districts",),
-    None: ("provinces", "wards", "old_provinces", "old_wards", "old_districts"),
+    # No level, or a body named after its territory (`Sở Y tế tỉnh Lai Châu`):
+    # a bare province name (`Hải Dương`) means the province, not its namesake ward.
+    None: ("provinces", "old_provinces", "wards", "old_wards", "old_districts"),
 }
 # A province's name is unique, so only lower units need the context to decide.
 _PROVINCE_LISTS = {"provinces", "old_provinces"}
@@ -271,17 +273,18 @@ def _bare_name(locality: str) -> str:
 def resolve(level: str | None, locality: str | None, context: str) -> AdminUnit | None:
     """The official unit an issuer of `level` in `locality` is, as far as `context` tells.
 
-    Returns None for an unknown name or a level with no territorial unit
-    (`bo`, `chinh_phu`); a unit with `province` None when the name exists in
-    several provinces and the text does not single one out.
+    A body that is not itself a territorial unit (a `so` named after its
+    province) resolves to the unit its locality names. Returns None without
+    a locality or for an unknown name; a unit with `province` None when the
+    name exists in several provinces and the text does not single one out.
     """
-    if not locality or level not in _PLANS:
+    if not locality:
         return None
     name = _bare_name(locality)
     div = _division()
     scores = province_scores(context)
     undecided: AdminUnit | None = None
-    for index in _PLANS[level]:
+    for index in _PLANS.get(level, _PLANS[None]):
         found = div.indexes[index].get(name)
         if not found:
             continue

@@ -76,8 +76,13 @@ CASES = [
     ("tinh", "Hải Dương", "", AdminUnit("Tỉnh Hải Dương", "tinh", "Hải Phòng", None)),
     ("huyen", "Yên Mô", "", AdminUnit("Huyện Yên Mô", "huyen", "Ninh Bình", None)),
     ("thanh_pho_thuoc_tinh", "Thái Bình", "", AdminUnit("Thành phố Thái Bình", "thanh_pho_thuoc_tinh", "Hưng Yên", None)),
+    # A bare province name is the province, not its namesake ward (Phường Hải Dương).
+    (None, "Hải Dương", "", AdminUnit("Tỉnh Hải Dương", "tinh", "Hải Phòng", None)),
+    # A body named after its territory: `Sở Y tế tỉnh Lai Châu`.
+    ("so", "Lai Châu", "", AdminUnit("Tỉnh Lai Châu", "tinh", "Lai Châu", "12")),
     # Nothing territorial to resolve.
     ("bo", "Công an", "", None),
+    ("chinh_phu", None, "", None),
     ("phuong", "Không Có Tên", "", None),
     ("xa", None, "", None),
 ]
