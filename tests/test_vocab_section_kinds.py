@@ -1,0 +1,13 @@
+"""Every example in the section-kind vocabulary gets its entry's kind."""
+
+import pytest
+
+from extractors.vocab import load
+from pipeline.segment import section_kind
+
+CASES = [(example, entry["name"]) for entry in load("section_kinds")["kind"] for example in entry["examples"]]
+
+
+@pytest.mark.parametrize("heading, kind", CASES)
+def test_example_headings_get_their_kind(heading, kind):
+    assert section_kind(heading) == kind
