@@ -1,7 +1,337 @@
-"""PLACEHOLDER: replaced by the citations extractor (see its issue)."""
+"""Legal citations: every mention of another document, identified.
 
+Mentions are found in four passes over `Document.match_text`, each pass
+skipping text an earlier one claimed:
+
+1. numbered: `<type> [số] <number> [ngày ...] [của ...] [về ...]`, and a
+   number with symbol and no type word (`... và số 1234/UBND-VX`);
+2. by name: `Luật Phòng, chống ma túy`, `Chương trình MTQG ...`,
+   `Đề án "..."`, `Kế hoạch triển khai ... đến năm 2030 trên địa bàn phường`;
+3. a type word with an issuer and no number (`Nghị quyết Đại hội đại biểu
+   Đảng bộ tỉnh ...`), kept only as the short form of the one cited
+   document of that type and issuer;
+4. a bare type word (`thực hiện Đề án`), kept only when the document cites
+   exactly one document of that type and is not of that type itself.
+
+Then mentions of one document are grouped (same number; a name that starts
+another name; passes 3-4 as said), short forms inherit date, issuer and
+subject from their full form, and each group gets one `cited_key`
+(see `citekeys`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from extractors import citation_grammar as g
+from extractors.citekeys import (
+    Context,
+    canonical_number,
+    cited_key,
+    expand_abbreviations,
+    expand_name,
+    issuer_for_code,
+    issuer_key,
+    issuers_compatible,
+    name_key,
+    parse_symbol,
+    type_for_code,
+)
 from pipeline.document import Document
+from pipeline.normalize import fold_key
+from schemas.records import Citation
 
 
-def extract(doc: Document) -> list:
-    return []
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    doc_type: str  # vocabulary name of the type word
+    base: str
+    form: str  # numbered | named | typed_issuer | bare_type
+    type_end: int = 0  # end of the type word
+    number: str | None = None
+    issued_date: dt.date | None = None
+    bodies: list[str] = field(default_factory=list)  # issuing bodies as written, abbreviations expanded
+    title: str | None = None
+    name: str | None = None
+    anomalies: list[str] = field(default_factory=list)
+    group: int | None = None  # index of the cited document after grouping
+    short: bool = False
+
+
+def extract(doc: Document) -> list[Citation]:
+    text = doc.match_text
+    mentions: list[_Mention] = []
+    taken: list[tuple[int, int]] = []
+    for finder in (_numbered, _named, _typed_issuer, _bare_type):
+        for mention in finder(doc, text):
+            if not any(s < mention.end and mention.start < e for s, e in taken):
+                mentions.append(mention)
+                taken.append((mention.start, mention.end))
+    mentions = [m for m in mentions if not _is_self(doc, text, m)]
+    mentions.sort(key=lambda m: m.start)
+    groups = _group(mentions, doc)
+    return [_record(doc, m, groups[m.group]) for m in mentions if m.group is not None]
+
+
+# --- pass 1: numbered ---------------------------------------------------------------
+
+
+def _numbered(doc: Document, text: str) -> list[_Mention]:
+    found = []
+    for head in g.typed_head().finditer(text):
+        entry = g.type_entry(head.group("type"))
+        number = g.NUMBER.match(text, head.end())
+        if number is None and head.group("so"):
+            number = g.BARE_NUMBER.match(text, head.end())
+        if number is None:
+            continue
+        found.append(_read_rest(doc, text, head.start(), number, entry))
+    for number in re.finditer(rf"(?<![\w/.-]){g.NUMBER.pattern}", text, re.VERBOSE):
+        entry = _type_from_symbol(canonical_number(number.group("number")))
+        line_start = text.rfind("\n", 0, number.start()) + 1
+        if entry and not g.OWN_NUMBER_LINE.search(text, line_start, number.start()):
+            found.append(_read_rest(doc, text, number.start(), number, entry))
+    return found
+
+
+def _type_from_symbol(number: str) -> dict | None:
+    """The type of a number written without its type word: from the type
+    code (`KH` -> Kế hoạch), or `Công văn` when the symbol names an issuer
+    and no type (`573/TTg-KGVX`); None when the symbol says neither."""
+    symbol = parse_symbol(number)
+    if symbol is None:
+        return None
+    if symbol.type_code:
+        return g.type_entry(type_for_code(symbol.type_code))
+    if symbol.issuer_codes and issuer_for_code(symbol.issuer_codes[0]):
+        return g.type_entry("Công văn")
+    return None
+
+
+def _read_rest(doc: Document, text: str, start: int, number: re.Match, entry: dict) -> _Mention:
+    written = number.group("number")
+    canonical = canonical_number(written)
+    anomalies = []
+    if "\n" in written:
+        anomalies.append("number_line_break")
+    elif re.search(r"\s", written):
+        anomalies.append("number_spaces")
+    mention = _Mention(start, number.end(), entry["name"], entry["base"], "numbered", type_end=number.start(),
+                       number=canonical, anomalies=anomalies)
+    date = g.read_date(text, mention.end)
+    if date:
+        mention.issued_date, mention.end = date.value, date.end
+        mention.anomalies += date.anomalies
+    _read_issuer_and_subject(doc, text, mention)
+    return mention
+
+
+def _read_issuer_and_subject(doc: Document, text: str, mention: _Mention) -> None:
+    spans, end = g.read_issuer(text, mention.end)
+    if spans:
+        mention.bodies = [expand_abbreviations(doc.text[s:e]) for s, e in spans]
+        mention.end = end
+    subject = g.read_subject(text, mention.end)
+    if subject:
+        mention.title = doc.text[subject[0]:subject[1]].strip(" ,") or None
+
+
+# --- pass 2: by name ----------------------------------------------------------------
+
+
+def _named(doc: Document, text: str) -> list[_Mention]:
+    found = []
+    for mode, reader in (("programme", g.read_name), ("title", g.read_name),
+                         ("quoted", None), ("period", g.read_period_name)):
+        for head in g.named_head(mode).finditer(text):
+            if _generic(text, head.start()):
+                continue
+            mention = _read_named(doc, text, head, mode, reader)
+            if mention:
+                found.append(mention)
+    return found
+
+
+def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> _Mention | None:
+    written_type = head.group("type")
+    entry = g.type_entry("Chương trình" if mode == "programme" else written_type)
+    if mode == "quoted":
+        quoted = g.QUOTED.match(text, head.end())
+        if not quoted:
+            return None
+        name = f"{entry['name']} {doc.text[quoted.start('name'):quoted.end('name')].strip()}"
+        end = quoted.end()
+    else:
+        if mode == "title" and not re.match(rf"[ \t]+[{g.UPPER}]", text[head.end():head.end() + 2]):
+            return None  # a law is named with a capital: `Luật Phòng, chống ma túy`
+        end = reader(text, head.end())
+        if end is None or end == head.end():
+            return None
+        if entry.get("scoped"):
+            scope = g.scope_pattern().match(text, end)
+            end = scope.end() if scope else end
+        name = doc.text[head.start():end]
+    mention = _Mention(head.start(), end, entry["name"], entry["base"], "named", type_end=head.end(), name=name)
+    _read_issuer_and_subject(doc, text, mention)
+    mention.title = None  # a name is its own subject
+    return mention
+
+
+# --- passes 3 and 4: type word with an issuer, bare type word -----------------------
+
+
+def _typed_issuer(doc: Document, text: str) -> list[_Mention]:
+    found = []
+    for head in g.named_head_all().finditer(text):
+        if _generic(text, head.start()):
+            continue
+        lead = re.compile(r"[ \t]+(?:của[ \t]+)?").match(text, head.end())
+        spans, end = g.read_bodies(text, lead.end()) if lead else ([], head.end())
+        if spans:
+            entry = g.type_entry(head.group("type"))
+            found.append(_Mention(head.start(), end, entry["name"], entry["base"], "typed_issuer",
+                                  type_end=head.end(), bodies=[expand_abbreviations(doc.text[s:e]) for s, e in spans]))
+    return found
+
+
+def _bare_type(doc: Document, text: str) -> list[_Mention]:
+    own = doc.meta.doc_type if doc.meta else None
+    if own is None:  # without knowing its own type, a bare `Kế hoạch` may be the document itself
+        return []
+    own_base = g.types().get(own.casefold(), {"base": own})["base"]
+    found = []
+    for head in g.named_head_all().finditer(text):
+        entry = g.type_entry(head.group("type"))
+        if entry["base"] == own_base:
+            continue
+        if _generic(text, head.start()) or _list_item(text, head.end()):
+            continue
+        found.append(_Mention(head.start(), head.end(), entry["name"], entry["base"], "bare_type",
+                              type_end=head.end()))
+    return found
+
+
+def _generic(text: str, start: int) -> bool:
+    """`các Nghị quyết`, `Chỉ thị, Chương trình, Kế hoạch của ...`: a kind of document, not one."""
+    before = text[max(0, start - 30):start]
+    plural = g.grammar()["plural_markers"]
+    if re.search(rf"(?<!\w)(?:{'|'.join(plural)})[ \t]+$", before, re.IGNORECASE):
+        return True
+    return bool(re.search(rf"(?:{g.type_words_pattern()}),[ \t]*$", before))
+
+
+def _list_item(text: str, end: int) -> bool:
+    return bool(re.match(rf"[ \t]*,[ \t]*(?:{g.type_words_pattern()})(?!\w)", text[end:end + 40]))
+
+
+def _is_self(doc: Document, text: str, m: _Mention) -> bool:
+    """The citing document speaking of itself: `Kế hoạch này`, `... ban hành
+    Kế hoạch ...`, its own number or its own title."""
+    if m.form != "numbered" and g.self_after().match(text, m.type_end):
+        return True
+    if m.form == "named" and g.self_before().search(text[max(0, m.start - 20):m.start]):
+        return True
+    meta = doc.meta
+    if meta and m.number and meta.number and canonical_number(meta.number) == m.number:
+        return True
+    if meta and m.name and meta.title and m.doc_type == meta.doc_type:
+        return name_key(m.name[len(m.doc_type):]) == name_key(meta.title)
+    return False
+
+
+# --- grouping and short forms -------------------------------------------------------
+
+
+@dataclass
+class _Cited:
+    key: str = ""
+    number: str | None = None
+    doc_type: str | None = None
+    issued_date: dt.date | None = None
+    bodies: list[str] = field(default_factory=list)
+    title: str | None = None
+    name: str | None = None
+    base: str | None = None
+
+
+def _context(doc: Document) -> Context:
+    meta = doc.meta
+    return Context(meta.province, meta.locality, meta.issuer_level) if meta else Context()
+
+
+def _group(mentions: list[_Mention], doc: Document) -> list[_Cited]:
+    groups: list[_Cited] = []
+    index: dict[tuple, int] = {}
+    # Numbered mentions: one document per number (per type for numbers without symbol).
+    for m in (m for m in mentions if m.form == "numbered"):
+        ident = (m.number,) if parse_symbol(m.number) else (m.base, m.number)
+        m.group = index.setdefault(ident, len(groups))
+        if m.group == len(groups):
+            groups.append(_Cited(number=m.number, doc_type=m.doc_type, base=m.base))
+    # Names: a name that starts a longer one (`Chương trình MTQG phòng chống ma túy`) is its short form.
+    known: dict[str, int] = {}
+    for m in sorted((m for m in mentions if m.form == "named"), key=lambda m: -len(name_key(m.name))):
+        key = name_key(m.name)
+        longer = next((k for k in known if k.startswith(key + " ")), None)
+        if key in known or longer:
+            m.group, m.short = known[key if key in known else longer], key not in known
+            continue
+        known[key] = m.group = len(groups)
+        groups.append(_Cited(name=m.name, doc_type=m.doc_type, base=m.base))
+    _fill(groups, mentions)
+    context = _context(doc)
+    # A type word with an issuer, or alone: the one cited document it can be.
+    for m in (m for m in mentions if m.form in ("typed_issuer", "bare_type")):
+        wanted = issuer_key(m.bodies, context) if m.bodies else None
+        candidates = [i for i, c in enumerate(groups) if c.base == m.base and (
+            wanted is None or (c.bodies and issuers_compatible(wanted, issuer_key(c.bodies, context))))]
+        if len(candidates) == 1:
+            m.group, m.short = candidates[0], True
+    for m in mentions:
+        if m.group is not None and m.form == "numbered":
+            cited = groups[m.group]
+            m.short = m.issued_date is None and not m.bodies and (cited.issued_date is not None or bool(cited.bodies))
+    for cited in groups:
+        year = cited.issued_date.year if cited.issued_date else parse_symbol_year(cited.number)
+        cited.key = cited_key(cited.number, cited.doc_type, year, issuer_key(cited.bodies, context) if cited.bodies else "",
+                              cited.name)
+    return groups
+
+
+def parse_symbol_year(number: str | None) -> int | None:
+    symbol = parse_symbol(number) if number else None
+    return symbol.year if symbol else None
+
+
+def _fill(groups: list[_Cited], mentions: list[_Mention]) -> None:
+    """Each cited document takes the first date, issuer and subject any of its
+    mentions states, and the longest name it is written with."""
+    for m in mentions:
+        if m.group is None:
+            continue
+        cited = groups[m.group]
+        cited.issued_date = cited.issued_date or m.issued_date
+        cited.bodies = cited.bodies or m.bodies
+        cited.title = cited.title or m.title
+        if m.name and (cited.name is None or len(m.name) > len(cited.name)) and not m.short:
+            cited.name = m.name
+
+
+def _record(doc: Document, m: _Mention, cited: _Cited) -> Citation:
+    bodies = m.bodies or cited.bodies
+    return Citation(
+        **doc.span(m.start, m.end),
+        doc_type=m.doc_type if m.form != "bare_type" else cited.doc_type,
+        number=cited.number,
+        issued_date=m.issued_date or cited.issued_date,
+        issuer=" và ".join(bodies) if bodies else None,
+        title=m.title or cited.title,
+        name=cited.name,
+        cited_key=cited.key,
+        is_short_form=m.short,
+        anomalies=m.anomalies,
+    )

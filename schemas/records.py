@@ -110,6 +110,8 @@ class Citation(Mention):
     name: str | None = None  # for references by name only (`Luật Phòng, chống ma túy`)
     cited_key: str
     is_short_form: bool = False
+    # What was repaired to read it: number_spaces, number_line_break, date_typo, date_invalid.
+    anomalies: list[str] = Field(default_factory=list)
 
 
 class Agency(Mention):

@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS citations (
     name VARCHAR,
     cited_key VARCHAR,
     is_short_form BOOLEAN,
+    anomalies VARCHAR[],
     text VARCHAR,
     start_char INTEGER,
     end_char INTEGER

@@ -1,0 +1,313 @@
+"""The grammar of a legal citation, built once from the vocabularies.
+
+A citation reads, in this order, each part after the first optional:
+
+    <type word> [số] <number> [, ngày <date>] [của|giữa <issuer> [và|với <issuer>]] [về|về việc <subject>]
+
+Patterns run on `Document.match_text` (tone marks unified, curly quotes
+straightened), so the vocabularies are put through the same `match_form`.
+Each reader takes the text and a position and returns what it found there
+(anchored: nothing is skipped), so `citations.py` reads a mention part by
+part and the span ends where the last part ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.vocab import load
+from pipeline.normalize import match_form
+
+# Vietnamese capital letters: a place or a name starts with one.
+UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_SP = r"[ \t]"
+
+
+def _alternation(words: list[str]) -> str:
+    """Longest first, so `Kế hoạch phối hợp` wins over `Kế hoạch`."""
+    forms = sorted({match_form(w) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(f).replace(r"\ ", rf"{_SP}+") for f in forms)
+
+
+@cache
+def types() -> dict[str, dict]:
+    """Type word (match form, casefolded) -> its vocabulary entry."""
+    return {match_form(t["name"]).casefold(): t for t in load("doc_types")["type"]}
+
+
+def type_entry(written: str) -> dict:
+    return types()[re.sub(r"\s+", " ", written).casefold()]
+
+
+def grammar() -> dict:
+    return load("doc_types")["grammar"]
+
+
+# --- numbers ------------------------------------------------------------------
+
+# One code of a symbol: `TTg`, `KGVX`, `CTrPH`, `CTTr`, `QH15`, `C04`, `BGDĐT`;
+# at least two capitals or a capital and a digit, so words (`Ban`, `Bộ`) are not codes.
+_CODE = r"(?:[A-ZĐ]+[a-z]{0,2}[A-ZĐ0-9]+[A-Za-zĐ0-9]*|[A-ZĐ]{2,}[a-z]?)(?![\w])"
+# Codes joined by hyphens; a hyphen may be followed by a line break or a stray
+# space (`03/CTrPH-BCA-` / `BGDĐT`) but not preceded by one.
+_SYMBOL = rf"{_CODE}(?:{_SP}*-\s*{_CODE})*"
+
+NUMBER = re.compile(
+    rf"""(?P<number>
+        \d{{1,5}}
+        (?:
+            {_SP}*/{_SP}*(?:19|20)\d{{2}}{_SP}*/{_SP}*{_SYMBOL}   # normative, with year: 163/2024/QH15, 28/2025/QĐ-TTg
+          | {_SP}*-{_SP}*{_CODE}{_SP}*/{_SP}*{_SYMBOL}            # Party: 132-KL/TW, `01- CTTr/TU`, `10 - NQ/ĐU`
+          | {_SP}*/{_SP}*{_SYMBOL}                                # state: 573/TTg-KGVX, `4290 /KH-UBND`, 483/KH-BCA-C04
+        )
+    )""",
+    re.VERBOSE,
+)
+# A number without a symbol, only after `số`: `Đề án số 05`.
+BARE_NUMBER = re.compile(r"(?P<number>\d{1,4})(?![\d/.-]|\s*[/-]\s*\w)")
+
+
+@cache
+def typed_head() -> re.Pattern:
+    """A type word and `số`: what may open a numbered citation (the number is read next)."""
+    return re.compile(
+        rf"(?<![\w])(?P<type>{_alternation([t['name'] for t in load('doc_types')['type']])}){_SP}+(?P<so>số{_SP}*:?{_SP}*)?",
+        re.IGNORECASE,
+    )
+
+
+# The citing document's own number line (`Số: 4290 /KH-UBND`) is no citation.
+OWN_NUMBER_LINE = re.compile(r"Số\s*:\s*$", re.IGNORECASE)
+
+# --- dates --------------------------------------------------------------------
+
+DATE = re.compile(
+    rf"""{_SP}*,?{_SP}*(?:ban{_SP}+hành{_SP}+)?ngày{_SP}+
+    (?:
+        (?P<d>\d{{1,2}}){_SP}*[/.-]{_SP}*(?P<m>\d{{1,2}})(?P<typo>{_SP}*[.,])?{_SP}*[/.-]{_SP}*(?P<y>\d{{4}})  # 25/5/2026; typo 16/8./2019
+      | (?P<d2>\d{{1,2}}){_SP}+tháng{_SP}+(?P<m2>\d{{1,2}}){_SP}+năm{_SP}+(?P<y2>\d{{4}})                     # 25 tháng 5 năm 2026
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass
+class DateRead:
+    end: int
+    value: dt.date | None
+    anomalies: list[str]
+
+
+def read_date(text: str, pos: int) -> DateRead | None:
+    m = DATE.match(text, pos)
+    if not m:
+        return None
+    day, month, year = (int(m.group(g) or m.group(g + "2")) for g in ("d", "m", "y"))
+    anomalies = ["date_typo"] if m.group("typo") else []
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return DateRead(m.end(), None, [*anomalies, "date_invalid"])
+    return DateRead(m.end(), value, anomalies)
+
+
+# --- issuers ------------------------------------------------------------------
+
+
+def _with_abbreviations(names: list[str]) -> list[str]:
+    """Each name, plus its forms with abbreviations (`UBND` for `Ủy ban nhân dân`)."""
+    out = set(names)
+    for abbr, full in load("issuers")["abbreviations"].items():
+        out |= {n.replace(full, abbr) for n in out if full in n}
+    return sorted(out)
+
+
+@cache
+def _body_pattern() -> re.Pattern:
+    vocab = load("issuers")
+    openers = _alternation(grammar()["title_openers"])
+    word = rf"(?!(?:{openers})(?!\w))[{UPPER}]\w*"
+    place = rf"(?:(?:{_alternation(vocab['places']['provinces'])})(?!\w)|{word}(?:{_SP}+{word}){{0,3}}|\d{{1,2}}(?!\w))"
+    heads = _with_abbreviations([entry["head"] for entry in vocab["local"]])
+    return re.compile(
+        rf"""(?:
+            (?P<national>{_alternation(_with_abbreviations(vocab['national']))})(?!\w)     # Thủ tướng Chính phủ, Bộ Chính trị
+          | (?:{_alternation(vocab['ministry_heads'])}){_SP}+(?:{_alternation(vocab['ministries'])})(?!\w)  # Bộ trưởng Bộ Công an, Sở Y tế
+          | (?P<head>{_alternation(heads)})                                  # Ủy ban nhân dân / UBND, Đảng ủy, Công an
+            (?:{_SP}+(?i:{_alternation(vocab['levels'])})(?!\w))?           # tỉnh, thành phố, phường
+            (?:{_SP}+{place})?                                               # Ninh Bình, Tân Hưng
+            (?:{_SP}+lần{_SP}+thứ{_SP}+[IVXLC]+(?!\w))?                      # Đại hội ... lần thứ XV
+        )""",
+        re.VERBOSE,
+    )
+
+
+_JOIN = re.compile(rf"{_SP}+(?:và|với){_SP}+")
+ISSUER_LEAD = re.compile(rf"{_SP}*,?{_SP}*(?:của|giữa){_SP}+")
+
+
+def read_bodies(text: str, pos: int) -> tuple[list[tuple[int, int]], int]:
+    """Spans of one or more joint issuing bodies starting at `pos` (`X và Y`)."""
+    spans: list[tuple[int, int]] = []
+    body = _body_pattern().match(text, pos)
+    while body:
+        spans.append((body.start(), body.end()))
+        join = _JOIN.match(text, body.end())
+        body = _body_pattern().match(text, join.end()) if join else None
+    return spans, (spans[-1][1] if spans else pos)
+
+
+def read_issuer(text: str, pos: int) -> tuple[list[tuple[int, int]], int]:
+    """`của <bodies>` / `giữa <bodies>` at `pos`; ([], pos) when absent."""
+    lead = ISSUER_LEAD.match(text, pos)
+    if not lead:
+        return [], pos
+    spans, end = read_bodies(text, lead.end())
+    return (spans, end) if spans else ([], pos)
+
+
+# --- subjects -----------------------------------------------------------------
+
+SUBJECT_LEAD = re.compile(rf"{_SP}*,?{_SP}*(?:về{_SP}+việc|về|V/v)[ \t:]+", re.IGNORECASE)
+
+
+@cache
+def _opener() -> re.Pattern:
+    return re.compile(rf"{_SP}+(?=(?:{_alternation(grammar()['title_openers'])})(?!\w))")
+
+
+@cache
+def _subject_end() -> re.Pattern:
+    type_words = _alternation([t["name"] for t in load("doc_types")["type"]])
+    return re.compile(
+        rf"""(?:
+            [;\n]                                        # the next item of a list, the end of the paragraph
+          | \.(?:\s|$)                                   # the end of the sentence
+          | {_SP}*\((?:{type_words})                     # an alias in brackets: `(Nghị quyết số 163/2024/QH15)`
+          | ,{_SP}+(?=(?:{_alternation(_with_abbreviations(['Ủy ban nhân dân']))})(?!\w))  # `..., Ủy ban nhân dân phường X xây dựng ...`
+        )""",
+        re.VERBOSE,
+    )
+
+
+def read_subject(text: str, pos: int) -> tuple[int, int] | None:
+    """Span of the subject at `pos`: after `về` / `về việc`, a quoted title, or
+    a title opened by a capitalized verb right after the issuer; or None."""
+    lead = SUBJECT_LEAD.match(text, pos) or _opener().match(text, pos) or _QUOTE_START.match(text, pos)
+    if not lead:
+        return None
+    start = lead.end()
+    if text.startswith('"', start):
+        close = text.find('"', start + 1)
+        if close != -1 and "\n" not in text[start:close]:
+            return start + 1, close
+    stop = _subject_end().search(text, start)
+    end = min(stop.start() if stop else len(text), start + 400)
+    return (start, end) if end > start else None
+
+
+_QUOTE_START = re.compile(rf"{_SP}*(?=\")")
+
+
+# --- names --------------------------------------------------------------------
+
+
+@cache
+def named_head(mode: str) -> re.Pattern:
+    """Type words cited by name in `mode` (title | period | quoted | programme)."""
+    entries = [t["name"] for t in load("doc_types")["type"] if mode in t.get("named", [])]
+    if mode == "programme":  # a national target programme, full or abbreviated
+        expansions = grammar()["name_expansions"]
+        lead = rf"(?:Chương{_SP}+trình{_SP}+(?:mục{_SP}+tiêu{_SP}+quốc{_SP}+gia|{'|'.join(k for k in expansions if k != 'CTMTQG')})|CTMTQG)"
+        return re.compile(rf"(?<!\w)(?P<type>{lead})(?!\w)")
+    return re.compile(rf"(?<!\w)(?P<type>{_alternation(entries)})(?!\w)")
+
+
+@cache
+def type_words_pattern() -> str:
+    """Every type word, as written (case-sensitive: `Kế hoạch`, not `kế hoạch`)."""
+    return _alternation([t["name"] for t in load("doc_types")["type"]])
+
+
+@cache
+def named_head_all() -> re.Pattern:
+    """A capitalized type word anywhere: the start of a reference without number."""
+    return re.compile(rf"(?<!\w)(?P<type>{type_words_pattern()})(?!\w)")
+
+
+@cache
+def self_after() -> re.Pattern:
+    """`Kế hoạch này`: the citing document itself."""
+    return re.compile(rf"{_SP}+(?:{_alternation(grammar()['self_markers'])})(?!\w)")
+
+
+@cache
+def self_before() -> re.Pattern:
+    """`... ban hành Kế hoạch ...`: the document announcing itself."""
+    return re.compile(rf"(?<!\w)(?:{_alternation(grammar()['self_verbs'])}){_SP}+$", re.IGNORECASE)
+
+
+_WORD = re.compile(rf"{_SP}+(?P<word>[\w][\w/-]*)")
+_PERIOD_END = re.compile(rf"{_SP}+(?:đến{_SP}+năm{_SP}+\d{{4}}|giai{_SP}+đoạn{_SP}+\d{{4}}{_SP}*-{_SP}*\d{{4}})(?!\w)")
+
+
+@cache
+def _name_stop() -> re.Pattern:
+    return re.compile(rf"{_SP}+(?:{_alternation(grammar()['name_stops'])})(?!\w)")
+
+
+@cache
+def _comma_word() -> re.Pattern:
+    return re.compile(rf",{_SP}+(?:{_alternation(grammar()['name_comma_words'])})(?!\w)")
+
+
+def read_name(text: str, pos: int, max_words: int = 14) -> int:
+    """End of a name written without quotes, from `pos` (after the type word).
+
+    Words run until a stop word or punctuation; a comma stays inside the
+    idioms `phòng, chống` and `thanh, thiếu niên`; `đến năm 2030` or
+    `giai đoạn 2021 - 2025` closes the name.
+    """
+    end = pos
+    for _ in range(max_words):
+        period = _PERIOD_END.match(text, end)
+        if period:
+            return period.end()
+        if _name_stop().match(text, end):
+            return end
+        step = _comma_word().match(text, end) or _WORD.match(text, end)
+        if not step:
+            return end
+        end = step.end()
+    return end
+
+
+def read_period_name(text: str, pos: int, max_words: int = 22) -> int | None:
+    """End of a name that closes with a period (`... đến năm 2030`), or None.
+    Stop words may stand inside such a name (`phòng, chống ma túy trong thanh, thiếu niên`)."""
+    end = pos
+    for _ in range(max_words):
+        period = _PERIOD_END.match(text, end)
+        if period:
+            return period.end()
+        step = _comma_word().match(text, end) or _WORD.match(text, end)
+        if not step:
+            return None
+        end = step.end()
+    return None
+
+
+@cache
+def scope_pattern() -> re.Pattern:
+    """`trên địa bàn phường`, `trên địa bàn tỉnh Lai Châu`: part of a local plan's name."""
+    vocab = load("issuers")
+    word = rf"[{UPPER}]\w*"
+    return re.compile(
+        rf"{_SP}+trên{_SP}+địa{_SP}+bàn{_SP}+(?:{_alternation(vocab['levels'])})(?!\w)(?:{_SP}+{word}(?:{_SP}+{word}){{0,3}})?"
+    )
+
+
+QUOTED = re.compile(rf"{_SP}+\"(?P<name>[^\"\n]{{3,200}})\"")
