@@ -20,7 +20,9 @@ from schemas.records import DocumentIssue, Footnote, Section
 
 HEADING = re.compile(
     r"""^[ \t]*(?:
-        (?P<dieu>Điều[ \t]+\d{1,3})[ \t]*[.:]?             # `Điều 1.` in decisions
+        (?P<part>(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)[ \t]+(?:[IVXLC]{1,7}|\d{1,2}|THỨ[ \t]+\w+|thứ[ \t]+\w+))
+            [ \t]*[.:\-]?                                   # `PHẦN I.`, `Chương II`, `Phần thứ nhất` in reports and rules
+      | (?P<dieu>Điều[ \t]+\d{1,3})[ \t]*[.:]?             # `Điều 1.` in decisions
       | (?P<roman>[IVXLC]{1,7})[ \t]*[.)]                   # `I.`, `IV.`
       | (?P<decimal>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=[ \t])  # `1.1.`, `2.3`, `1.2.3.`
       | (?P<arabic>\d{1,2})[ \t]*[.)](?=[ \t])              # `1.`, `2)`
@@ -53,7 +55,7 @@ def roman_to_int(label: str) -> int:
 
 @dataclass
 class _Heading:
-    style: str  # roman | arabic | decimal | letter | dieu
+    style: str  # part | dieu | roman | arabic | decimal | letter
     level_key: str  # style, with the number of parts for decimals
     label: str
     rank: int  # position in its sequence, for gap and order checks
@@ -67,7 +69,7 @@ def _parse_heading(doc: Document, line) -> _Heading | None:
     m = HEADING.match(line.text)
     if not m:
         return None
-    style = next(s for s in ("dieu", "roman", "decimal", "arabic", "letter") if m.group(s))
+    style = next(s for s in ("part", "dieu", "roman", "decimal", "arabic", "letter") if m.group(s))
     raw = m.group(style)
     if style == "roman":
         if not _VALID_ROMAN.match(raw) or not m.group("heading"):
@@ -77,6 +79,10 @@ def _parse_heading(doc: Document, line) -> _Heading | None:
         rank = int(raw.split(".")[-1])
     elif style == "letter":
         rank = _LETTERS.index(raw)
+    elif style == "part":
+        rank = _part_rank(raw.split()[-1])
+        if rank is None:
+            return None
     else:
         rank = int(raw.split()[-1])
     label = re.sub(r"[ \t]+", " ", raw)
@@ -88,6 +94,18 @@ def _parse_heading(doc: Document, line) -> _Heading | None:
     titled = len(heading) <= 120 or heading[len(short):].startswith(":")
     return _Heading(style, level_key, label, rank, line.start, line.end, short,
                     section_kind(short) if titled else "other")
+
+
+_ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9}
+
+
+def _part_rank(number: str) -> int | None:
+    """`II` -> 2, `3` -> 3, `nhất` (of `thứ nhất`) -> 1; None for a word that is no number."""
+    if number.isdigit():
+        return int(number)
+    if _VALID_ROMAN.match(number):
+        return roman_to_int(number)
+    return _ORDINALS.get(number.lower())
 
 
 def _short_heading(heading: str) -> str:
@@ -132,19 +150,37 @@ def find_body_end(doc: Document, after: int = 0) -> int:
     return len(doc.text)
 
 
+def _is_type_line(text: str) -> bool:
+    """An upper-case document type alone on its line (`KẾ HOẠCH`, `QUY CHẾ`)."""
+    stripped = text.strip()
+    return stripped.isupper() and fold_key(stripped) in load("header")["types"]
+
+
 def _regions(doc: Document) -> list[tuple[str | None, int, int]]:
-    """(appendix prefix, start, end) for the main body and each appendix."""
+    """(appendix prefix, start, end) for the main body, each document
+    attached after the signature (a decision's `KẾ HOẠCH ... ban hành kèm
+    theo`), and each appendix (`PHỤ LỤC`)."""
     first_heading = next((ln.start for ln in doc.lines if HEADING.match(ln.text)), 0)
-    appendices = [(ln, APPENDIX.match(ln.text)) for ln in doc.lines if ln.start > first_heading]
-    appendices = [(ln, m) for ln, m in appendices if m]
     body_end = find_body_end(doc, first_heading)
-    if appendices:
-        body_end = min(body_end, appendices[0][0].start)
+    starts: list[tuple[int, re.Match | None]] = []  # appendix match, or None for an attached document
+    for ln in doc.lines:
+        if ln.start > first_heading and (m := APPENDIX.match(ln.text)):
+            starts.append((ln.start, m))
+        elif ln.start > body_end and _is_type_line(ln.text):
+            starts.append((ln.start, None))
+    if starts:
+        body_end = min(body_end, starts[0][0])
     regions: list[tuple[str | None, int, int]] = [(None, 0, body_end)]
-    many = len(appendices) > 1
-    for i, (ln, m) in enumerate(appendices):
-        end = appendices[i + 1][0].start if i + 1 < len(appendices) else len(doc.text)
-        regions.append((f"PL{m.group('n') or i + 1}" if many else "PL", ln.start, end))
+    numbered = sum(1 for _, m in starts if m) > 1
+    n_appendix = 0
+    for i, (start, m) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(doc.text)
+        if m is None:
+            heading = next((ln.start for ln in doc.lines if start < ln.start < end and HEADING.match(ln.text)), start)
+            regions.append((None, start, min(end, find_body_end(doc, heading))))
+        else:
+            n_appendix += 1
+            regions.append((f"PL{m.group('n') or n_appendix}" if numbered else "PL", start, end))
     return regions
 
 
@@ -203,7 +239,7 @@ def segment(doc: Document) -> tuple[list[Section], list[Footnote], list[Document
 def _path(h: _Heading, stack: list[tuple[_Heading, Section]], prefix: str | None) -> str:
     if h.style == "decimal":
         # `2.1` under `II` (with or without `2.` between) is `II.2.1`.
-        anchor = next((s.path for hh, s in reversed(stack) if hh.style in ("roman", "dieu")), prefix)
+        anchor = next((s.path for hh, s in reversed(stack) if hh.style in ("roman", "dieu", "part")), prefix)
     else:
         anchor = stack[-1][1].path if stack else prefix
     return f"{anchor}.{h.label}" if anchor else h.label

@@ -75,7 +75,7 @@ class Section(Mention):
     path: str
     heading: str
     kind: str = "other"
-    style: str  # roman | arabic | decimal | letter | dieu
+    style: str  # part | dieu | roman | arabic | decimal | letter
     heading_end: int  # end of the heading line inside the span
     appendix: str | None = None  # `PL`, `PL1`... for headings inside an appendix
 

@@ -124,3 +124,35 @@ def test_decision_articles_and_appendix_paths():
     )
     _, sections, _, _ = _segment(text)
     assert [s.path for s in sections] == ["Điều 1", "Điều 1.1", "Điều 2", "PL.I", "PL.I.1"]
+
+
+def test_plan_attached_to_a_decision_is_segmented():
+    text = (
+        "QUYẾT ĐỊNH\nVề việc ban hành Kế hoạch phòng, chống ma túy\n\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống ma túy năm 2026.\n\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n\n"
+        "Nơi nhận:\n- Như Điều 2;\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n"
+        "KẾ HOẠCH\nPhòng, chống ma túy năm 2026\n(Ban hành kèm theo Quyết định số 12/QĐ-UBND)\n\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Nâng cao nhận thức.\n\nII. TỔ CHỨC THỰC HIỆN\n\n"
+        "Giao Công an xã chủ trì.\n\nNơi nhận:\n- Lưu: VT.\n"
+    )
+    doc, sections, _, _ = _segment(text)
+    assert [(s.path, s.kind) for s in sections] == [
+        ("Điều 1", "other"), ("Điều 2", "other"), ("I", "muc_dich_yeu_cau"), ("I.1", "other"),
+        ("II", "to_chuc_thuc_hien")]
+    assert doc.text[sections[-1].start_char:sections[-1].end_char] == "II. TỔ CHỨC THỰC HIỆN\n\nGiao Công an xã chủ trì."
+
+
+PART_CASES = [
+    # (heading lines of a report or a regulation, expected paths)
+    ("PHẦN I. KẾT QUẢ THỰC HIỆN\n\n1. Công tác lãnh đạo\n\nPHẦN II. PHƯƠNG HƯỚNG\n\n1. Nhiệm vụ trọng tâm\n",
+     ["PHẦN I", "PHẦN I.1", "PHẦN II", "PHẦN II.1"]),
+    ("Chương I\nQUY ĐỊNH CHUNG\n\nĐiều 1. Phạm vi điều chỉnh\n\nChương II\nQUY ĐỊNH CỤ THỂ\n\nĐiều 2. Trách nhiệm\n",
+     ["Chương I", "Chương I.Điều 1", "Chương II", "Chương II.Điều 2"]),
+    ("Phần thứ nhất: Tình hình\n\nPhần thứ hai: Nhiệm vụ\n", ["Phần thứ nhất", "Phần thứ hai"]),
+]
+
+
+@pytest.mark.parametrize("text, paths", PART_CASES)
+def test_parts_and_chapters(text, paths):
+    assert [s.path for s in _segment(text)[1]] == paths
