@@ -128,6 +128,10 @@ CREATE TABLE IF NOT EXISTS dates (
     kind VARCHAR,
     value DATE,
     granularity VARCHAR,
+    range_end DATE,        -- last day of a span of years (kind range)
+    recurrence VARCHAR,    -- RFC 5545 RRULE of a recurring date
+    event VARCHAR,         -- named day the date belongs to
+    parser VARCHAR,        -- dateparser | regex
     text VARCHAR,
     start_char INTEGER,
     end_char INTEGER
@@ -140,6 +144,9 @@ CREATE TABLE IF NOT EXISTS targets (
     unit VARCHAR,
     target_year INTEGER,
     subject VARCHAR,
+    direction VARCHAR,     -- giảm | tăng | không phát sinh
+    comparator VARCHAR,    -- >=, <=, > for `ít nhất`, `không quá`, `trên`
+    cue VARCHAR,           -- phan_dau, quyet_tam, bao_dam, ... or the aim section kind
     text VARCHAR,
     start_char INTEGER,
     end_char INTEGER
@@ -161,6 +168,37 @@ CREATE TABLE IF NOT EXISTS duty_partners (
     duty_id VARCHAR,
     agency VARCHAR,
     agency_type VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+-- One row per cited document (per citations.cited_key), rebuilt from all
+-- citations by pipeline.citegraph.refresh after each run: the best-known
+-- description, how many documents cite it, and doc_id when it is stored too.
+CREATE TABLE IF NOT EXISTS cited_documents (
+    cited_key VARCHAR PRIMARY KEY,
+    doc_type VARCHAR,
+    number VARCHAR,
+    issued_date DATE,
+    issuer VARCHAR,
+    title VARCHAR,
+    name VARCHAR,
+    n_citing_docs INTEGER,
+    n_mentions INTEGER,
+    doc_id VARCHAR
+);
+
+-- Citation audit findings, rebuilt with cited_documents: one row per mention
+-- that shows a problem (kind: date_conflict, issuer_conflict, no_date,
+-- ambiguous_key, malformed_number, malformed_date, cited_after_citing),
+-- with the span of the mention as evidence.
+CREATE TABLE IF NOT EXISTS citation_findings (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    cited_key VARCHAR,
+    kind VARCHAR,
+    message VARCHAR,
     text VARCHAR,
     start_char INTEGER,
     end_char INTEGER
