@@ -102,3 +102,44 @@ def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> 
         click.echo(f"below floor: {line}", err=True)
     if failures:
         sys.exit(1)
+
+
+def _open_read_only(db_path: Path):
+    try:
+        return store.connect(db_path, read_only=True)
+    except store.StoreLockedError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet",
+              show_default=True)
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def export(out_dir: Path, fmt: str, db_path: Path) -> None:
+    """Write every table of the database to OUT_DIR, one file per table."""
+    from pipeline.export import export_tables
+
+    with _open_read_only(db_path) as con:
+        for item in export_tables(con, out_dir, fmt):
+            click.echo(f"{item.table}: {item.rows} rows -> {item.path}")
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header instead of a table.")
+def query(sql: str, db_path: Path, as_csv: bool) -> None:
+    """Run one SQL statement against the database and print the result."""
+    import duckdb
+
+    from pipeline.export import render_csv, render_table, run_query
+
+    with _open_read_only(db_path) as con:
+        try:
+            columns, rows = run_query(con, sql)
+        except duckdb.Error as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(render_csv(columns, rows) if as_csv else render_table(columns, rows), nl=not as_csv)

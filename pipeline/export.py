@@ -1,0 +1,116 @@
+"""Take the data anywhere: every table to files, any SQL to a readable table.
+
+Both work on a connection the caller opened read-only, so an export or an
+analyst's query can never change the database. Files are written by
+DuckDB's own COPY (no pandas round trip): types survive in Parquet, dates
+are ISO strings in CSV and JSON Lines, lists stay lists in Parquet and JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+# --format value -> (file suffix, COPY options).
+FORMATS = {
+    "parquet": ("parquet", "FORMAT parquet"),
+    "csv": ("csv", "FORMAT csv, HEADER true"),
+    # DuckDB's JSON COPY writes one object per line unless ARRAY is set.
+    "jsonl": ("jsonl", "FORMAT json"),
+}
+
+# A cell longer than this is cut in the terminal table (never in --csv).
+MAX_CELL = 60
+
+
+@dataclass(frozen=True)
+class Exported:
+    table: str
+    path: Path
+    rows: int
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table and view of the main schema, by name."""
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def export_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str) -> list[Exported]:
+    """Write each table to `out_dir/<table>.<suffix>`; one file per table."""
+    suffix, options = FORMATS[fmt]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in table_names(con):
+        path = out_dir / f"{table}.{suffix}"
+        con.execute(f"COPY (SELECT * FROM {_quote_ident(table)}) TO {_quote_literal(str(path))} ({options})")
+        rows = con.execute(f"SELECT count(*) FROM {_quote_ident(table)}").fetchone()[0]
+        written.append(Exported(table, path, rows))
+    return written
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of one SQL statement."""
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description or []]
+    return columns, cursor.fetchall() if columns else []
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (dt.date, dt.datetime, Decimal)):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_cell(v) for v in value) + "]"
+    # One line per row: line breaks inside a text cell would break the grid.
+    return " ".join(str(value).split())
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def render_table(columns: list[str], rows: list[tuple], max_cell: int = MAX_CELL) -> str:
+    """A plain-text grid: numbers right-aligned, long text cut with `…`."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    cells = [[c if len(c) <= max_cell else c[: max_cell - 1] + "…" for c in row] for row in cells]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
+    numeric = [bool(rows) and all(_is_number(r[i]) or r[i] is None for r in rows) for i in range(len(columns))]
+
+    def line(values: list[str]) -> str:
+        parts = (v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric))
+        return " | ".join(parts).rstrip()
+
+    out = [line(columns), "-+-".join("-" * w for w in widths)]
+    out += [line(row) for row in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def render_csv(columns: list[str], rows: list[tuple]) -> str:
+    """RFC 4180 CSV with a header; NULL is an empty field, text is kept whole."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow("" if v is None else _cell(v) if isinstance(v, list) else v for v in row)
+    return buffer.getvalue()
