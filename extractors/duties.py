@@ -1,7 +1,399 @@
-"""PLACEHOLDER: replaced by the duties extractor (see its issue)."""
+"""Duties: one row per task a plan gives an agency.
 
+Tasks come from three places:
+
+1. Assignment sections (kind `phan_cong`, and `to_chuc_thuc_hien` children
+   shaped like assignments): each child whose heading is made only of agency
+   names is an agency heading; every paragraph of its body is one task of
+   each agency it names. A bullet opening with `- <agency>:` starts that
+   member's own tasks (`- Hội Nông dân: ...`); a group followed by members
+   in parentheses gives way to the members.
+2. `Giao <agency> ...` / `Đề nghị <agency> ...` sentences anywhere.
+3. In implementation sections (funding, reporting), a clause opened by a
+   named agency and one of the task verbs of `vocab/roles.toml`.
+
+Role, requested, themes and deadline are read from each task's text; the
+vocabularies live in `vocab/roles.toml` and `vocab/themes.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from extractors.vocab import load
 from pipeline.document import Document
+from pipeline.normalize import match_form
+from schemas.records import Agency, DateMention, DocumentIssue, Duty, DutyPartner, Section
+
+# A heading's own label: `IV.`, `1.`, `1.2.`, `a)`, `Điều 3.`
+_LABEL = re.compile(r"^\s*(?:Điều\s+\d+|[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.):]?\s*")
+# Lines that start a new paragraph even in lower case: `a)` items, bullets.
+_ITEM_START = re.compile(r"^\s*(?:[a-zđ]\)|[-+•▪●◦])")
+_BULLET = re.compile(r"\s*[-•▪●◦]\s*")
+_FOOTNOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]")
+_SENTENCE_END = re.compile(r"[.;](?=\s|$)")
+_GENERIC_TYPES = {"so_nganh"}
 
 
-def extract(doc: Document, agencies: list, dates: list) -> list:
-    return []
+def _words(phrases) -> str:
+    """Alternation of vocabulary phrases, longest first, free spacing."""
+    return "|".join(
+        r"\s+".join(map(re.escape, match_form(p).split())) for p in sorted(set(phrases), key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True)
+class Grammar:
+    roles: list  # (name, compiled cue)
+    window: int
+    default_role: str
+    filler: re.Pattern
+    requested: re.Pattern
+    assign: re.Pattern
+    subject_kinds: frozenset
+    subject_verb: re.Pattern
+    partner_cue: re.Pattern
+    joiner: re.Pattern
+    themes: list  # (name, compiled keywords)
+
+
+@cache
+def grammar() -> Grammar:
+    v = load("roles")
+    flags = re.IGNORECASE
+    return Grammar(
+        roles=[(r["name"], re.compile(rf"(?<!\w)(?:{_words(r['cues'])})(?!\w)", flags)) for r in v["role"]],
+        window=v["window"],
+        default_role=v["default"],
+        filler=re.compile(rf"^(?:[\s,;.:()\-]|(?<!\w)(?:{_words(v['heading']['fillers'])})(?!\w))*$", flags),
+        requested=re.compile(rf"^\s*(?:{_words(v['heading']['requested'])})(?!\w)", flags),
+        # `Giao [đồng chí Trưởng] <agency>`: the agency must start where this ends.
+        assign=re.compile(
+            rf"(?<!\w)(?<!được\ )(?P<cue>{_words(v['assign']['cues'])})\s+"
+            rf"(?:(?:{_words(v['assign']['titles'])})\s+)*(?=\w)",
+            flags,
+        ),
+        subject_kinds=frozenset(v["subject"]["section_kinds"]),
+        subject_verb=re.compile(rf"^[\s,]*(?:{_words(v['subject']['verbs'])})(?!\w)", flags),
+        partner_cue=re.compile(rf"(?<!\w)(?:{_words(v['partners']['cues'])})(?!\w)", flags),
+        joiner=re.compile(rf"^(?:[\s,]|(?<!\w)(?:{_words(v['partners']['joiners'])})(?!\w))*$", flags),
+        themes=[(t["name"], re.compile(rf"(?<!\w)(?:{_words(t['keywords'])})(?!\w)", flags))
+                for t in load("themes")["theme"]],
+    )
+
+
+# --- reading one task ---------------------------------------------------------
+
+def role_of(task: str) -> str:
+    """Role named in the opening words of a task (`Chủ trì, phối hợp` -> chu_tri)."""
+    g = grammar()
+    head = match_form(task)[: g.window + 20]
+    best = None
+    for name, cue in g.roles:
+        m = cue.search(head)
+        if m and m.start() <= g.window and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else g.default_role
+
+
+def themes_of(task: str) -> list[str]:
+    text = match_form(task)
+    return [name for name, kw in grammar().themes if kw.search(text)]
+
+
+def _deadline(dates: list[DateMention], start: int, end: int):
+    for d in dates:
+        if d.kind == "deadline" and start <= d.start_char < end and d.value:
+            return d.value
+    return None
+
+
+# --- paragraphs ----------------------------------------------------------------
+
+def paragraphs(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    """Paragraph spans in [start, end): a line that begins in lower case
+    continues the paragraph before it (a sentence broken by a page break)."""
+    out: list[list[int]] = []
+    for line in doc.lines:
+        if line.end <= start or line.start >= end:
+            continue
+        s, e = max(line.start, start), min(line.end, end)
+        text = doc.match_text[s:e]
+        if not text.strip() or _FOOTNOTE.match(text):
+            continue
+        first = text.lstrip()[:1]
+        if out and first.islower() and not _ITEM_START.match(text):
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+# --- assignment headings ------------------------------------------------------------
+
+@dataclass
+class Heading:
+    agencies: list[Agency]
+    requested: bool
+    inline: tuple[int, int] | None = None  # a task written after `Agency:` on the heading line
+
+
+def _inside(agencies: list[Agency], start: int, end: int) -> list[Agency]:
+    return [a for a in agencies if start <= a.start_char and a.end_char <= end]
+
+
+def _distinct(agencies: list[Agency]) -> list[Agency]:
+    seen, out = set(), []
+    for a in agencies:
+        if a.canonical_name not in seen:
+            seen.add(a.canonical_name)
+            out.append(a)
+    return out
+
+
+def _top_level_colon(text: str) -> int:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == ":" and depth == 0:
+            return i
+    return -1
+
+
+def read_heading(doc: Document, agencies: list[Agency], start: int, end: int) -> Heading | None:
+    """The agencies an assignment heading names, or None when the heading is
+    not made of agency names (`Các đơn vị căn cứ chức năng ... triển khai`)."""
+    g = grammar()
+    line = doc.match_text[start:end]
+    label = _LABEL.match(line)
+    name_start = start + (label.end() if label else 0)
+    colon = _top_level_colon(doc.match_text[name_start:end])
+    name_end = name_start + colon if colon >= 0 else end
+    named = _inside(agencies, name_start, name_end)
+    if not named:
+        return None
+    rest, pos = [], name_start
+    for a in named:
+        rest.append(doc.match_text[pos:a.start_char])
+        pos = max(pos, a.end_char)
+    rest.append(doc.match_text[pos:name_end])
+    if not all(g.filler.match(r) for r in rest):
+        return None
+    inline = (name_end + 1, end) if colon >= 0 and doc.match_text[name_end + 1:end].strip() else None
+    return Heading(_members_in_parentheses(doc, named), bool(g.requested.match(doc.match_text[name_start:end])),
+                   inline)
+
+
+def _members_in_parentheses(doc: Document, named: list[Agency]) -> list[Agency]:
+    """`Các ban ngành đoàn thể (Ủy ban MTTQ, Hội phụ nữ, ...)`: the members stand for the group."""
+    out = []
+    for a in named:
+        after = doc.match_text[a.end_char:a.end_char + 3].lstrip()
+        inner = [b for b in named if b.start_char > a.end_char]
+        if after.startswith("(") and inner:
+            close = doc.match_text.find(")", a.end_char)
+            if any(b.end_char <= close for b in inner):
+                continue
+        out.append(a)
+    return _distinct(out)
+
+
+# --- building duty rows --------------------------------------------------------------
+
+@dataclass
+class _Builder:
+    doc: Document
+    dates: list[DateMention]
+    rows: list[Duty] = field(default_factory=list)
+    counters: dict = field(default_factory=dict)
+    claimed: list[tuple[int, int]] = field(default_factory=list)  # assignment sections already read
+
+    def add(self, agency: Agency, start: int, end: int, requested: bool) -> None:
+        span = self.doc.span(start, end)
+        sec = self.doc.section_at(span["start_char"])
+        key = sec.section_id if sec else f"{self.doc.doc_id}/-"
+        self.counters[key] = self.counters.get(key, 0) + 1
+        self.rows.append(Duty(
+            **span,
+            duty_id=f"{key}/{self.counters[key]}",
+            agency=agency.canonical_name,
+            agency_type=agency.agency_type,
+            role=role_of(span["text"]),
+            requested=requested,
+            deadline=_deadline(self.dates, span["start_char"], span["end_char"]),
+            themes=themes_of(span["text"]),
+        ))
+
+    def covers(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.claimed) or any(d.start_char <= pos < d.end_char for d in self.rows)
+
+
+def _task_start(doc: Document, start: int) -> int:
+    """Skip a paragraph's bullet mark."""
+    m = _BULLET.match(doc.match_text, start)
+    return m.end() if m else start
+
+
+def _member_bullet(doc: Document, agencies: list[Agency], start: int, end: int) -> tuple[Agency, int] | None:
+    """`- *Chi cục Hải quan Khu vực III*: Chủ trì ...` -> (agency, where its task starts)."""
+    if not _BULLET.match(doc.match_text, start):
+        return None
+    first = _task_start(doc, start)
+    for a in _inside(agencies, first, end):
+        if doc.match_text[first:a.start_char].strip():
+            return None
+        after = re.match(r"\s*:", doc.match_text[a.end_char:end])
+        return (a, a.end_char + after.end()) if after else None
+    return None
+
+
+def _assign_section(b: _Builder, doc: Document, agencies: list[Agency], sec: Section, heading: Heading,
+                    body_end: int) -> None:
+    owners = heading.agencies
+    groups: list[tuple[list[Agency], list[tuple[int, int]]]] = [(owners, [])]
+    if heading.inline:
+        groups[0][1].append(heading.inline)
+    for start, end in paragraphs(doc, sec.heading_end, body_end):
+        member = _member_bullet(doc, agencies, start, end)
+        if member:
+            groups.append(([member[0]], [(member[1], end)]))
+        else:
+            groups[-1][1].append((_task_start(doc, start), end))
+    named_members = {m.canonical_name for ms, _ in groups[1:] for m in ms}
+    lead = [a for a in owners if a.canonical_name not in named_members]
+    for i, (who, tasks) in enumerate(groups):
+        for agency in (lead if i == 0 else who):
+            for start, end in tasks:
+                b.add(agency, start, end, heading.requested)
+
+
+def _children(doc: Document, sec: Section) -> list[Section]:
+    return [s for s in doc.sections if s.parent_id == sec.section_id]
+
+
+def _assignment_sections(b: _Builder, doc: Document, agencies: list[Agency], sec: Section) -> None:
+    for child in _children(doc, sec):
+        heading = read_heading(doc, agencies, child.start_char, child.heading_end)
+        grandchildren = _children(doc, child)
+        if heading is None:
+            if sec.kind == "phan_cong" and grandchildren:
+                _assignment_sections(b, doc, agencies, child)
+            continue
+        sub = [read_heading(doc, agencies, g.start_char, g.heading_end) for g in grandchildren]
+        if grandchildren and all(sub):
+            _assignment_sections(b, doc, agencies, child)  # a group heading over member headings
+        else:
+            _assign_section(b, doc, agencies, child, heading, child.end_char)
+            b.claimed.append((child.start_char, child.end_char))
+
+
+def _assign_sentences(b: _Builder, doc: Document, agencies: list[Agency]) -> None:
+    """`Giao Công an xã, Văn phòng UBND xã theo dõi ...` anywhere in the body."""
+    g = grammar()
+    starts = {a.start_char: a for a in agencies}
+    for m in g.assign.finditer(doc.match_text, 0, _body_end(doc)):
+        first = starts.get(m.end())
+        if first is None or b.covers(m.start()):
+            continue
+        named, last = [first], first
+        for a in agencies:
+            if a.start_char > last.end_char and re.fullmatch(r"\s*(?:,|và)\s*", doc.match_text[last.end_char:a.start_char]):
+                named.append(a)
+                last = a
+        end = next((e for s, e in paragraphs(doc, m.start(), len(doc.text)) if s <= m.start() < e), doc.line_at(m.start()).end)
+        requested = bool(g.requested.match(m.group("cue")))
+        for a in _distinct(named):
+            b.add(a, m.start(), end, requested)
+
+
+def _subject_clauses(b: _Builder, doc: Document, agencies: list[Agency]) -> None:
+    """`...; Cơ quan thường trực Ban Chỉ đạo hoàn thiện dự thảo báo cáo ...`
+    in funding, reporting and organisation sections."""
+    g = grammar()
+    ends = {a.end_char for a in agencies}
+    for a in agencies:
+        sec = doc.section_at(a.start_char)
+        if sec is None or sec.kind not in g.subject_kinds or b.covers(a.start_char):
+            continue
+        if a.agency_type in _GENERIC_TYPES or re.match(r"(?i)(?:các|những)\s", a.text):
+            continue
+        before = doc.match_text[doc.line_at(a.start_char).start:a.start_char]
+        opens_line = _LABEL.fullmatch(before) or _BULLET.fullmatch(before) or not before.strip()
+        after_clause = re.search(r"[.;]\s*$", before)
+        # After a comma only when the comma does not close another agency (`X, UBND các xã tổ chức`).
+        after_comma = re.search(r",\s*$", before) and (a.start_char - len(before) + len(before.rstrip(", \t"))) not in ends
+        if not (opens_line or after_clause or after_comma):
+            continue
+        if not g.subject_verb.match(doc.match_text[a.end_char:a.end_char + 40]):
+            continue
+        stop = _SENTENCE_END.search(doc.match_text, a.end_char, doc.line_at(a.start_char).end)
+        b.add(a, a.start_char, stop.end() if stop else doc.line_at(a.start_char).end, False)
+
+
+def _body_end(doc: Document) -> int:
+    return doc.body_end if doc.body_end is not None else len(doc.text)
+
+
+def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> list[Duty]:
+    """Every task the document assigns, one row per (agency, task)."""
+    b = _Builder(doc, dates)
+    for sec in doc.sections:
+        if sec.kind in ("phan_cong", "to_chuc_thuc_hien"):
+            _assignment_sections(b, doc, agencies, sec)
+    _assign_sentences(b, doc, agencies)
+    _subject_clauses(b, doc, agencies)
+    return b.rows
+
+
+# --- partners ------------------------------------------------------------------------
+
+def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[DutyPartner]:
+    """Agencies a task names after `phối hợp (với)`: one row per (duty, partner)."""
+    g = grammar()
+    out = []
+    for d in duties:
+        inside = _inside(agencies, d.start_char, d.end_char)
+        seen = {d.agency}
+        for cue in g.partner_cue.finditer(doc.match_text, d.start_char, d.end_char):
+            pos = cue.end()
+            for a in inside:
+                if a.start_char < pos:
+                    continue
+                if not g.joiner.match(doc.match_text[pos:a.start_char]):
+                    break
+                if a.canonical_name not in seen:
+                    seen.add(a.canonical_name)
+                    out.append(DutyPartner(**doc.span(a.start_char, a.end_char), duty_id=d.duty_id,
+                                           agency=a.canonical_name, agency_type=a.agency_type))
+                pos = a.end_char
+    return out
+
+
+# --- findings --------------------------------------------------------------------------
+
+_APPENDIX_REF = re.compile(r"(?:Có|có|theo|Theo|tại|Tại)\s+Phụ\s+lục\s+(?:số\s+)?(?P<n>[IVX]+|\d+)?[^)\n]*?kèm\s+theo", re.IGNORECASE)
+_APPENDIX_TITLE = re.compile(r"(?m)^\s*PHỤ\s+LỤC(?:\s+(?:SỐ\s+)?(?P<n>[IVX]+|\d+))?\b")
+
+
+def missing_appendices(doc: Document) -> list[DocumentIssue]:
+    """Appendices the text refers to (`Nhiệm vụ cụ thể: (Có Phụ lục 2 kèm theo)`)
+    but does not contain: their tasks (or content) are not in the records."""
+    present = {m.group("n") for m in _APPENDIX_TITLE.finditer(doc.match_text)}
+    present |= {s.appendix for s in doc.sections if s.appendix}
+    issues = []
+    for m in _APPENDIX_REF.finditer(doc.match_text, 0, _body_end(doc)):
+        n = m.group("n")
+        if n in present or (n is None and present):
+            continue
+        sec = doc.section_at(m.start())
+        holds_tasks = sec is not None and sec.kind == "phan_cong"
+        what = "the tasks of this section are" if holds_tasks else "its content is"
+        issues.append(DocumentIssue(
+            **{k: v for k, v in doc.span(m.start(), m.end()).items() if k != "doc_id"},
+            doc_id=doc.doc_id, kind="missing_appendix",
+            message=f"Phụ lục {n or ''} is referred to but not in the text; {what} not extracted".replace("  ", " "),
+        ))
+    return issues
