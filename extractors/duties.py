@@ -211,7 +211,9 @@ class _Builder:
     counters: dict = field(default_factory=dict)
     claimed: list[tuple[int, int]] = field(default_factory=list)  # assignment sections already read
 
-    def add(self, agency: Agency, start: int, end: int, requested: bool) -> None:
+    def add(self, agency: Agency, start: int, end: int, requested: bool, role_from: int | None = None) -> None:
+        """One task row; the role is read from `role_from` on (after the agency
+        names of a `Giao X, Y ...` sentence), else from the task's start."""
         span = self.doc.span(start, end)
         sec = self.doc.section_at(span["start_char"])
         key = sec.section_id if sec else f"{self.doc.doc_id}/-"
@@ -221,7 +223,7 @@ class _Builder:
             duty_id=f"{key}/{self.counters[key]}",
             agency=agency.canonical_name,
             agency_type=agency.agency_type,
-            role=role_of(span["text"]),
+            role=role_of(self.doc.text[role_from:span["end_char"]] if role_from else span["text"]),
             requested=requested,
             deadline=_deadline(self.dates, span["start_char"], span["end_char"]),
             themes=themes_of(span["text"]),
@@ -306,7 +308,7 @@ def _assign_sentences(b: _Builder, doc: Document, agencies: list[Agency]) -> Non
         end = next((e for s, e in paragraphs(doc, m.start(), len(doc.text)) if s <= m.start() < e), doc.line_at(m.start()).end)
         requested = bool(g.requested.match(m.group("cue")))
         for a in _distinct(named):
-            b.add(a, m.start(), end, requested)
+            b.add(a, m.start(), end, requested, role_from=last.end_char)
 
 
 def _subject_clauses(b: _Builder, doc: Document, agencies: list[Agency]) -> None:
@@ -330,7 +332,7 @@ def _subject_clauses(b: _Builder, doc: Document, agencies: list[Agency]) -> None
         if not g.subject_verb.match(doc.match_text[a.end_char:a.end_char + 40]):
             continue
         stop = _SENTENCE_END.search(doc.match_text, a.end_char, doc.line_at(a.start_char).end)
-        b.add(a, a.start_char, stop.end() if stop else doc.line_at(a.start_char).end, False)
+        b.add(a, a.start_char, stop.end() if stop else doc.line_at(a.start_char).end, False, role_from=a.end_char)
 
 
 def _body_end(doc: Document) -> int:

@@ -47,15 +47,17 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     doc.meta.pipeline_version = PIPELINE_VERSION
     found_agencies = agencies.extract(doc)
     found_dates = dates.extract(doc)
+    found_duties = duties.extract(doc, agencies=found_agencies, dates=found_dates)
     return DocumentRecords(
         document=doc.meta,
         sections=sections,
         footnotes=footnotes,
         recipients=recipients,
-        document_issues=issues,
+        document_issues=issues + duties.missing_appendices(doc),
         citations=citations.extract(doc),
         agencies=found_agencies,
-        duties=duties.extract(doc, agencies=found_agencies, dates=found_dates),
+        duties=found_duties,
+        duty_partners=duties.partners(doc, found_duties, found_agencies),
         dates=found_dates,
         targets=targets.extract(doc),
     )
