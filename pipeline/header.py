@@ -53,7 +53,7 @@ BODY_ISSUER = re.compile(
     re.VERBOSE,
 )
 # `TM.` (on behalf of the body), `KT.` (deputising), `TL.`/`TUQ.` (by order).
-SIGN_AUTHORITY = re.compile(r"^(?P<kind>TM|KT|TL|TUQ|Q)\.\s*(?P<what>.+)$")
+SIGN_AUTHORITY = re.compile(r"^(?P<kind>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]\s*(?P<what>.+)$")
 SIGNER_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
 RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
 UNIT_PLACE = re.compile(r"(?P<unit>thành\s+phố|đặc\s+khu|tỉnh|phường|xã|huyện|quận|thị\s+xã)\s+(?P<name>{name})\b")
@@ -236,27 +236,40 @@ def _date(cell: _Cell | None, doc: Document) -> tuple[str | None, str | None, dt
 
 
 def _signature(doc: Document) -> tuple[str | None, str | None, str | None, int]:
-    """(authority body, signer title, signer name, offset where the block starts)."""
+    """(authority body, signer title, signer name, offset where the block starts).
+
+    The block is what follows the body outside the recipients list: an
+    authority line (`TM. ỦY BAN NHÂN DÂN`, `T/M ĐẢNG ỦY`), title lines
+    (`KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`; a chairman signing in person writes
+    only `CHỦ TỊCH`), then the signer's name.
+    """
     start = doc.body_end if doc.body_end is not None else len(doc.text)
-    cells = _cells(doc, start, len(doc.text))
-    authority = title = name = None
-    block_start = len(doc.text)
+    authority = name = None
     titles: list[str] = []
-    for cell in cells:
+    block_start = len(doc.text)
+    for cell in _cells(doc, start, len(doc.text)):
         text = cell.text.strip(" *")
+        if RECIPIENTS.match(text) or text.startswith(("-", "+", "•")):
+            continue
         if m := SIGN_AUTHORITY.match(text):
             block_start = min(block_start, cell.start)
-            if m.group("kind") == "TM":
+            if m.group("kind").replace("/", "") == "TM":
                 authority = m.group("what")
             else:
                 titles.append(m.group("what"))
-        elif block_start < len(doc.text) and _is_upper(text) and not name:
+        elif _is_upper(text) and not name and not _is_type_line(text):
+            block_start = min(block_start, cell.start)
             titles.append(text)
-        elif block_start < len(doc.text) and SIGNER_NAME.match(text) and not name:
+        elif titles and not name and SIGNER_NAME.match(text):
             name = doc.text[cell.start:cell.end].strip(" *")
-    if titles:
-        title = recase_title(titles[-1])
-    return authority, title, name, block_start
+        elif name or (titles and _is_type_line(text)):
+            break
+    return authority, recase_title(titles[-1]) if titles else None, name, block_start
+
+
+def _is_type_line(text: str) -> bool:
+    """A new document begins (a plan attached after a decision's signature)."""
+    return _type_of(text) is not None
 
 
 def _recipients(doc: Document, sign_start: int) -> list[Recipient]:
@@ -310,8 +323,10 @@ def _issuer(doc: Document, header: _Header, authority: str | None, place: str | 
         if len(lines) > 1 and fold_key(last).split()[0] not in levels and not fold_key(last).startswith(
                 tuple(levels)):
             parent = recase_body(" ".join(lines[:-1]))
-            loc = _locality_of(parent)
-            return (f"{last} {_unit_phrase(parent)}".strip() if loc else last), parent, loc
+            if own := _locality_of(last):  # `ĐẢNG ỦY PHƯỜNG VỊ KHÊ` under `ĐẢNG BỘ TỈNH NINH BÌNH`
+                return last, parent, own
+            loc = _locality_of(parent)  # `SỞ Y TẾ` under `UBND TỈNH LAI CHÂU`
+            return (f"{last} {_unit_phrase(parent)}" if loc else last), parent, loc
         full = recase_body(" ".join(lines))
         return full, None, _locality_of(full)
     if m := BODY_ISSUER.search(doc.match_text):

@@ -67,7 +67,62 @@ PHÓ GIÁM ĐỐC
 Trần Thị Bình
 """
 
+PARTY_RESOLUTION = """ĐẢNG BỘ TỈNH NINH BÌNH                    ĐẢNG CỘNG SẢN VIỆT NAM
+ĐẢNG ỦY PHƯỜNG VỊ KHÊ
+*                                         Vị Khê, ngày 05 tháng 11 năm 2025
+Số 10-NQ/ĐU
+
+NGHỊ QUYẾT
+về xây dựng phường Vị Khê trở thành phường không ma túy
+
+Căn cứ Điều lệ Đảng Cộng sản Việt Nam; Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương.
+
+I. MỤC TIÊU
+
+1. Phấn đấu đến năm 2027 phường không ma túy.
+
+Nơi nhận:                                 T/M ĐẢNG ỦY
+- Lưu VP.                                 BÍ THƯ
+
+                                          Nguyễn Văn Bình
+"""
+DECISION = """ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+XÃ PHONG QUANG           Độc lập - Tự do - Hạnh phúc
+Số: 45/QĐ-UBND           Phong Quang, ngày 02 tháng 3 năm 2026
+
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác phòng, chống ma túy xã Phong Quang
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ PHONG QUANG
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Thành lập Tổ công tác phòng, chống ma túy xã Phong Quang.
+
+Điều 2. Quyết định có hiệu lực từ ngày ký.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+CHỦ TỊCH
+
+Nguyễn Ánh Xuân
+"""
+
 LAYOUT_CASES = [
+    (PARTY_RESOLUTION, {
+        "doc_type": "Nghị quyết", "number": "10-NQ/ĐU", "symbol": "NQ/ĐU", "issuer": "Đảng ủy phường Vị Khê",
+        "parent_issuer": "Đảng bộ tỉnh Ninh Bình", "locality": "Vị Khê", "province": "Ninh Bình",
+        "issued_date": dt.date(2025, 11, 5), "title": "về xây dựng phường Vị Khê trở thành phường không ma túy",
+        "signer": "Nguyễn Văn Bình", "signer_title": "Bí thư"}),
+    (DECISION, {
+        "doc_type": "Quyết định", "number": "45/QĐ-UBND", "issuer": "Ủy ban nhân dân xã Phong Quang",
+        "issuer_level": "xa", "province": "Thái Nguyên", "admin_code": "01849",
+        "title": "Về việc thành lập Tổ công tác phòng, chống ma túy xã Phong Quang",
+        "signer": "Nguyễn Ánh Xuân", "signer_title": "Chủ tịch"}),
     (TWO_COLUMNS, {
         "doc_type": "Kế hoạch", "number": "123/KH-UBND", "symbol": "KH-UBND",
         "issuer": "Ủy ban nhân dân tỉnh Hưng Yên", "issuer_level": "tinh", "locality": "Hưng Yên",
