@@ -16,10 +16,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from extractors.vocab import load
+from extractors.vocab import document_types, load
 from pipeline import admin
 from pipeline.document import Document
 from pipeline.normalize import fold_key
+from pipeline.segment import is_type_line
 from schemas.records import DocumentMeta, Recipient
 
 # A header column boundary: a table bar, a tab, or a run of 3+ spaces; a
@@ -101,7 +102,7 @@ def _is_rule(s: str) -> bool:
 
 
 def _type_of(s: str) -> str | None:
-    return load("header")["types"].get(fold_key(s)) if _is_upper(s) else None
+    return document_types()[0].get(fold_key(s)) if _is_upper(s) else None
 
 
 # --- recasing upper-case header lines ----------------------------------------
@@ -257,19 +258,14 @@ def _signature(doc: Document) -> tuple[str | None, str | None, str | None, int]:
                 authority = m.group("what")
             else:
                 titles.append(m.group("what"))
-        elif _is_upper(text) and not name and not _is_type_line(text):
+        elif _is_upper(text) and not name and not is_type_line(text):
             block_start = min(block_start, cell.start)
             titles.append(text)
         elif titles and not name and SIGNER_NAME.match(text):
             name = doc.text[cell.start:cell.end].strip(" *")
-        elif name or (titles and _is_type_line(text)):
+        elif name or (titles and is_type_line(text)):
             break
     return authority, recase_title(titles[-1]) if titles else None, name, block_start
-
-
-def _is_type_line(text: str) -> bool:
-    """A new document begins (a plan attached after a decision's signature)."""
-    return _type_of(text) is not None
 
 
 def _recipients(doc: Document, sign_start: int) -> list[Recipient]:
@@ -392,7 +388,7 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
         doc_type = None
     if doc_type is None and symbol:
         code = re.split(r"[-/]", symbol)[0]
-        doc_type = load("header")["symbol_types"].get(code)
+        doc_type = document_types()[1].get(code)
     title = " ".join(" ".join(doc.text[a:b] for a, b in title_parts).replace("*", " ").split()) or None
 
     issuer, parent, locality = _issuer(doc, header, authority, place, zone_end)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.vocab import load
+from extractors.vocab import document_types, load
 from pipeline.document import Document
 from pipeline.normalize import fold_key
 from schemas.records import DocumentIssue, Footnote, Section
@@ -150,10 +150,10 @@ def find_body_end(doc: Document, after: int = 0) -> int:
     return len(doc.text)
 
 
-def _is_type_line(text: str) -> bool:
+def is_type_line(text: str) -> bool:
     """An upper-case document type alone on its line (`KẾ HOẠCH`, `QUY CHẾ`)."""
     stripped = text.strip()
-    return stripped.isupper() and fold_key(stripped) in load("header")["types"]
+    return stripped.isupper() and fold_key(stripped) in document_types()[0]
 
 
 def _regions(doc: Document) -> list[tuple[str | None, int, int]]:
@@ -166,7 +166,7 @@ def _regions(doc: Document) -> list[tuple[str | None, int, int]]:
     for ln in doc.lines:
         if ln.start > first_heading and (m := APPENDIX.match(ln.text)):
             starts.append((ln.start, m))
-        elif ln.start > body_end and _is_type_line(ln.text):
+        elif ln.start > body_end and is_type_line(ln.text):
             starts.append((ln.start, None))
     if starts:
         body_end = min(body_end, starts[0][0])

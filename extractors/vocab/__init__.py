@@ -20,3 +20,16 @@ def load(name: str) -> dict:
     """Parsed contents of `<name>.toml` from this folder."""
     with open(VOCAB_DIR / f"{name}.toml", "rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def document_types() -> tuple[dict[str, str], dict[str, str]]:
+    """(type word in lower case -> type, symbol code -> base type).
+
+    From doc_types.toml (the types a plan cites) plus header.toml's
+    `extra_types` (types that open documents but are never cited).
+    """
+    types = load("doc_types")["type"]
+    names = [t["name"] for t in types] + load("header")["extra_types"]
+    codes = {code: t["base"] for t in types for code in t.get("codes", [])}
+    return {name.lower(): name for name in names}, codes
