@@ -226,6 +226,20 @@ def to_record(f: Found, doc: Document) -> Agency:
                   agency_type=f.entry.type, level=_level(f, doc), source="vocab")
 
 
+def _inherit_levels(found: list[Found]) -> None:
+    """`Cơ quan thường trực Ban Chỉ đạo` after `... Ban Chỉ đạo phòng, chống tội
+    phạm tỉnh`: a bare head takes the level of the earlier mentions of the same
+    body when they all agree on one."""
+    seen: dict = {}
+    for f in found:
+        if f.level_words:
+            seen.setdefault(f.entry, set()).add((f.level_words, f.level, f.place, f.number))
+        elif f.entry.level is None and len(seen.get(f.entry, ())) == 1:
+            f.level_words, f.level, f.place, f.number = next(iter(seen[f.entry]))
+
+
 def extract(doc: Document) -> list[Agency]:
     """Every agency mention in the document, in text order."""
-    return [to_record(f, doc) for f in find(doc)]
+    found = find(doc)
+    _inherit_levels(found)
+    return [to_record(f, doc) for f in found]
