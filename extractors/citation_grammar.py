@@ -98,6 +98,7 @@ DATE = re.compile(
 class DateRead:
     end: int
     value: dt.date | None
+    year: int  # kept when the day or month is impossible
     anomalies: list[str]
 
 
@@ -110,8 +111,8 @@ def read_date(text: str, pos: int) -> DateRead | None:
     try:
         value = dt.date(year, month, day)
     except ValueError:
-        return DateRead(m.end(), None, [*anomalies, "date_invalid"])
-    return DateRead(m.end(), value, anomalies)
+        return DateRead(m.end(), None, year, [*anomalies, "date_invalid"])
+    return DateRead(m.end(), value, year, anomalies)
 
 
 # --- issuers ------------------------------------------------------------------
@@ -175,8 +176,10 @@ SUBJECT_LEAD = re.compile(rf"{_SP}*,?{_SP}*(?:về{_SP}+việc|về|V/v)[ \t:]+"
 
 
 @cache
-def _opener() -> re.Pattern:
-    return re.compile(rf"{_SP}+(?=(?:{_alternation(grammar()['title_openers'])})(?!\w))")
+def _opener(any_case: bool) -> re.Pattern:
+    """A subject opened by a verb (`Tổ chức ...`; after an issuer also `phê duyệt ...`)."""
+    return re.compile(rf"{_SP}+(?=(?:{_alternation(grammar()['title_openers'])})(?!\w))",
+                      re.IGNORECASE if any_case else 0)
 
 
 @cache
@@ -193,10 +196,11 @@ def _subject_end() -> re.Pattern:
     )
 
 
-def read_subject(text: str, pos: int) -> tuple[int, int] | None:
+def read_subject(text: str, pos: int, after_issuer: bool) -> tuple[int, int] | None:
     """Span of the subject at `pos`: after `về` / `về việc`, a quoted title, or
-    a title opened by a capitalized verb right after the issuer; or None."""
-    lead = SUBJECT_LEAD.match(text, pos) or _opener().match(text, pos) or _QUOTE_START.match(text, pos)
+    a title opened by a verb (capitalized, or any case right after the issuer:
+    `của Thủ tướng Chính phủ phê duyệt ...`); or None."""
+    lead = SUBJECT_LEAD.match(text, pos) or _opener(after_issuer).match(text, pos) or _QUOTE_START.match(text, pos)
     if not lead:
         return None
     start = lead.end()

@@ -54,6 +54,7 @@ class _Mention:
     type_end: int = 0  # end of the type word
     number: str | None = None
     issued_date: dt.date | None = None
+    year: int | None = None  # also when the date is impossible (`31/2/2025`)
     bodies: list[str] = field(default_factory=list)  # issuing bodies as written, abbreviations expanded
     title: str | None = None
     name: str | None = None
@@ -73,6 +74,7 @@ def extract(doc: Document) -> list[Citation]:
                 taken.append((mention.start, mention.end))
     mentions = [m for m in mentions if not _is_self(doc, text, m)]
     mentions.sort(key=lambda m: m.start)
+    _share_issuers(mentions, text)
     groups = _group(mentions, doc)
     return [_record(doc, m, groups[m.group]) for m in mentions if m.group is not None]
 
@@ -122,22 +124,34 @@ def _read_rest(doc: Document, text: str, start: int, number: re.Match, entry: di
         anomalies.append("number_spaces")
     mention = _Mention(start, number.end(), entry["name"], entry["base"], "numbered", type_end=number.start(),
                        number=canonical, anomalies=anomalies)
-    date = g.read_date(text, mention.end)
-    if date:
-        mention.issued_date, mention.end = date.value, date.end
-        mention.anomalies += date.anomalies
-    _read_issuer_and_subject(doc, text, mention)
+    _read_date_issuer_subject(doc, text, mention)
     return mention
 
 
-def _read_issuer_and_subject(doc: Document, text: str, mention: _Mention) -> None:
+def _read_date_issuer_subject(doc: Document, text: str, mention: _Mention) -> None:
+    date = g.read_date(text, mention.end)
+    if date:
+        mention.issued_date, mention.year, mention.end = date.value, date.year, date.end
+        mention.anomalies += date.anomalies
     spans, end = g.read_issuer(text, mention.end)
     if spans:
         mention.bodies = [expand_abbreviations(doc.text[s:e]) for s, e in spans]
         mention.end = end
-    subject = g.read_subject(text, mention.end)
+    subject = g.read_subject(text, mention.end, after_issuer=bool(spans))
     if subject:
         mention.title = doc.text[subject[0]:subject[1]].strip(" ,") or None
+
+
+_LIST_JOIN = re.compile(r"[ \t]*,?[ \t]*(?:và[ \t]+)?(?:số[ \t]+)?")
+
+
+def _share_issuers(mentions: list[_Mention], text: str) -> None:
+    """`Kế hoạch số 45/KH-UBND và số 46/KH-UBND của Ủy ban nhân dân huyện`:
+    numbers listed together share the issuer written after the last one."""
+    for a, b in zip(reversed(mentions[:-1]), reversed(mentions[1:])):
+        joined = _LIST_JOIN.fullmatch(text, a.end, b.start)
+        if joined and a.form == b.form == "numbered" and not a.bodies and b.bodies:
+            a.bodies = b.bodies
 
 
 # --- pass 2: by name ----------------------------------------------------------------
@@ -176,7 +190,7 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
             end = scope.end() if scope else end
         name = doc.text[head.start():end]
     mention = _Mention(head.start(), end, entry["name"], entry["base"], "named", type_end=head.end(), name=name)
-    _read_issuer_and_subject(doc, text, mention)
+    _read_date_issuer_subject(doc, text, mention)
     mention.title = None  # a name is its own subject
     return mention
 
@@ -252,6 +266,7 @@ class _Cited:
     number: str | None = None
     doc_type: str | None = None
     issued_date: dt.date | None = None
+    year: int | None = None
     bodies: list[str] = field(default_factory=list)
     title: str | None = None
     name: str | None = None
@@ -296,15 +311,9 @@ def _group(mentions: list[_Mention], doc: Document) -> list[_Cited]:
             cited = groups[m.group]
             m.short = m.issued_date is None and not m.bodies and (cited.issued_date is not None or bool(cited.bodies))
     for cited in groups:
-        year = cited.issued_date.year if cited.issued_date else parse_symbol_year(cited.number)
-        cited.key = cited_key(cited.number, cited.doc_type, year, issuer_key(cited.bodies, context) if cited.bodies else "",
+        cited.key = cited_key(cited.number, cited.doc_type, cited.year, issuer_key(cited.bodies, context) if cited.bodies else "",
                               cited.name)
     return groups
-
-
-def parse_symbol_year(number: str | None) -> int | None:
-    symbol = parse_symbol(number) if number else None
-    return symbol.year if symbol else None
 
 
 def _fill(groups: list[_Cited], mentions: list[_Mention]) -> None:
@@ -315,6 +324,7 @@ def _fill(groups: list[_Cited], mentions: list[_Mention]) -> None:
             continue
         cited = groups[m.group]
         cited.issued_date = cited.issued_date or m.issued_date
+        cited.year = cited.year or m.year
         cited.bodies = cited.bodies or m.bodies
         cited.title = cited.title or m.title
         if m.name and (cited.name is None or len(m.name) > len(cited.name)) and not m.short:

@@ -4,10 +4,9 @@ A plan cites `195/KH-UBND`; every People's Committee numbers its own plans
 from 1 each year, so that number alone names hundreds of documents. The key
 therefore carries what the number leaves open:
 
-- a normative number with its year (`163/2024/QH15`, `28/2025/QĐ-TTg`)
-  identifies itself: the key is the number;
-- a symbol whose issuer code names one body (`TTg`, `BCA`, `TW`; see
-  `issuers.toml [symbols]`) needs only the year: `573/TTg-KGVX:2026`;
+- a symbol whose issuer code names one body (`TTg`, `QH15`, `BCA`, `TW`;
+  see `issuers.toml [symbols]`) needs only the year: `573/TTg-KGVX:2026`;
+  with the year inside the number the key is the number (`163/2024/QH15`);
 - any other symbol (`KH-UBND`, `KH/TU`, `KHPH-CAT-SGDĐT`) needs issuer and
   year: `195/KH-UBND:2026:ủy ban nhân dân tỉnh ninh bình`, the issuer
   completed from the citing document where the text leaves the place out
@@ -98,13 +97,11 @@ def parse_symbol(number: str) -> Symbol | None:
 
 
 def self_identifying(number: str) -> bool:
-    """True when the number (plus its year) names one document whoever cites it."""
+    """True when the number (plus its year) names one document whoever cites it:
+    its issuer code names one body. A year inside the number is not enough:
+    every provincial council numbers `15/2025/NQ-HĐND`."""
     symbol = parse_symbol(number)
-    if symbol is None:
-        return False
-    if symbol.year is not None:
-        return True
-    return bool(symbol.issuer_codes) and issuer_for_code(symbol.issuer_codes[0]) is not None
+    return bool(symbol and symbol.issuer_codes) and issuer_for_code(symbol.issuer_codes[0]) is not None
 
 
 # --- issuers ----------------------------------------------------------------
@@ -198,16 +195,17 @@ def cited_key(number: str | None, doc_type: str | None, year: int | None, issuer
     """
     if number is None:
         return name_key(name or doc_type or UNKNOWN)
-    year_part = str(year) if year else UNKNOWN
-    if parse_symbol(number) is None:  # a bare number: `Đề án số 05`
+    symbol = parse_symbol(number)
+    year_part = str(symbol.year if symbol and symbol.year else year or UNKNOWN)
+    if symbol is None:  # a bare number: `Đề án số 05`
         return f"{doc_type} {number}:{year_part}:{issuer or UNKNOWN}"
     if self_identifying(number):
-        return number if parse_symbol(number).year else f"{number}:{year_part}"
+        return number if symbol.year else f"{number}:{year_part}"
     return f"{number}:{year_part}:{issuer or UNKNOWN}"
 
 
 def canonical_number(written: str) -> str:
-    """Spaces and line breaks out, `./` typos kept out of numbers: `01- CTTr/TU` -> `01-CTTr/TU`."""
+    """Spaces and line breaks out: `01- CTTr/TU` -> `01-CTTr/TU`."""
     return re.sub(r"\s+", "", match_form(written))
 
 

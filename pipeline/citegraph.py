@@ -1,0 +1,363 @@
+"""The citation graph over the whole db: cited documents, audit findings, trace.
+
+`citations` holds one row per mention, written document by document. What
+needs every document at once lives here, computed from the stored rows:
+
+- `refresh(con)` rebuilds `cited_documents` (one row per `cited_key`, with
+  the best-known description, the number of citing documents and the
+  `doc_id` of the cited document when it is itself stored) and
+  `citation_findings` (conflicting dates or issuers for one key, within a
+  document or across documents; a citation without date; a key the text
+  leaves ambiguous; a repaired number or date; a document cited before it
+  was issued). `plans run` calls it after storing.
+- `trace(con, number_or_key)` follows one cited document: who cites it, what
+  those cite in turn, the chains up (what it cites, when stored) and down
+  (who cites its citers), and its findings. `render_text` draws it as a
+  tree; `render_json` serializes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import duckdb
+
+from extractors.citekeys import UNKNOWN, Context, canonical_number, document_key, issuer_key, issuers_compatible, name_key
+
+MAX_DEPTH = 4
+# Repairs the extractor made (Citation.anomalies) -> finding kind.
+ANOMALY_KINDS = {
+    "number_spaces": ("malformed_number", "number written with stray spaces"),
+    "number_line_break": ("malformed_number", "number split over a line break"),
+    "date_typo": ("malformed_date", "date written with a typo"),
+    "date_invalid": ("malformed_date", "date that does not exist"),
+}
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _context(doc: dict) -> Context:
+    return Context(doc.get("province"), doc.get("locality"), doc.get("issuer_level"))
+
+
+# --- refresh ------------------------------------------------------------------
+
+
+@dataclass
+class _Corpus:
+    documents: dict[str, dict]  # doc_id -> documents row (without text)
+    mentions: dict[str, list[dict]]  # cited_key -> citations rows, in document order
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> _Corpus:
+        docs = _dicts(con, """SELECT doc_id, source_name, doc_type, number, symbol, issuer, issuer_level,
+                                     locality, province, issued_date, title FROM documents""")
+        rows = _dicts(con, """SELECT c.*, s.path AS section_path FROM citations c
+                              LEFT JOIN sections s ON s.section_id = c.section_id
+                              ORDER BY c.doc_id, c.start_char""")
+        mentions: dict[str, list[dict]] = defaultdict(list)
+        for r in rows:
+            mentions[r["cited_key"]].append(r)
+        return cls({d["doc_id"]: d for d in docs}, dict(mentions))
+
+    def issuer_key(self, row: dict) -> str:
+        doc = self.documents.get(row["doc_id"], {})
+        return issuer_key([row["issuer"]], _context(doc))
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Rebuild `cited_documents` and `citation_findings`; returns their row counts."""
+    corpus = _Corpus.load(con)
+    own_keys = _document_keys(corpus.documents)
+    cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
+    findings = [f for key, rows in corpus.mentions.items() for f in _audit(key, rows, corpus)]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM cited_documents")
+        con.execute("DELETE FROM citation_findings")
+        if cited:
+            con.executemany("INSERT INTO cited_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                [c["cited_key"], c["doc_type"], c["number"], c["issued_date"], c["issuer"], c["title"], c["name"],
+                 c["n_citing_docs"], c["n_mentions"], c["doc_id"]] for c in cited])
+        if findings:
+            con.executemany("""INSERT INTO citation_findings (doc_id, section_id, cited_key, kind, message, text,
+                               start_char, end_char) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", findings)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(cited), len(findings)
+
+
+def _document_keys(documents: dict[str, dict]) -> dict[str, str]:
+    """cited_key a stored document would have -> its doc_id."""
+    out = {}
+    for doc in documents.values():
+        year = doc["issued_date"].year if doc["issued_date"] else None
+        key = document_key(doc["number"], doc["doc_type"], year, doc["issuer"], _context(doc))
+        if key:
+            out[key] = doc["doc_id"]
+    return out
+
+
+def _best(values: list, prefer_long: bool = False):
+    """Most frequent non-blank value; ties go to the longest (or the first)."""
+    counts = Counter(v for v in values if v is not None)
+    if not counts:
+        return None
+    order = {v: i for i, v in reversed(list(enumerate(values)))}
+    return max(counts, key=lambda v: (counts[v], len(str(v)) if prefer_long else 0, -order[v]))
+
+
+def _describe(key: str, rows: list[dict], corpus: _Corpus, own_keys: dict[str, str]) -> dict:
+    full = [r for r in rows if not r["is_short_form"]] or rows
+    number = _best([r["number"] for r in full])
+    issuer = _best([r["issuer"] for r in full], prefer_long=True)
+    return {
+        "cited_key": key,
+        "doc_type": _best([r["doc_type"] for r in full]),
+        "number": number,
+        "issued_date": _best([r["issued_date"] for r in full]),
+        "issuer": issuer,
+        "title": _best([r["title"] for r in full], prefer_long=True),
+        "name": _best([r["name"] for r in full], prefer_long=True),
+        "n_citing_docs": len({r["doc_id"] for r in rows}),
+        "n_mentions": len(rows),
+        "doc_id": own_keys.get(key) or _stored_by_number(number, issuer, rows, corpus),
+    }
+
+
+def _stored_by_number(number: str | None, issuer: str | None, rows: list[dict], corpus: _Corpus) -> str | None:
+    """A stored document with this number and a compatible issuer, when the
+    key did not match (e.g. the stored copy leaves its date blank)."""
+    if not number:
+        return None
+    wanted = corpus.issuer_key(rows[0] | {"issuer": issuer}) if issuer else None
+    hits = [d["doc_id"] for d in corpus.documents.values()
+            if d["number"] and canonical_number(d["number"]) == number and (
+                wanted is None or (d["issuer"] and issuers_compatible(wanted, issuer_key([d["issuer"]], _context(d)))))]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _finding(row: dict, kind: str, message: str) -> list:
+    return [row["doc_id"], row["section_id"], row["cited_key"], kind, message, row["text"], row["start_char"],
+            row["end_char"]]
+
+
+def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[list]:
+    out = []
+    numbered = [r for r in rows if r["number"]]
+    out += _conflicts(numbered, "issued_date", "date_conflict", lambda a, b: a == b, lambda r: r["issued_date"])
+    stated = [r for r in numbered if r["issuer"]]
+    out += _conflicts(stated, "issuer", "issuer_conflict", issuers_compatible, corpus.issuer_key)
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for r in numbered:
+        by_doc[r["doc_id"]].append(r)
+    for doc_rows in by_doc.values():
+        first = doc_rows[0]
+        if all(r["issued_date"] is None for r in doc_rows):
+            out.append(_finding(first, "no_date", f"{first['number']} is cited without its date"))
+        missing = [part for part, value in zip(("year", "issuer"), key.split(":")[1:]) if value == UNKNOWN]
+        if missing:
+            out.append(_finding(first, "ambiguous_key", f"{first['number']} is cited without {' or '.join(missing)}; "
+                                "the key cannot tell it from other documents with this number"))
+        citing_date = corpus.documents.get(first["doc_id"], {}).get("issued_date")
+        late = next((r for r in doc_rows if r["issued_date"] and citing_date and r["issued_date"] > citing_date), None)
+        if late:
+            out.append(_finding(late, "cited_after_citing",
+                                f"cited document dated {late['issued_date']} after the citing document ({citing_date})"))
+    for r in rows:
+        for anomaly in r["anomalies"] or []:
+            kind, message = ANOMALY_KINDS.get(anomaly, ("malformed", anomaly))
+            out.append(_finding(r, kind, f"{message}: {r['text']!r}"))
+    return out
+
+
+def _conflicts(rows: list[dict], column: str, kind: str, same, value) -> list[list]:
+    """Mentions whose value disagrees with the value most mentions give."""
+    values = [value(r) for r in rows if r[column] is not None]
+    if len({v for v in values}) < 2:
+        return []
+    consensus = _best(values)
+    written = {value(r): r[column] for r in rows if r[column] is not None}
+    out = []
+    for r in rows:
+        if r[column] is not None and not same(value(r), consensus):
+            n = sum(1 for v in values if same(v, consensus))
+            out.append(_finding(r, kind, f"{r['number']}: {r[column]} here, {written[consensus]} in {n} other mention(s)"))
+    return out
+
+
+# --- trace --------------------------------------------------------------------
+
+
+def find_keys(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
+    """Keys a user's query names: the key itself, a number (`573/TTg-KGVX`,
+    spaces ignored), or a name (`Luật Phòng, chống ma túy`)."""
+    number = canonical_number(query).casefold()
+    rows = con.execute(
+        """SELECT cited_key FROM cited_documents
+           WHERE cited_key = ? OR lower(number) = ? OR lower(cited_key) LIKE ? || ':%' OR cited_key = ?
+           ORDER BY n_citing_docs DESC, cited_key""",
+        [query, number, number, name_key(query)],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def trace(con: duckdb.DuckDBPyConnection, number_or_key: str) -> dict:
+    """Everything known about the cited document(s) a number or key names."""
+    documents = {d["doc_id"]: d for d in _dicts(con, """SELECT doc_id, source_name, doc_type, number, issuer,
+                                                               issued_date, title FROM documents""")}
+    citations = _dicts(con, """SELECT c.doc_id, c.cited_key, c.text, c.start_char, c.end_char, c.is_short_form,
+                                      s.path AS section_path
+                               FROM citations c LEFT JOIN sections s ON s.section_id = c.section_id
+                               ORDER BY c.doc_id, c.start_char""")
+    cited = {c["cited_key"]: c for c in _dicts(con, "SELECT * FROM cited_documents")}
+    findings = _dicts(con, "SELECT * FROM citation_findings ORDER BY doc_id, start_char")
+    graph = _Graph(documents, citations, cited, findings)
+    return {"query": number_or_key,
+            "matches": [graph.node(key) for key in find_keys(con, number_or_key)]}
+
+
+class _Graph:
+    def __init__(self, documents, citations, cited, findings):
+        self.documents, self.cited = documents, cited
+        self.citers: dict[str, list[str]] = defaultdict(list)  # key -> doc_ids, document order
+        self.cites: dict[str, list[str]] = defaultdict(list)  # doc_id -> keys, first mention order
+        self.mentions: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for c in citations:
+            pair = (c["cited_key"], c["doc_id"])
+            if not self.mentions[pair]:
+                self.citers[c["cited_key"]].append(c["doc_id"])
+                self.cites[c["doc_id"]].append(c["cited_key"])
+            self.mentions[pair].append(c)
+        self.own_key = {row["doc_id"]: key for key, row in cited.items() if row["doc_id"]}
+        self.findings: dict[str, list[dict]] = defaultdict(list)
+        for f in findings:
+            self.findings[f["cited_key"]].append(_jsonable(f))
+
+    def describe(self, key: str) -> dict:
+        row = self.cited.get(key, {"cited_key": key})
+        return {k: _jsonable(v) for k, v in row.items()}
+
+    def node(self, key: str) -> dict:
+        in_corpus = self.cited.get(key, {}).get("doc_id")
+        return {
+            "cited": self.describe(key),
+            "in_corpus": self.document(in_corpus) if in_corpus else None,
+            "cites": self.up(in_corpus, {key}, MAX_DEPTH) if in_corpus else [],
+            "cited_by": self.down(key, {key}, MAX_DEPTH),
+            "conflicts": self.findings.get(key, []),
+        }
+
+    def document(self, doc_id: str) -> dict:
+        d = self.documents[doc_id]
+        return {k: _jsonable(d[k]) for k in ("doc_id", "source_name", "doc_type", "number", "issuer", "issued_date")}
+
+    def up(self, doc_id: str, seen: set[str], depth: int) -> list[dict]:
+        """What a stored document cites, and on up while the cited one is stored too."""
+        out = []
+        for key in self.cites.get(doc_id, []):
+            stored = self.cited.get(key, {}).get("doc_id")
+            entry = {"cited": self.describe(key), "cites": []}
+            if stored and key not in seen and depth > 1:
+                entry["cites"] = self.up(stored, seen | {key}, depth - 1)
+            out.append(entry)
+        return out
+
+    def down(self, key: str, seen: set[str], depth: int) -> list[dict]:
+        """Documents citing `key`, each with what it cites besides, and who cites it in turn."""
+        out = []
+        for doc_id in self.citers.get(key, []):
+            own = self.own_key.get(doc_id)
+            entry = {
+                "document": self.document(doc_id),
+                "mentions": [{k: m[k] for k in ("text", "start_char", "end_char", "section_path", "is_short_form")}
+                             for m in self.mentions[(key, doc_id)]],
+                "also_cites": [self.describe(k) for k in self.cites[doc_id] if k != key],
+                "cited_by": self.down(own, seen | {own}, depth - 1) if own and own not in seen and depth > 1 else [],
+            }
+            out.append(entry)
+        return out
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+# --- rendering ----------------------------------------------------------------
+
+
+def render_json(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2)
+
+
+def _label(c: dict) -> str:
+    """`Công văn 573/TTg-KGVX · 2026-05-25 · Thủ tướng Chính phủ`."""
+    what = " ".join(x for x in (c.get("doc_type"), c.get("number")) if x) if c.get("number") else (
+        c.get("name") or c.get("doc_type") or c["cited_key"])
+    return " · ".join(str(x) for x in (what, c.get("issued_date"), c.get("issuer")) if x)
+
+
+def _doc_label(d: dict) -> str:
+    head = " ".join(x for x in (d["doc_type"], d["number"] or "(no number)") if x)
+    return " · ".join(str(x) for x in (d["source_name"], head, d["issued_date"], d["issuer"]) if x)
+
+
+def render_text(result: dict) -> str:
+    """A tree for the terminal."""
+    if not result["matches"]:
+        return f"{result['query']}: no cited document with this number or key"
+    lines: list[str] = []
+    for match in result["matches"]:
+        c = match["cited"]
+        lines.append(f"{c['cited_key']}")
+        lines.append(f"  {_label(c)}")
+        if c.get("title"):
+            lines.append(f"  subject: {c['title']}")
+        stored = match["in_corpus"]
+        lines.append(f"  in the corpus: {_doc_label(stored)}" if stored else "  not in the corpus")
+        if match["cites"]:
+            lines.append("  cites (up):")
+            _tree_up(match["cites"], "    ", lines)
+        lines.append(f"  cited by {c.get('n_citing_docs', len(match['cited_by']))} document(s) (down):")
+        _tree_down(match["cited_by"], "    ", lines)
+        if match["conflicts"]:
+            lines.append("  findings:")
+            for f in match["conflicts"]:
+                doc = f["doc_id"]
+                lines.append(f"    ! {f['kind']} [{doc}@{f['start_char']}]: {f['message']}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _branches(items: list, prefix: str):
+    for i, item in enumerate(items):
+        last = i == len(items) - 1
+        yield item, prefix + ("└── " if last else "├── "), prefix + ("    " if last else "│   ")
+
+
+def _tree_up(entries: list[dict], prefix: str, lines: list[str]) -> None:
+    for entry, head, more in _branches(entries, prefix):
+        lines.append(f"{head}{_label(entry['cited'])}")
+        _tree_up(entry["cites"], more, lines)
+
+
+def _tree_down(entries: list[dict], prefix: str, lines: list[str]) -> None:
+    for entry, head, more in _branches(entries, prefix):
+        lines.append(f"{head}{_doc_label(entry['document'])}")
+        for m in entry["mentions"]:
+            where = f" [{m['section_path']}]" if m["section_path"] else ""
+            lines.append(f"{more}  “{m['text']}”{where}{' (short form)' if m['is_short_form'] else ''}")
+        if entry["also_cites"]:
+            lines.append(f"{more}  also cites: " + "; ".join(_label(c) for c in entry["also_cites"]))
+        if entry["cited_by"]:
+            lines.append(f"{more}  cited by:")
+            _tree_down(entry["cited_by"], more + "  ", lines)
