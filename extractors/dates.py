@@ -1,7 +1,501 @@
-"""PLACEHOLDER: replaced by the dates extractor (see its issue)."""
+"""Date expressions -> `dates` rows (DateMention).
 
+Two layers. `scan` finds every date *atom* in the text (`25/5/2026`, `ngày
+29 tháng 5 năm 2026`, `tháng 6/2026`, `26/6`, `Quý II/2026`, `năm 2030`,
+`giai đoạn 2025 - 2030`) with the parts it spells out. `extract` then reads
+the words around each atom (vocab/date_cues.toml) to give it a kind:
+
+    issued       the `Place, ngày ... tháng ... năm ...` line of the header
+    period_start / period_end   `từ ngày X đến ngày Y`, `từ khi ban hành đến hết năm 2035`
+    deadline     `trước ngày 05/7/2026`, `chậm nhất ...`, `hoàn thành trong tháng 6/2026`
+    recurring    `ngày 14 hàng tháng`, `hằng năm`, `định kỳ` (rule in `recurrence`)
+    citation     the date of a cited document (`573/TTg-KGVX ngày 25/5/2026`)
+    event        a date after a named day (`Ngày toàn dân phòng, chống ma túy (26/6)`)
+    target_year  a year inside a target statement (`phấn đấu đến năm 2027`)
+    range        a span of years naming a stage (`giai đoạn 2025 - 2030`), end in `range_end`
+    other        any other date
+
+Values: a month, quarter or year gives its first day, except `period_end`
+and `deadline`, which take the last. A date without a year (`26/6`) takes
+the year of its partner in a period, else of the issued line, else of the
+nearest date that spells its year. A header date with a blank day keeps its
+text and has no value.
+
+dateparser (languages=['vi'], day-first, day and month of year defaulting to
+the first, relative base from the document's year) parses the single-date
+atoms; measured on the seed plans it agrees with the atom's own parts on
+every one of them. It cannot read ranges, quarters, blank-day header dates or
+recurring rules, and returns nothing with the cue words around a date, so it
+only ever sees the atom's own text; those forms and any disagreement are
+computed from the regex parts, and the `parser` column says which did it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+
+from extractors.statements import Span, phrase_pattern, target_statements
+from extractors.vocab import load
 from pipeline.document import Document
+from schemas.records import DateMention
+
+_Y = r"(?:19|20)\d{2}"
+
+# Compiled by `_atom_re` once the range leads are read from the vocabulary.
+_ATOM_SOURCE = rf"""
+    (?<![\w/.-])                            # not the tail of a number or code
+    (?:
+        # `giai đoạn 2025 - 2030`, `2025-2030`: a span of years
+        (?:(?P<rlead>{{range_leads}})\s+)?(?P<ry1>{_Y})\s*-\s*(?P<ry2>{_Y})
+      | # `ngày 29 tháng 5 năm 2026`; the header leaves blanks: `ngày tháng 6 năm 2026`
+        ngày\s+(?:(?P<vd>\d{{1,2}})\s+)?tháng\s+(?:(?P<vm>\d{{1,2}})\s+)?năm\s+(?P<vy>{_Y})
+      | # `ngày 26 tháng 6`: day and month, the year from context
+        ngày\s+(?P<wd>\d{{1,2}})\s+tháng\s+(?P<wm>\d{{1,2}})
+      | # `25/5/2026`, `ngày 16/8./2019` (stray dot), `25.5.2026`
+        (?:ngày\s+)?(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<m>\d{{1,2}})\s*\.?\s*[/.-]\s*(?P<y>{_Y})
+      | # `26/6`, `ngày 01/6`: day and month, the year from context
+        (?:ngày\s+)?(?P<pd>\d{{1,2}})/(?P<pm>\d{{1,2}})
+      | # `Quý II/2026`, `quý 2 năm 2026`, `quý III`
+        quý\s+(?P<q>IV|I{{1,3}}|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>{_Y}))?
+      | # `tháng 6/2026`, `tháng 6 năm 2026`, `tháng 6`
+        tháng\s+(?P<mm>\d{{1,2}})(?:\s*(?:/|năm)\s*(?P<my>{_Y}))?
+      | # `ngày 14` of `ngày 14 hàng tháng`: a day of every month, checked in code
+        ngày\s+(?P<od>\d{{1,2}})(?=\s)
+      | # `năm 2026`; a bare `2027` only after a lead word, checked in code
+        (?P<yword>năm\s+)?(?P<yy>{_Y})
+    )
+    (?![\d/]|\.\d)                          # nor the head of one
+"""
+
+# The `Place, ngày ... tháng ... năm ...` line under the header; group `date`
+# is the atom. Place names start with a letter and hold no digits.
+ISSUED_LINE = re.compile(r"^[ \t]*[^\W\d_][^\d\n,]{0,60},[ \t]*(?P<date>ngày\b.*?)[ \t.]*$", re.IGNORECASE)
+
+_ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
-def extract(doc: Document) -> list:
-    return []
+@dataclass(frozen=True)
+class Atom:
+    """One date expression as written, with the parts it spells out."""
+
+    start: int
+    end: int
+    form: str  # dmy | verbal | dm | day | month | quarter | year | years | blank | event
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    quarter: int | None = None
+    year2: int | None = None  # last year of a span of years
+
+    @property
+    def granularity(self) -> str:
+        if self.day:
+            return "day"
+        if self.month:
+            return "month"
+        return "quarter" if self.quarter else "year"
+
+
+@cache
+def _cues() -> dict:
+    return load("date_cues")
+
+
+@cache
+def _atom_re() -> re.Pattern:
+    leads = phrase_pattern(_cues()["range"]["leads"])
+    return re.compile(_ATOM_SOURCE.replace("{range_leads}", leads), re.VERBOSE | re.IGNORECASE)
+
+
+def _ends_with(phrases: list[str]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?P<cue>" + phrase_pattern(phrases) + r")[\s(]*$", re.IGNORECASE)
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern]:
+    c = _cues()
+    join = phrase_pattern(c["period"]["join"])
+    freq = phrase_pattern([p for e in c["recurring"] for p in e["phrases"]])
+    event = "|".join(f"(?P<e{i}>{phrase_pattern(e['phrases'])})" for i, e in enumerate(c["event"]))
+    return {
+        "year_lead": _ends_with(c["year"]["leads"]),
+        "period_start": _ends_with(c["period"]["start"]),
+        "period_join": re.compile(r"\s*" + join + r"\s*", re.IGNORECASE),
+        "open_start": re.compile(r"(?<!\w)(?P<cue>" + phrase_pattern(c["period"]["open_start"]) + r")\s+"
+                                 + join + r"\s*$", re.IGNORECASE),
+        "join_before": re.compile(r"(?<!\w)(?P<cue>" + join + r")\s*$", re.IGNORECASE),
+        # the plan's own time frame, right before the date: `Thời gian thực hiện: năm 2026`
+        "scope": re.compile(r"(?<!\w)" + phrase_pattern(c["period"]["scope"])
+                            + r"\s*:?\s*(?:(?:trong|là)\s+)?$", re.IGNORECASE),
+        "deadline": _ends_with(c["deadline"]["before"]),
+        # `định kỳ`, `định kỳ 6 tháng`, `định kỳ hằng năm`, or a frequency alone (`hàng tháng`)
+        "recurring": re.compile(r"(?<!\w)(?:(?P<periodic>" + phrase_pattern(c["periodic"]["phrases"]) + r")"
+                                r"(?:\s+(?P<every>\d{1,2})\s+(?P<unit>" + phrase_pattern(c["periodic"]["every"])
+                                + r")(?!\w))?(?:\s+(?P<pfreq>" + freq + r"))?|(?P<freq>" + freq + r"))(?!\w)",
+                                re.IGNORECASE),
+        "event": re.compile(r"(?<!\w)(?:" + event + r")(?!\w)", re.IGNORECASE),
+        "event_before": re.compile(r"(?<!\w)(?:" + event + r")[\s(]*$", re.IGNORECASE),
+    }
+
+
+# --- atoms -------------------------------------------------------------------
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _atom(doc: Document, m: re.Match) -> Atom | None:
+    g = m.groupdict()
+    if g["ry1"]:
+        y1, y2 = int(g["ry1"]), int(g["ry2"])
+        return Atom(m.start(), m.end(), "years", y1, year2=y2) if y1 < y2 else None
+    if g["vy"]:
+        form = "verbal" if g["vd"] and g["vm"] else "blank"
+        return Atom(m.start(), m.end(), form, int(g["vy"]), _int(g["vm"]), _int(g["vd"]))
+    if g["wd"]:
+        return Atom(m.start(), m.end(), "dm", None, int(g["wm"]), int(g["wd"]))
+    if g["y"]:
+        return Atom(m.start(), m.end(), "dmy", int(g["y"]), int(g["m"]), int(g["d"]))
+    if g["pd"]:
+        # `26/6` is a date only where a reader would take it for one: after
+        # `ngày`, inside brackets, or after a cue (`trước 30/6`, `từ 01/6`).
+        before = doc.match_text[max(0, m.start() - 40):m.start()]
+        if not (m.group().lower().startswith("ngày") or before.rstrip().endswith("(")
+                or _cue_before(before)):
+            return None
+        return Atom(m.start(), m.end(), "dm", None, int(g["pm"]), int(g["pd"]))
+    if g["q"]:
+        q = _ROMAN_QUARTER.get(g["q"].upper()) or int(g["q"])
+        return Atom(m.start(), m.end(), "quarter", _int(g["qy"]), quarter=q)
+    if g["od"]:
+        a = Atom(m.start(), m.end(), "day", day=int(g["od"]))
+        recur = _recurring_after(doc, a)
+        return a if recur and _rule(recur.group("freq")).startswith("FREQ=MONTHLY") else None
+    if g["mm"]:
+        # `06 tháng 1 lần` is a duration, not January.
+        if re.search(r"\d\s*$", doc.match_text[max(0, m.start() - 6):m.start()]):
+            return None
+        return Atom(m.start(), m.end(), "month", _int(g["my"]), int(g["mm"]))
+    if not g["yword"] and not _patterns()["year_lead"].search(doc.match_text, max(0, m.start() - 30), m.start()):
+        return None
+    return Atom(m.start(), m.end(), "year", int(g["yy"]))
+
+
+def _cue_before(before: str) -> bool:
+    p = _patterns()
+    return any(p[k].search(before) for k in ("deadline", "period_start", "join_before", "event_before"))
+
+
+def _valid(a: Atom) -> bool:
+    try:
+        dt.date(a.year or 2000, a.month or 1, a.day or 1)
+    except ValueError:
+        return False
+    return a.quarter is None or 1 <= a.quarter <= 4
+
+
+def scan(doc: Document) -> list[Atom]:
+    """Every date atom of the text, in order."""
+    atoms = []
+    for m in _atom_re().finditer(doc.match_text):
+        a = _atom(doc, m)
+        if a is not None and _valid(a):
+            atoms.append(a)
+    return atoms
+
+
+# --- values ------------------------------------------------------------------
+
+def _first_day(a: Atom, year: int) -> dt.date:
+    if a.quarter:
+        return dt.date(year, 3 * a.quarter - 2, 1)
+    return dt.date(year, a.month or 1, a.day or 1)
+
+
+def _last_day(a: Atom, year: int) -> dt.date:
+    if a.day:
+        return dt.date(year, a.month, a.day)
+    if a.quarter:
+        month = 3 * a.quarter
+    else:
+        month = a.month or 12
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+# Forms dateparser is given (measured: it reads each of them right when it
+# sees the atom alone); the rest it returns nothing for or misreads.
+_DATEPARSER_FORMS = {"dmy", "verbal", "dm", "month", "year"}
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(text: str, base_year: int) -> dt.date | None:
+    import dateparser  # heavy import, paid once and only when dates are read
+
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "PREFER_MONTH_OF_YEAR": "first",
+        "RELATIVE_BASE": dt.datetime(base_year, 1, 1),
+    }
+    found = dateparser.parse(text, languages=["vi"], settings=settings)
+    return found.date() if found else None
+
+
+def _value(doc: Document, a: Atom, year: int | None, last: bool) -> tuple[dt.date | None, str | None]:
+    """(value, parser) of an atom, given the year it belongs to."""
+    if year is None or a.form == "blank":
+        return None, None
+    own = _first_day(a, year)
+    parser = "regex"
+    if a.form in _DATEPARSER_FORMS:
+        parsed = _dateparser(doc.match_text[a.start:a.end], year)
+        if parsed == own:
+            parser = "dateparser"
+    return (_last_day(a, year) if last else own), parser
+
+
+# --- kinds -------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    start: int
+    end: int
+    kind: str
+    atom: Atom | None = None
+    last: bool = False  # the value is the last day the atom denotes
+    year: int | None = None  # a year lent by a period partner
+    recurrence: str | None = None
+    event: str | None = None
+
+
+def _issued_atom(doc: Document, atoms: list[Atom]) -> Atom | None:
+    """The header's `Place, ngày ... tháng ... năm ...` date."""
+    first_section = doc.sections[0].start_char if doc.sections else len(doc.match_text)
+    for a in atoms:
+        if a.start >= first_section:
+            return None
+        if a.form in ("verbal", "blank"):
+            line = doc.line_at(a.start)
+            m = ISSUED_LINE.match(line.text)
+            if m and line.start + m.start("date") == a.start:
+                return a
+            # The header reader also finds the date in table cells and columns.
+            if doc.meta is not None and doc.text[a.start:a.end] == doc.meta.issued_date_text:
+                return a
+    return None
+
+
+def _follows_document_number(before: str) -> bool:
+    """True when `before` ends with a cited number (`573/TTg-KGVX,`, `số 05`, `01- CTTr/TU`)."""
+    tokens = before.rstrip(" ,\t").split()
+    code = []
+    while tokens and (re.search(r"[\d/-]", tokens[-1]) or re.fullmatch(r"[A-ZĐ]{2,}[\w.]*", tokens[-1])):
+        code.insert(0, tokens.pop())
+    if not code:
+        return False
+    joined = "".join(code)
+    return (bool(re.search(r"\d", joined) and re.search(r"[/-]\s*[^\W\d_]|[^\W\d_]\s*[/-]", joined))
+            or (bool(tokens) and tokens[-1].lower() == "số" and joined[0].isdigit()))
+
+
+@cache
+def _event_months() -> list[dict]:
+    return _cues()["event"]
+
+
+def _event_before(doc: Document, a: Atom) -> tuple[int, dict] | None:
+    """(start, entry) of a named day written right before the atom."""
+    text = doc.match_text
+    window_start = max(0, a.start - 120)
+    best = None
+    for m in _patterns()["event"].finditer(text, window_start, a.start):
+        if re.fullmatch(r"[\s(]*(?:vào\s+)?", text[m.end():a.start], re.IGNORECASE):
+            index = next(int(k[1:]) for k, v in m.groupdict().items() if v)
+            best = (m.start(), _event_months()[index])
+    return best
+
+
+def _in_programme_name(doc: Document, a: Atom, since: int) -> bool:
+    """True when a capitalised programme name opens between `since` and the atom."""
+    openers = load("target_cues")["names"]["openers"]
+    between = doc.match_text[since:a.start]
+    return bool(re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, openers)) + r")(?!\w)[^;:]*$", between))
+
+
+def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int) -> list[Atom]:
+    """Year atoms of a statement span that give the year an aim is due.
+
+    Years in cited document dates and in programme names (`Chương trình ...
+    đến năm 2030`) after the statement's cue are not aims of this plan.
+    """
+    out = []
+    for a in atoms:
+        if not (span.start <= a.start < span.end) or a.form != "year":
+            continue
+        if _in_programme_name(doc, a, max(cue_end, span.start)):
+            continue
+        out.append(a)
+    return out
+
+
+def _period_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]:
+    """`từ X đến Y`, `từ khi ban hành đến hết Y`, and a plan's own time frame."""
+    text, p, rows = doc.match_text, _patterns(), []
+    for i, a in enumerate(atoms):
+        line = doc.line_at(a.start)
+        before = text[line.start:a.start]
+        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+        start_cue = p["period_start"].search(before)
+        if start_cue and nxt and i not in used and p["period_join"].fullmatch(text, a.end, nxt.start):
+            rows.append(_Row(line.start + start_cue.start("cue"), a.end, "period_start", a, year=nxt.year))
+            rows.append(_Row(_skip_blanks(text, a.end), nxt.end, "period_end", nxt, last=True, year=a.year))
+            used.update((i, i + 1))
+            continue
+        open_start = p["open_start"].search(before)
+        if open_start and i not in used:
+            join = p["join_before"].search(before)
+            rows.append(_Row(line.start + open_start.start("cue"), line.start + open_start.end("cue"),
+                             "period_start"))
+            rows.append(_Row(line.start + join.start("cue"), a.end, "period_end", a, last=True))
+            used.add(i)
+            continue
+        if i not in used and p["scope"].search(before) and a.form in ("years", "year", "month", "quarter"):
+            rows.extend(_whole_span_rows(a))
+            used.add(i)
+    return rows
+
+
+def _whole_span_rows(a: Atom) -> list[_Row]:
+    """A plan's time frame given as one atom (`Thời gian thực hiện: năm 2026`)."""
+    if a.form == "years":
+        first = Atom(a.start, a.end, "year", a.year)
+        last = Atom(a.start, a.end, "year", a.year2)
+        return [_Row(a.start, a.end, "period_start", first), _Row(a.start, a.end, "period_end", last, last=True)]
+    return [_Row(a.start, a.end, "period_start", a), _Row(a.start, a.end, "period_end", a, last=True)]
+
+
+def _skip_blanks(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _recurring_after(doc: Document, a: Atom) -> re.Match | None:
+    """A frequency written right after the atom (`ngày 14 hàng tháng`)."""
+    m = _patterns()["recurring"].match(doc.match_text, _skip_blanks(doc.match_text, a.end))
+    return m if m and m.group("freq") else None
+
+
+def _rule(freq_text: str | None, a: Atom | None = None, every: str | None = None,
+          unit: str | None = None) -> str | None:
+    """RFC 5545 RRULE of a recurrence phrase, with the atom's day and month."""
+    if every and unit:
+        freqs = {"tháng": "MONTHLY", "năm": "YEARLY", "quý": "MONTHLY", "tuần": "WEEKLY"}
+        interval = int(every) * (3 if unit.lower() == "quý" else 1)
+        return f"FREQ={freqs[unit.lower()]};INTERVAL={interval}"
+    if not freq_text:
+        return None
+    key = re.sub(r"\s+", " ", freq_text.lower())
+    rule = next(e["rule"] for e in _cues()["recurring"] if key in e["phrases"])
+    if a is not None and a.day and rule == "FREQ=MONTHLY":
+        rule += f";BYMONTHDAY={a.day}"
+    elif a is not None and a.day and a.month and rule == "FREQ=YEARLY":
+        rule += f";BYMONTH={a.month};BYMONTHDAY={a.day}"
+    return rule
+
+
+def _standalone_recurring(doc: Document, taken: list[tuple[int, int]]) -> list[_Row]:
+    rows = []
+    for m in _patterns()["recurring"].finditer(doc.match_text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        rule = _rule(m.group("freq") or m.group("pfreq"), every=m.group("every"), unit=m.group("unit"))
+        rows.append(_Row(m.start(), m.end(), "recurring", recurrence=rule))
+    return rows
+
+
+def _atom_row(doc: Document, a: Atom, targets: list[Atom]) -> _Row:
+    """The row of an atom outside any period."""
+    text, p = doc.match_text, _patterns()
+    line = doc.line_at(a.start)
+    before = text[line.start:a.start]
+    deadline = p["deadline"].search(before)
+    if deadline:
+        return _Row(line.start + deadline.start("cue"), a.end, "deadline", a, last=True)
+    recur = _recurring_after(doc, a)
+    event = _event_before(doc, a)
+    if recur:
+        return _Row(event[0] if event else a.start, recur.end(), "recurring", a,
+                    recurrence=_rule(recur.group("freq"), a), event=event[1]["name"] if event else None)
+    if a.form in ("dmy", "verbal") and _follows_document_number(before):
+        return _Row(a.start, a.end, "citation", a)
+    if event:
+        entry = event[1]
+        if a.form == "year" and entry.get("month"):
+            a = replace(a, form="event", month=entry["month"], day=entry.get("day"))
+        # `... ma túy (26/6)`: the row closes the bracket it opened.
+        close = re.match(r"\s*\)", text[a.end:a.end + 4]) if "(" in text[event[0]:a.start] else None
+        return _Row(event[0], a.end + (close.end() if close else 0), "event", a, event=entry["name"])
+    if a in targets:
+        return _Row(a.start, a.end, "target_year", a)
+    return _Row(a.start, a.end, "range" if a.form == "years" else "other", a)
+
+
+def _year_context(doc: Document, rows: list[_Row], issued: Atom | None):
+    """Year for an atom that spells none, by position.
+
+    The issued year where the header gives one; else the year of the nearest
+    full date of the plan's own (a cited document's date says when *that*
+    document was issued, not when this plan's events fall); else none.
+    """
+    if issued is not None and issued.year:
+        return lambda pos: issued.year
+    if doc.meta is not None and doc.meta.issued_date is not None:
+        return lambda pos: doc.meta.issued_date.year
+    known = [(r.atom.start, r.atom.year) for r in rows
+             if r.atom is not None and r.atom.day and r.atom.year and r.kind != "citation"]
+    if not known:
+        return lambda pos: None
+    return lambda pos: min(known, key=lambda k: abs(k[0] - pos))[1]
+
+
+def extract(doc: Document) -> list[DateMention]:
+    atoms = scan(doc)
+    issued = _issued_atom(doc, atoms)
+    used: set[int] = {atoms.index(issued)} if issued else set()
+    rows = [_Row(issued.start, issued.end, "issued", issued)] if issued else []
+    rows += _period_rows(doc, atoms, used)
+    targets = [a for st in target_statements(doc) for a in target_year_atoms(doc, atoms, st, st.cue_end)]
+    rows += [_atom_row(doc, a, targets) for i, a in enumerate(atoms) if i not in used]
+    rows += _standalone_recurring(doc, [(r.start, r.end) for r in rows])
+    year_of = _year_context(doc, rows, issued)
+    return [_mention(doc, r, year_of) for r in sorted(rows, key=lambda r: (r.start, r.end))]
+
+
+def _mention(doc: Document, r: _Row, year_of) -> DateMention:
+    a = r.atom
+    value = parser = range_end = None
+    granularity = a.granularity if a else None
+    if a is not None and r.kind != "recurring":
+        year = a.year or r.year or year_of(a.start)
+        value, parser = _value(doc, a, year, r.last)
+        if a.form == "years":
+            range_end = dt.date(a.year2, 12, 31)
+    return DateMention(**doc.span(r.start, r.end), kind=r.kind, value=value, granularity=granularity,
+                       range_end=range_end, recurrence=r.recurrence, event=r.event, parser=parser)
+
+
+def deadline_within(dates: list[DateMention], start: int, end: int) -> dt.date | None:
+    """The first deadline whose expression lies inside [start, end), if any.
+
+    For the duties extractor: a task's due date is a `deadline` row written
+    inside the task's own span.
+    """
+    for d in sorted(dates, key=lambda d: d.start_char):
+        if d.kind == "deadline" and d.value is not None and start <= d.start_char and d.end_char <= end:
+            return d.value
+    return None

@@ -1,7 +1,170 @@
-"""PLACEHOLDER: replaced by the targets extractor (see its issue)."""
+"""Quantified aims -> `targets` rows (Target).
 
+A target is read from a target statement (extractors/statements.py: every
+sentence of a `Mục tiêu` / `Chỉ tiêu` section, and `Phấn đấu` / `Quyết tâm`
+/ `Bảo đảm 100%` sentences anywhere). Each `;`-clause of a statement gives:
+
+- one row per quantity: a percentage (`100% các thôn`) or a count with its
+  unit (`ít nhất 01 buổi`, `08 xã, phường`), with the direction and bound
+  written before it (`giảm ít nhất 10%`) and the subject phrase after it;
+- else one row of value 0 for an aim of none (`không để phát sinh ...`);
+- else one row per year the aim is due (`phấn đấu đến năm 2027 đạt ...`),
+  value null.
+
+A quantity is due in the year its clause names, or the year the statement
+opens with (`Đến năm 2030, ...; ...`). A year inside a programme's name
+(`Chương trình ... đến năm 2030`) dues nothing. Words come from
+vocab/target_cues.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from extractors.dates import Atom, scan, target_year_atoms
+from extractors.statements import Span, Statement, clauses, phrase_pattern, target_statements
+from extractors.vocab import load
 from pipeline.document import Document
+from schemas.records import Target
+
+# Longest subject kept, in words: enough to say what is measured.
+SUBJECT_WORDS = 16
 
 
-def extract(doc: Document) -> list:
-    return []
+@cache
+def _vocab() -> dict:
+    return load("target_cues")
+
+
+def _named(entries: list[dict], key: str) -> str:
+    """One alternation with a named group per entry (`g0`, `g1`, ...)."""
+    return "|".join(f"(?P<{key}{i}>{phrase_pattern(e['phrases'])})" for i, e in enumerate(entries))
+
+
+@cache
+def _quantity_re() -> re.Pattern:
+    v = _vocab()
+    return re.compile(
+        rf"""
+        (?<![\w/.,-])
+        (?:(?:{_named(v['direction'], 'd')})\s+)?     # which way: `giảm`, `tăng`
+        (?:(?:{_named(v['comparator'], 'c')})\s+)?    # bound: `ít nhất`, `không quá`
+        (?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+(?:,\d+)?)   # `100`, `01`, `1.000`, `2,5`
+        \s*
+        (?:
+            (?P<pct>%)                               # a share
+          | (?P<unit>{phrase_pattern(v['units']['phrases'])})(?!\w)   # a count of things
+        )
+        """,
+        re.VERBOSE | re.IGNORECASE,
+    )
+
+
+@cache
+def _zero_re() -> re.Pattern:
+    none = next(e for e in _vocab()["direction"] if e["name"] == "không phát sinh")
+    return re.compile(r"(?<!\w)" + phrase_pattern(none["phrases"]) + r"(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _stop_re() -> re.Pattern:
+    s = _vocab()["subject"]
+    return re.compile(r"(?<!\w)" + phrase_pattern(s["stops"]) + r"(?!\w)|[;:.]", re.IGNORECASE)
+
+
+@cache
+def _trailing_verb_re() -> re.Pattern:
+    s = _vocab()["subject"]
+    return re.compile(r"[\s,]+" + phrase_pattern(s["trailing_verbs"]) + r"\s*$", re.IGNORECASE)
+
+
+# Words that lead a year into a clause (`đến năm 2030`, `trong lộ trình 2027`).
+_YEAR_LEAD = re.compile(r"(?:(?:đến|vào|trong|tới)\s+)?(?:lộ\s+trình\s+)?$", re.IGNORECASE)
+
+
+def _first_group(m: re.Match, key: str, entries: list[dict]) -> str | None:
+    for i, entry in enumerate(entries):
+        if m.group(f"{key}{i}"):
+            return entry.get("name") or entry.get("symbol")
+    return None
+
+
+def _number(text: str) -> float:
+    """`1.000` -> 1000, `2,5` -> 2.5, `01` -> 1: Vietnamese digit grouping."""
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def _subject(doc: Document, start: int, end: int, cut: list[tuple[int, int]], predicate: bool = True) -> str | None:
+    """The phrase from `start` up to the first span in `cut` (and, for a
+    quantity, its predicate: `có`, `được`, ...), trimmed to a few words."""
+    text = doc.text
+    for s, _ in sorted(cut):
+        if start <= s < end:
+            end = s
+    stop = _stop_re().search(doc.match_text, start, end) if predicate else None
+    if stop:
+        end = stop.start()
+    phrase = re.sub(r"\s+", " ", text[start:end]).strip(" ,.-–")
+    phrase = _trailing_verb_re().sub("", phrase).strip(" ,")
+    words = phrase.split()
+    return " ".join(words[:SUBJECT_WORDS]) or None
+
+
+def _clause_targets(doc: Document, st: Statement, clause: Span, years: list[Atom],
+                    lead_year: int | None, atoms: list[Atom]) -> list[dict]:
+    v = _vocab()
+    text = doc.match_text
+    own_years = [a for a in years if clause.start <= a.start < clause.end]
+    year = own_years[0].year if own_years else lead_year
+    # Quantities never overlap dates (`01/6/2026`); their phrases end at the next
+    # quantity, date or recurrence.
+    date_spans = [(a.start, a.end) for a in atoms if clause.start <= a.start < clause.end]
+    found = [m for m in _quantity_re().finditer(text, clause.start, clause.end)
+             if not any(s <= m.start("num") < e for s, e in date_spans)]
+    bounds = date_spans + [(m.start(), m.end()) for m in found]
+    out = []
+    for m in found:
+        subject_start = m.end() if m.group("pct") else m.start("unit")
+        out.append(dict(
+            value=_number(m.group("num")),
+            unit="%" if m.group("pct") else re.sub(r"\s+", " ", doc.text[m.start("unit"):m.end("unit")]),
+            target_year=year,
+            subject=_subject(doc, subject_start, clause.end, [b for b in bounds if b[0] > m.start()]),
+            direction=_first_group(m, "d", v["direction"]),
+            comparator=_first_group(m, "c", v["comparator"]),
+        ))
+    if out:
+        return out
+    zero = _zero_re().search(text, clause.start, clause.end)
+    if zero:
+        return [dict(value=0.0, unit=None, target_year=year, direction="không phát sinh",
+                     subject=_subject(doc, zero.end(), clause.end, date_spans, predicate=False))]
+    aim_start = st.cue_end if clause.start <= st.cue_end <= clause.end else clause.start
+    rows = []
+    for a in own_years:
+        lead_start = _YEAR_LEAD.search(text, clause.start, a.start).start()
+        if not text[aim_start:lead_start].strip():
+            # The year opens the aim: `phấn đấu đến năm 2027 đạt tiêu chí ...`.
+            subject = _subject(doc, a.end, clause.end, date_spans, predicate=False)
+        else:
+            # The year closes it: `Quyết tâm xây dựng ... "Phường không ma túy" năm 2030`.
+            subject = _subject(doc, aim_start, clause.end, [(lead_start, a.end)], predicate=False)
+        rows.append(dict(value=None, unit=None, target_year=a.year, subject=subject))
+    return rows
+
+
+def extract(doc: Document) -> list[Target]:
+    atoms = scan(doc)
+    out = []
+    for st in target_statements(doc):
+        years = target_year_atoms(doc, atoms, st, st.cue_end)
+        parts = clauses(doc, st)
+        # A year the statement opens with (`Đến năm 2030, ...`) dues every clause.
+        first_quantity = _quantity_re().search(doc.match_text, st.start, st.end)
+        lead_year = next((a.year for a in years if a.start < parts[0].end
+                          and (first_quantity is None or a.end <= first_quantity.start())), None)
+        for clause in parts:
+            for fields in _clause_targets(doc, st, clause, years, lead_year, atoms):
+                out.append(Target(**doc.span(clause.start, clause.end), cue=st.cue, **fields))
+    return out

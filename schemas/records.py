@@ -148,7 +148,12 @@ class DateMention(Mention):
 
     kind: str
     value: dt.date | None = None
-    granularity: str | None = None  # day | month | year
+    granularity: str | None = None  # day | month | quarter | year
+    # Additions beyond the contract.
+    range_end: dt.date | None = None  # last day of a span of years (`giai đoạn 2025 - 2030`)
+    recurrence: str | None = None  # RFC 5545 RRULE of a recurring date (`FREQ=MONTHLY;BYMONTHDAY=14`)
+    event: str | None = None  # the named day a date belongs to (`Ngày toàn dân phòng, chống ma túy`)
+    parser: str | None = None  # dateparser | regex: what computed `value`
 
 
 class Target(Mention):
@@ -158,6 +163,10 @@ class Target(Mention):
     unit: str | None = None
     target_year: int | None = None
     subject: str | None = None
+    # Additions beyond the contract.
+    direction: str | None = None  # giảm | tăng | không phát sinh
+    comparator: str | None = None  # >=, <=, > (`ít nhất 01 buổi` -> >=); None for an exact figure
+    cue: str | None = None  # why the sentence is an aim: phan_dau, quyet_tam, bao_dam, ... or muc_tieu / chi_tieu
 
 
 class IngestError(Record):
