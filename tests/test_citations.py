@@ -1,0 +1,315 @@
+"""Citations: one table-driven case per form, per non-citation, per alias and key rule.
+
+Sentences are copied from the seeds (data/raw); the citing document's
+context (province, locality, level, own type) is the one its header gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors import citations
+from extractors.citation_grammar import read_bodies
+from extractors.citekeys import cited_key, self_identifying
+from extractors.vocab import load
+from pipeline.document import Document
+from pipeline.normalize import clean_text, match_form
+from schemas.records import DocumentMeta
+
+# Header context of the seeds the sentences come from.
+VI_KHE = {"province": "Ninh Bình", "locality": "Vị Khê", "issuer_level": "phuong"}  # 000
+PHONG_QUANG = {"province": "Thái Nguyên", "locality": "Phong Quang", "issuer_level": "xa"}  # 001
+HAI_PHONG = {"province": "Hải Phòng", "locality": "Hải Phòng", "issuer_level": "thanh_pho"}  # 002
+LAI_CHAU = {"province": "Lai Châu", "locality": "Lai Châu", "issuer_level": "tinh"}  # 003
+TAN_HUNG = {"province": "Hải Phòng", "locality": "Tân Hưng", "issuer_level": "phuong"}  # 004
+
+
+def cite(sentence: str, context: dict | None = None, doc_type: str = "Kế hoạch"):
+    doc = Document(clean_text(sentence)[0], "case.txt")
+    doc.meta = DocumentMeta(doc_id=doc.doc_id, source_name="case.txt", text=doc.text, doc_type=doc_type,
+                            **(context or {}))
+    return citations.extract(doc)
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+# (sentence, context, [(doc_type, number, issued_date, issuer), ...]) — one line per form.
+NUMBERED = [
+    # state document, issuer abbreviated as written
+    ("Kế hoạch số 195/KH-UBND ngày 03/6/2026 của UBND tỉnh Ninh Bình Tổ chức các hoạt động hưởng ứng", VI_KHE,
+     [("Kế hoạch", "195/KH-UBND", d("2026-06-03"), "Ủy ban nhân dân tỉnh Ninh Bình")]),
+    # ministry letter, `Thủ tướng` kept as written
+    ("Thực hiện Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng triển khai các hoạt động", VI_KHE,
+     [("Công văn", "573/TTg-KGVX", d("2026-05-25"), "Thủ tướng")]),
+    # joint symbol, `giữa X với Y` becomes `X và Y`
+    ("Kế hoạch phối hợp số 362/KHPH-CAT-SGDĐT ngày 24/9/2025 giữa Công an tỉnh với Sở Giáo dục và Đào tạo về tăng cường",
+     VI_KHE, [("Kế hoạch phối hợp", "362/KHPH-CAT-SGDĐT", d("2025-09-24"), "Công an tỉnh và Sở Giáo dục và Đào tạo")]),
+    # symbol with a unit code
+    ("Kế hoạch số 483/KH-BCA-C04 ngày 07/10/2024 của Bộ Công an về thực hiện", TAN_HUNG,
+     [("Kế hoạch", "483/KH-BCA-C04", d("2024-10-07"), "Bộ Công an")]),
+    # normative, year inside the number
+    ("Thực hiện Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội về phê duyệt chủ trương đầu tư", PHONG_QUANG,
+     [("Nghị quyết", "163/2024/QH15", d("2024-11-27"), "Quốc hội")]),
+    ("theo Quyết định số 28/2025/QĐ-TTg ngày 24/8/2025 của Thủ tướng Chính phủ để làm căn cứ", PHONG_QUANG,
+     [("Quyết định", "28/2025/QĐ-TTg", d("2025-08-24"), "Thủ tướng Chính phủ")]),
+    # minister as issuer
+    ("Quyết định số 7619/QĐ-BCA ngày 05/9/2025 của Bộ trưởng Bộ Công an về Phê duyệt", PHONG_QUANG,
+     [("Quyết định", "7619/QĐ-BCA", d("2025-09-05"), "Bộ trưởng Bộ Công an")]),
+    # Party documents
+    ("trọng tâm là Kết luận số 132-KL/TW ngày 18/3/2025 của Bộ Chính trị, Chương trình", VI_KHE,
+     [("Kết luận", "132-KL/TW", d("2025-03-18"), "Bộ Chính trị")]),
+    ("Kế hoạch số 118-KH/ĐUCA, ngày 25/5/2022 của Đảng ủy Công an Trung ương về thực hiện", TAN_HUNG,
+     [("Kế hoạch", "118-KH/ĐUCA", d("2022-05-25"), "Đảng ủy Công an Trung ương")]),
+    ("Nghị quyết số 05-NQ/ĐH ngày 19/9/2025 của Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XV, nhiệm kỳ 2025-2030",
+     LAI_CHAU, [("Nghị quyết", "05-NQ/ĐH", d("2025-09-19"), "Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XV")]),
+    ("gắn với thực hiện Nghị quyết số 01-NQ/TU ngày 08/11/2025 của Ban Chấp hành Đảng bộ thành phố về “xây dựng", HAI_PHONG,
+     [("Nghị quyết", "01-NQ/TU", d("2025-11-08"), "Ban Chấp hành Đảng bộ thành phố")]),
+    # no `số`
+    ("tiếp tục thực hiện hiệu quả Nghị quyết 12-NQ/TW, ngày 16/3/2022 của Bộ Chính trị, Kế hoạch", TAN_HUNG,
+     [("Nghị quyết", "12-NQ/TW", d("2022-03-16"), "Bộ Chính trị")]),
+    # messy spacing: `01- CTTr/TU`, `10 - NQ/ĐU`
+    ("Chương trình hành động số 01- CTTr/TU, ngày 14/10/2025 của Ban Chấp hành Đảng bộ tỉnh về thực hiện", LAI_CHAU,
+     [("Chương trình hành động", "01-CTTr/TU", d("2025-10-14"), "Ban Chấp hành Đảng bộ tỉnh")]),
+    ("Nghị quyết số 10 - NQ/ĐU ngày 05/11/2025 của Đảng ủy phường Tân Hưng về Xây dựng", TAN_HUNG,
+     [("Nghị quyết", "10-NQ/ĐU", d("2025-11-05"), "Đảng ủy phường Tân Hưng")]),
+    # a symbol split over a line break (Word export) and after a stray space (PDF repair)
+    ("Tiếp tục triển khai có hiệu quả Chương trình phối hợp số 03/CTrPH-BCA-\nBGDĐT ngày 22/01/2024 giữa Bộ Công an và "
+     "Bộ Giáo dục và Đào tạo về", TAN_HUNG,
+     [("Chương trình phối hợp", "03/CTrPH-BCA-BGDĐT", d("2024-01-22"), "Bộ Công an và Bộ Giáo dục và Đào tạo")]),
+    ("Chương trình phối hợp số 03/CTrPH-BCA- BGDĐT ngày 22/01/2024 giữa Bộ Công an và Bộ Giáo dục và Đào tạo", TAN_HUNG,
+     [("Chương trình phối hợp", "03/CTrPH-BCA-BGDĐT", d("2024-01-22"), "Bộ Công an và Bộ Giáo dục và Đào tạo")]),
+    # a number without symbol
+    ("Nghị quyết số 18-NQ/TU, ngày 26/02/2025 của Ban Chấp hành Đảng bộ thành phố Hải Phòng và Đề án số 05 ngày "
+     "11/6/2025 của UBND thành phố Hải Phòng về “Xây dựng Hải phòng trở thành thành phố không ma túy”;", TAN_HUNG,
+     [("Nghị quyết", "18-NQ/TU", d("2025-02-26"), "Ban Chấp hành Đảng bộ thành phố Hải Phòng"),
+      ("Đề án", "05", d("2025-06-11"), "Ủy ban nhân dân thành phố Hải Phòng")]),
+    # date after a comma; the typo `16/8./2019`
+    ("Kết luận số 132-KL/TW, ngày 18/3/2025 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 36-CT/TW, ngày 16/8./2019 "
+     "của Bộ Chính trị về “Tăng cường", LAI_CHAU,
+     [("Kết luận", "132-KL/TW", d("2025-03-18"), "Bộ Chính trị"), ("Chỉ thị", "36-CT/TW", d("2019-08-16"), "Bộ Chính trị")]),
+    # several citations in one preamble, separated by `;`
+    ("Kế hoạch số 339-KH/TU, ngày 08/5/2025 của Ban Thường vụ Tỉnh ủy về thực hiện Kết luận số 132-KL/TW; Công văn số "
+     "3050-CV/TU, ngày 21/8/2025 của Ban Thường vụ Tỉnh ủy Lai Châu về tăng cường", LAI_CHAU,
+     [("Kế hoạch", "339-KH/TU", d("2025-05-08"), "Ban Thường vụ Tỉnh ủy"),
+      ("Kết luận", "132-KL/TW", None, None),
+      ("Công văn", "3050-CV/TU", d("2025-08-21"), "Ban Thường vụ Tỉnh ủy Lai Châu")]),
+]
+
+
+@pytest.mark.parametrize("sentence, context, expected", NUMBERED, ids=[c[2][0][1] for c in NUMBERED])
+def test_numbered_forms(sentence, context, expected):
+    found = [(c.doc_type, c.number, c.issued_date, c.issuer) for c in cite(sentence, context)]
+    assert found == expected
+
+
+SUBJECTS = [
+    ("Thực hiện Công văn số 573/TTg-KGVX, ngày 25/5/2026 của Thủ tướng Chính phủ về việc triển khai Tháng hành động "
+     "phòng chống ma túy năm 2026. Ủy ban nhân dân tỉnh", "triển khai Tháng hành động phòng chống ma túy năm 2026"),
+    ("Kế hoạch số 195/KH-UBND ngày 03/6/2026 của UBND tỉnh Ninh Bình Tổ chức các hoạt động hưởng ứng Tháng hành động "
+     "phòng, chống ma túy năm 2026, Ủy ban nhân dân phường Vị Khê xây dựng Kế hoạch",
+     "Tổ chức các hoạt động hưởng ứng Tháng hành động phòng, chống ma túy năm 2026"),
+    ("Chỉ thị số 36-CT/TW, ngày 16/8./2019 của Bộ Chính trị về “Tăng cường, nâng cao hiệu quả công tác phòng, chống và "
+     "kiểm soát ma túy”; Kế hoạch", "Tăng cường, nâng cao hiệu quả công tác phòng, chống và kiểm soát ma túy"),
+    ("Quyết định số 7619/QĐ-BCA ngày 05/9/2025 của Bộ trưởng Bộ Công an về Phê duyệt Chương trình mục tiêu quốc gia "
+     "phòng, chống ma túy đến năm 2030 (Quyết định số 7619/QĐ-BCA);",
+     "Phê duyệt Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030"),
+]
+
+
+@pytest.mark.parametrize("sentence, title", SUBJECTS)
+def test_subject(sentence, title):
+    assert cite(sentence)[0].title == title
+
+
+# (sentence, context, [(doc_type, name, issuer), ...]): references by name, no number.
+NAMED = [
+    ("2. Việc quản lý và sử dụng kinh phí từ nguồn ngân sách Nhà nước thực hiện theo quy định của Luật Ngân sách Nhà "
+     "nước và các văn bản hướng dẫn thi hành.", VI_KHE, [("Luật", "Luật Ngân sách Nhà nước", None)]),
+    ("tuyên truyền, cung cấp kiến thức và kỹ năng tới học sinh, sinh viên về Luật Phòng, chống ma túy, hiểm họa của ma "
+     "túy", TAN_HUNG, [("Luật", "Luật Phòng, chống ma túy", None)]),
+    ("Kinh phí thực hiện Tháng hành động phòng, chống ma túy được bố trí trong nguồn kinh phí thực hiện Chương trình "
+     "mục tiêu quốc gia phòng, chống ma túy đến năm 2030; nguồn kinh phí", VI_KHE,
+     [("Chương trình", "Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030", None)]),
+    ("Thực hiện Chương trình mục tiêu quốc gia về phòng, chống ma túy đến năm 2030 của Chính phủ; Nghị quyết", TAN_HUNG,
+     [("Chương trình", "Chương trình mục tiêu quốc gia về phòng, chống ma túy đến năm 2030", "Chính phủ")]),
+    ("thực hiện các mục tiêu trong Chương trình mục tiêu quốc gia xây dựng nông thôn mới, Chương trình mục tiêu quốc gia "
+     "giảm nghèo bền vững; phối hợp", TAN_HUNG,
+     [("Chương trình", "Chương trình mục tiêu quốc gia xây dựng nông thôn mới", None),
+      ("Chương trình", "Chương trình mục tiêu quốc gia giảm nghèo bền vững", None)]),
+    ("và Đề án “Xây dựng Hải Phòng trở thành thành phố không ma túy” của Ủy ban nhân dân thành phố.", HAI_PHONG,
+     [("Đề án", "Đề án Xây dựng Hải Phòng trở thành thành phố không ma túy", "Ủy ban nhân dân thành phố")]),
+    ("Phối hợp tham mưu tổ chức thực hiện hiệu quả Kế hoạch triển khai Chương trình phòng, chống ma túy trong thanh, "
+     "thiếu niên đến năm 2030 trên địa bàn phường; tăng cường", TAN_HUNG,
+     [("Kế hoạch", "Kế hoạch triển khai Chương trình phòng, chống ma túy trong thanh, thiếu niên đến năm 2030 trên địa "
+                   "bàn phường", None)]),
+]
+
+
+@pytest.mark.parametrize("sentence, context, expected", NAMED, ids=[c[2][0][1][:40] for c in NAMED])
+def test_named_references(sentence, context, expected):
+    found = cite(sentence, context)
+    assert [(c.doc_type, c.name, c.issuer) for c in found] == expected
+    assert all(c.number is None for c in found)
+
+
+# Sentences with nothing to cite (from the seeds), and what they tempt.
+NOT_CITATIONS = [
+    "2. Giao Công an phường theo dõi, hướng dẫn, kiểm tra, đôn đốc thực hiện Kế hoạch này; Tổng hợp, báo cáo theo quy định./.",
+    "9. Đề nghị Chi cục Hải quan Khu vực III, Ban Chỉ huy Bộ đội Biên phòng thành phố Hải Phòng; Bộ Tư lệnh Vùng Cảnh sát "
+    "biển 1; Đoàn đặc nhiệm phòng, chống tội phạm ma túy số 1",
+    "- *Đoàn Đặc nhiệm phòng, chống tội phạm ma túy số 1*: Trực tiếp tổ chức nắm tình hình",
+    "phối hợp với Tòa án, Viện kiểm sát nhân dân khu vực 9 đưa các vụ án điển hình ra xét xử",
+    "Trong quá trình thực hiện nếu có khó khăn, vướng mắc báo cáo về đồng chí Trưởng Công an phường, số điện thoại: "
+    "0977.987.912 để được hướng dẫn xử lý, giải quyết./.",
+    "(*qua Phòng Tham mưu Công an tỉnh, SĐT: 069.2469.888, email: banchidaopctplcu@gmail.com*) trước ngày 03/7/2026;",
+    "2. Nhiệm vụ cụ thể: (Có Phụ lục 2 kèm theo).",
+    "3. Việc thực hiện Chương trình phải bảo đảm nghiêm túc, hiệu quả, gắn với thực hiện các Nghị quyết, Chỉ thị, "
+    "Chương trình, Kế hoạch của Trung ương Đảng, Quốc hội, Chính phủ, Tỉnh ủy",
+    "cũng như Nghị quyết chỉ đạo của Đảng ủy và các Kế hoạch của UBND phường",
+    "Thực hiện Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng Chính phủ, Ủy ban nhân dân thành phố ban hành Kế "
+    "hoạch triển khai thực hiện như sau:",
+    "thông qua các buổi sinh hoạt lồng ghép các nội dung tuyên truyền về luật phòng chống tội phạm ma túy, các tác hại",
+    "Số: 4290 /KH-UBND",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_CITATIONS)
+def test_not_citations(sentence):
+    found = [c for c in cite(sentence, HAI_PHONG) if c.number != "573/TTg-KGVX"]
+    assert found == []
+
+
+PREAMBLE_001 = (
+    "Thực hiện Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội về phê duyệt chủ trương đầu tư Chương trình "
+    "mục tiêu quốc gia phòng, chống ma túy đến năm 2030 (Nghị quyết số 163/2024/QH15); Nghị quyết số 50/NQ-CP ngày "
+    "13/3/2025 của Chính phủ về ban hành Kế hoạch triển khai (Nghị quyết số 50/NQ-CP); Kế hoạch số 117/KH-UBND ngày "
+    "08/11/2025 của UBND tỉnh Thái Nguyên về triển khai thực hiện (Kế hoạch số 117/KH-UBND).\n"
+    "1. Thực hiện nghiêm túc, có hiệu quả mục tiêu, nhiệm vụ và các giải pháp của Nghị quyết số 163/2024/QH15; Nghị "
+    "quyết số 50/NQ-CP; Quyết định số 7619/QĐ-BCA và Kế hoạch số 117/KH-UBND\n"
+    "- Là cơ quan thường trực tham mưu thực hiện Chương trình MTQG phòng chống ma túy, giúp UBND xã điều phối"
+)
+
+
+def test_short_forms_inherit_and_share_the_key():
+    found = cite(PREAMBLE_001, PHONG_QUANG)
+    by_number = {}
+    for c in found:
+        by_number.setdefault(c.number or c.name, []).append(c)
+    for number in ("163/2024/QH15", "50/NQ-CP", "117/KH-UBND"):
+        full, *short = by_number[number]
+        assert not full.is_short_form and short and all(c.is_short_form for c in short)
+        assert {c.cited_key for c in short} == {full.cited_key}
+        assert all((c.issued_date, c.issuer) == (full.issued_date, full.issuer) for c in short)
+    # `Chương trình MTQG phòng chống ma túy` is the programme named in full above
+    programme = by_number["Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030"]
+    assert [c.text for c in programme if c.is_short_form] == ["Chương trình MTQG phòng chống ma túy"]
+    assert len({c.cited_key for c in programme}) == 1
+    # 7619/QĐ-BCA is only cited short here: nothing to inherit, not a short form
+    assert [(c.is_short_form, c.issued_date) for c in by_number["7619/QĐ-BCA"]] == [(False, None)]
+
+
+def test_type_and_issuer_is_a_short_form():
+    found = cite("Nghị quyết số 05-NQ/ĐH ngày 19/9/2025 của Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XV, nhiệm kỳ "
+                 "2025-2030 về thực hiện chỉ tiêu; Chương trình hành động số 01- CTTr/TU, ngày 14/10/2025 của Ban Chấp "
+                 "hành Đảng bộ tỉnh về thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XV, nhiệm kỳ",
+                 LAI_CHAU)
+    short = [c for c in found if c.is_short_form]
+    assert [(c.text, c.number) for c in short] == [
+        ("Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XV", "05-NQ/ĐH")]
+
+
+def test_bare_type_word_is_the_one_cited_document_of_its_type():
+    found = cite("Đề án số 05 ngày 11/6/2025 của UBND thành phố Hải Phòng về “Xây dựng Hải phòng trở thành thành phố "
+                 "không ma túy”;\n- Lấy hiệu quả công tác và tiến độ thực hiện chỉ tiêu thực hiện Đề án trong từng giai "
+                 "đoạn là một chỉ tiêu đánh giá.\n- Thực hiện Kế hoạch trên địa bàn.", TAN_HUNG)
+    assert [(c.text, c.number, c.is_short_form) for c in found] == [
+        ("Đề án số 05 ngày 11/6/2025 của UBND thành phố Hải Phòng", "05", False), ("Đề án", "05", True)]
+
+
+# (sentence, context, expected cited_key of the first citation)
+KEYS = [
+    # a People's Committee plan: issuer and year; the place comes from the citing document
+    ("theo Quyết định số 1030/QĐ-UBND ngày 15/10/2025 của Ủy ban nhân dân tỉnh.", VI_KHE,
+     "1030/QĐ-UBND:2025:ủy ban nhân dân tỉnh ninh bình"),
+    ("Kế hoạch số 195/KH-UBND ngày 03/6/2026 của UBND tỉnh Ninh Bình", VI_KHE,
+     "195/KH-UBND:2026:ủy ban nhân dân tỉnh ninh bình"),
+    ("Kế hoạch số 339-KH/TU, ngày 08/5/2025 của Ban Thường vụ Tỉnh ủy về", LAI_CHAU,
+     "339-KH/TU:2025:ban thường vụ tỉnh ủy lai châu"),
+    # self-identifying: the Prime Minister's symbol plus the year; a normative number alone
+    ("Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng", VI_KHE, "573/TTg-KGVX:2026"),
+    ("Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội", PHONG_QUANG, "163/2024/QH15"),
+    ("Kết luận số 132-KL/TW ngày 18/3/2025 của Bộ Chính trị", HAI_PHONG, "132-KL/TW:2025"),
+    # a number without symbol keeps its type
+    ("Đề án số 05 ngày 11/6/2025 của UBND thành phố Hải Phòng", TAN_HUNG,
+     "Đề án 05:2025:ủy ban nhân dân thành phố hải phòng"),
+    # a name: folded, `về` and punctuation dropped, MTQG expanded
+    ("Thực hiện Chương trình mục tiêu quốc gia về phòng, chống ma túy đến năm 2030 của Chính phủ;", TAN_HUNG,
+     "chương trình mục tiêu quốc gia phòng chống ma túy đến năm 2030"),
+]
+
+
+@pytest.mark.parametrize("sentence, context, key", KEYS, ids=[k[2] for k in KEYS])
+def test_cited_key(sentence, context, key):
+    assert cite(sentence, context)[0].cited_key == key
+
+
+def test_same_document_same_key_across_provinces():
+    """`Ủy ban nhân dân tỉnh` completed from context equals the place written out."""
+    assert cite("Kế hoạch số 5261/KH-UBND, ngày 09/9/2025 của UBND tỉnh Lai Châu về", VI_KHE)[0].cited_key == \
+        cite("Kế hoạch số 5261/KH-UBND, ngày 09/9/2025 của Ủy ban nhân dân tỉnh về", LAI_CHAU)[0].cited_key
+
+
+@pytest.mark.parametrize("number, expected", [
+    ("573/TTg-KGVX", True), ("163/2024/QH15", True), ("132-KL/TW", True), ("483/KH-BCA-C04", True),
+    ("195/KH-UBND", False), ("339-KH/TU", False), ("362/KHPH-CAT-SGDĐT", False),
+    ("15/2025/NQ-HĐND", False),  # every provincial council numbers its resolutions like this
+])
+def test_self_identifying(number, expected):
+    assert self_identifying(number) is expected
+
+
+def test_key_without_year_or_issuer_says_so():
+    assert cited_key("195/KH-UBND", "Kế hoạch", None, "") == "195/KH-UBND:?:?"
+
+
+def test_anomalies_recorded():
+    found = cite("Chỉ thị số 36-CT/TW, ngày 16/8./2019 của Bộ Chính trị; Nghị quyết số 10 - NQ/ĐU ngày 05/11/2025 của "
+                 "Đảng ủy phường Tân Hưng; Quyết định số 1030/QĐ-UBND ngày 31/2/2025 của Ủy ban nhân dân tỉnh.", TAN_HUNG)
+    assert [c.anomalies for c in found] == [["date_typo"], ["number_spaces"], ["date_invalid"]]
+    assert found[2].issued_date is None and found[2].cited_key.startswith("1030/QĐ-UBND:2025:")
+
+
+# --- vocabularies ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry", load("doc_types")["type"], ids=lambda e: e["name"])
+def test_doc_type_examples(entry):
+    for example in entry["examples"]:
+        assert entry["name"] in [c.doc_type for c in cite(example, VI_KHE, doc_type="Báo cáo")], example
+
+
+@pytest.mark.parametrize("example", load("issuers")["examples"])
+def test_issuer_examples_read_whole(example):
+    text = match_form(example)
+    spans, end = read_bodies(text, 0)
+    assert spans and end == len(text)
+
+
+# --- the seeds ------------------------------------------------------------------------------------
+
+
+def test_offsets_point_at_the_stored_text(seed_records):
+    for records in seed_records.values():
+        text = records.document.text
+        for c in records.citations:
+            assert text[c.start_char:c.end_char] == c.text
+
+
+def test_573_shares_one_key_in_every_seed(seed_records):
+    keys = {prefix: {c.cited_key for c in r.citations if c.number == "573/TTg-KGVX"} for prefix, r in seed_records.items()}
+    assert {p for p, k in keys.items() if k} == {"000", "002", "003"}
+    assert set().union(*keys.values()) == {"573/TTg-KGVX:2026"}
