@@ -32,13 +32,14 @@ computed from the regex parts, and the `parser` column says which did it.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.statements import Span, phrase_pattern, target_statements
+from extractors.statements import Span, phrase_pattern, sentences, target_statements
 from extractors.vocab import load
 from pipeline.document import Document
 from schemas.records import DateMention
@@ -448,19 +449,25 @@ def _atom_row(doc: Document, a: Atom, targets: list[Atom]) -> _Row:
 def _year_context(doc: Document, rows: list[_Row], issued: Atom | None):
     """Year for an atom that spells none, by position.
 
-    The issued year where the header gives one; else the year of the nearest
-    full date of the plan's own (a cited document's date says when *that*
-    document was issued, not when this plan's events fall); else none.
+    The issued year where the header gives one; else a year spelled in the
+    same sentence (`(26/6) năm 2026`); else the year of the nearest full date
+    of the plan's own (a cited document's date says when *that* document was
+    issued, not when this plan's events fall); else none.
     """
     if issued is not None and issued.year:
         return lambda pos: issued.year
     if doc.meta is not None and doc.meta.issued_date is not None:
         return lambda pos: doc.meta.issued_date.year
-    known = [(r.atom.start, r.atom.year) for r in rows
-             if r.atom is not None and r.atom.day and r.atom.year and r.kind != "citation"]
-    if not known:
-        return lambda pos: None
-    return lambda pos: min(known, key=lambda k: abs(k[0] - pos))[1]
+    own = [r.atom for r in rows if r.atom is not None and r.atom.year and r.kind != "citation"]
+    full = [a for a in own if a.day]
+    bounds = sentences(doc)
+    starts = [s.start for s in bounds]
+
+    def year_of(pos: int) -> int | None:
+        sent = bounds[bisect.bisect_right(starts, pos) - 1] if starts and pos >= starts[0] else None
+        near = [a for a in own if sent and sent.start <= a.start < sent.end] or full
+        return min(near, key=lambda a: abs(a.start - pos)).year if near else None
+    return year_of
 
 
 def extract(doc: Document) -> list[DateMention]:

@@ -69,8 +69,9 @@ def _zero_re() -> re.Pattern:
 
 @cache
 def _stop_re() -> re.Pattern:
-    s = _vocab()["subject"]
-    return re.compile(r"(?<!\w)" + phrase_pattern(s["stops"]) + r"(?!\w)|[;:.]", re.IGNORECASE)
+    recurrences = [p for e in load("date_cues")["recurring"] for p in e["phrases"]]
+    stops = _vocab()["subject"]["stops"] + recurrences
+    return re.compile(r"(?<!\w)" + phrase_pattern(stops) + r"(?!\w)|[;:.]", re.IGNORECASE)
 
 
 @cache

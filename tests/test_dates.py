@@ -1,0 +1,290 @@
+"""Dates extractor: one real sentence per form and kind, with exact values.
+
+Sentences are copied from the seed plans (data/raw); the few forms the seeds
+lack (`chậm nhất`, `hoàn thành trong`, quarters, a bare `01/6`) use the
+seed sentence the form would stand in, with the issue's own phrase.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from extractors import dates
+from extractors.vocab import load
+from pipeline.document import Document
+from pipeline.normalize import clean_text
+from pipeline.segment import segment
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+D = dt.date
+
+
+def make_doc(text: str) -> Document:
+    doc = Document(clean_text(text)[0], "case.txt")
+    doc.sections = segment(doc)[0]
+    return doc
+
+
+def rows_of(text: str):
+    return dates.extract(make_doc(text))
+
+
+def row(text: str, expression: str):
+    found = [r for r in rows_of(text) if r.text == expression]
+    assert found, f"no row {expression!r} in {[r.text for r in rows_of(text)]}"
+    return found[0]
+
+
+# (sentence, expression as written, kind, value, granularity, other fields)
+CASES = [
+    # `ngày 25/5/2026` after a cited number: the cited document's date
+    ("Thực hiện Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng triển khai các hoạt động hưởng ứng "
+     "Tháng hành động phòng, Chống ma túy (tháng 6)",
+     "ngày 25/5/2026", "citation", D(2026, 5, 25), "day", {"parser": "dateparser"}),
+    # a comma between number and date, as 003 writes it
+    ("Thực hiện Công văn số 573/TTg-KGVX, ngày 25/5/2026 của Thủ tướng Chính phủ về việc triển khai Tháng hành "
+     "động phòng chống ma túy năm 2026.",
+     "ngày 25/5/2026", "citation", D(2026, 5, 25), "day", {}),
+    # the typo `16/8./2019`
+    ("tiếp tục thực hiện Chỉ thị số 36-CT/TW, ngày 16/8./2019 của Bộ Chính trị về \"Tăng cường, nâng cao hiệu "
+     "quả công tác phòng, chống và kiểm soát ma túy\"",
+     "ngày 16/8./2019", "citation", D(2019, 8, 16), "day", {}),
+    # a spaced symbol (`03/CTrPH-BCA- BGDĐT`) still heads a citation date
+    ("Tiếp tục triển khai có hiệu quả Chương trình phối hợp số 03/CTrPH-BCA- BGDĐT ngày 22/01/2024 giữa Bộ "
+     "Công an và Bộ Giáo dục và Đào tạo",
+     "ngày 22/01/2024", "citation", D(2024, 1, 22), "day", {}),
+    # an Đề án cited by bare number
+    ("Đề án số 05 ngày 11/6/2025 của UBND thành phố Hải Phòng về \"Xây dựng Hải phòng trở thành thành phố "
+     "không ma túy\";",
+     "ngày 11/6/2025", "citation", D(2025, 6, 11), "day", {}),
+    # `ngày 29 tháng 5 năm 2026` on the place/date line: the issue date
+    ("Số: 4290 /KH-UBND\n\nLai Châu, ngày 29 tháng 5 năm 2026\n\nKẾ HOẠCH\n",
+     "ngày 29 tháng 5 năm 2026", "issued", D(2026, 5, 29), "day", {"parser": "dateparser"}),
+    # a blank day: no value, the text kept
+    ("Số: /KH-UBND\n\nVị Khê, ngày tháng 6 năm 2026\n\nKẾ HOẠCH\n",
+     "ngày tháng 6 năm 2026", "issued", None, "month", {"parser": None}),
+    ("Số: /KH-UBND\n\nHải Phòng, ngày tháng năm 2026\n\nKẾ HOẠCH\n",
+     "ngày tháng năm 2026", "issued", None, "year", {}),
+    # `từ ngày X đến ngày Y`
+    ("- Mở đợt cao điểm tấn công, trấn áp tội phạm ma túy từ ngày 01/6/2026 đến ngày 30/6/2026; tập trung đấu "
+     "tranh, triệt phá các đường dây",
+     "từ ngày 01/6/2026", "period_start", D(2026, 6, 1), "day", {}),
+    ("- Mở đợt cao điểm tấn công, trấn áp tội phạm ma túy từ ngày 01/6/2026 đến ngày 30/6/2026; tập trung đấu "
+     "tranh, triệt phá các đường dây",
+     "đến ngày 30/6/2026", "period_end", D(2026, 6, 30), "day", {}),
+    # `25/5/2026` without `ngày`
+    ("- Mở đợt tấn công, trấn áp tội phạm về ma túy trên địa bàn phường Vị Khê từ ngày 01/6/2026 đến "
+     "30/6/2026; tập trung đấu tranh",
+     "đến 30/6/2026", "period_end", D(2026, 6, 30), "day", {}),
+    ("2. Thời gian thực hiện: Bắt đầu từ 01/6/2026 đến hết ngày 30/6/2026.",
+     "Bắt đầu từ 01/6/2026", "period_start", D(2026, 6, 1), "day", {}),
+    # `01/6` takes its year from the end of its period
+    ("2. Thời gian thực hiện: Từ ngày 01/6 đến ngày 30/6/2026.",
+     "Từ ngày 01/6", "period_start", D(2026, 6, 1), "day", {"parser": "dateparser"}),
+    # `từ khi ban hành đến hết năm 2035`: no start date, the end is the year's last day
+    ("2.2. Phạm vi về thời gian: Kế hoạch được triển khai từ khi ban hành đến hết năm 2035.",
+     "từ khi ban hành", "period_start", None, None, {}),
+    ("2.2. Phạm vi về thời gian: Kế hoạch được triển khai từ khi ban hành đến hết năm 2035.",
+     "đến hết năm 2035", "period_end", D(2035, 12, 31), "year", {}),
+    # deadlines take the last day they denote
+    ("3. Chế độ thông tin báo cáo: Kết thúc Tháng cao điểm các đơn vị báo cáo kết quả thực hiện và gửi Cơ quan "
+     "thường trực Ban Chỉ đạo phòng, chống tội phạm tỉnh trước ngày 03/7/2026;",
+     "trước ngày 03/7/2026", "deadline", D(2026, 7, 3), "day", {}),
+    ("các cơ quan, đơn vị, địa phương báo cáo kết quả thực hiện về Công an thành phố **trước ngày 05/7/2026** "
+     "để tổng hợp",
+     "trước ngày 05/7/2026", "deadline", D(2026, 7, 5), "day", {}),
+    ("các cơ quan, đơn vị, địa phương báo cáo kết quả thực hiện về Công an thành phố chậm nhất ngày 30/6/2026 "
+     "để tổng hợp",
+     "chậm nhất ngày 30/6/2026", "deadline", D(2026, 6, 30), "day", {}),
+    ("Các đơn vị hoàn thành trong tháng 6/2026 việc rà soát người nghiện ma túy.",
+     "hoàn thành trong tháng 6/2026", "deadline", D(2026, 6, 30), "month", {}),
+    ("Các đơn vị hoàn thành trước Quý III/2026 việc rà soát người nghiện ma túy.",
+     "hoàn thành trước Quý III/2026", "deadline", D(2026, 9, 30), "quarter", {"parser": "regex"}),
+    # recurring rules keep their structure
+    ("2. Về chế độ báo cáo thực hiện các nhiệm vụ khác: ngày 14 hàng tháng;",
+     "ngày 14 hàng tháng", "recurring", None, "day", {"recurrence": "FREQ=MONTHLY;BYMONTHDAY=14"}),
+    ("- Định kỳ hằng năm tổ chức tập huấn, bồi dưỡng nghiệp vụ và thực hành xử lý tình huống",
+     "Định kỳ hằng năm", "recurring", None, None, {"recurrence": "FREQ=YEARLY"}),
+    ("Các đơn vị phải báo cáo kết quả định kỳ về Ủy ban nhân dân phường (qua Công an phường)",
+     "định kỳ", "recurring", None, None, {"recurrence": None}),
+    ("tổ chức các hoạt động thiết thực triển khai đợt cao điểm phòng, chống ma túy nhân Tháng hành động "
+     "phòng, chống ma túy và Ngày toàn dân phòng, chống ma túy 26/6 hằng năm.",
+     "Ngày toàn dân phòng, chống ma túy 26/6 hằng năm", "recurring", None, "day",
+     {"recurrence": "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=26", "event": "Ngày toàn dân phòng, chống ma túy"}),
+    # events: `(tháng 6)`, `(26/6)` take the issued year
+    ("Vị Khê, ngày tháng 6 năm 2026\n\nThực hiện Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng triển khai "
+     "các hoạt động hưởng ứng Tháng hành động phòng, Chống ma túy (tháng 6), Ngày quốc tế phòng, chống ma túy "
+     "và Ngày toàn dân phòng, chống ma túy (ngày 26 tháng 6) với chủ đề",
+     "Tháng hành động phòng, Chống ma túy (tháng 6)", "event", D(2026, 6, 1), "month",
+     {"event": "Tháng hành động phòng, chống ma túy", "parser": "dateparser"}),
+    ("Vị Khê, ngày tháng 6 năm 2026\n\nThực hiện Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng triển khai "
+     "các hoạt động hưởng ứng Tháng hành động phòng, Chống ma túy (tháng 6), Ngày quốc tế phòng, chống ma túy "
+     "và Ngày toàn dân phòng, chống ma túy (ngày 26 tháng 6) với chủ đề",
+     "Ngày toàn dân phòng, chống ma túy (ngày 26 tháng 6)", "event", D(2026, 6, 26), "day",
+     {"event": "Ngày toàn dân phòng, chống ma túy"}),
+    # `(26/6)` with the year written after it in the same sentence
+    ("Triển khai Tháng hành động phòng, chống ma túy (tháng 6), Ngày Quốc tế và Ngày toàn dân phòng, chống ma "
+     "túy (26/6) năm 2026",
+     "Ngày toàn dân phòng, chống ma túy (26/6)", "event", D(2026, 6, 26), "day", {}),
+    # a named day with only a year: its fixed day and month fill in
+    ("- Là Cơ quan thường trực tham mưu Ủy ban nhân dân phường tổ chức hoạt động hưởng ứng Tháng hành động "
+     "phòng, chống ma túy và Ngày toàn dân phòng, chống ma túy năm 2026.",
+     "Ngày toàn dân phòng, chống ma túy năm 2026", "event", D(2026, 6, 26), "day", {"parser": "regex"}),
+    # `năm 2026`, `tháng 6/2026`, a quarter: other dates, first day
+    ("Triển khai Tháng hành động phòng, chống ma túy (tháng 6), Ngày Quốc tế và Ngày toàn dân phòng, chống ma "
+     "túy (26/6) năm 2026",
+     "năm 2026", "other", D(2026, 1, 1), "year", {}),
+    ("đôn đốc, kiểm tra, định kỳ sơ kết, tổng kết đánh giá việc thực hiện các hoạt động phòng chống ma túy "
+     "trong tháng 6/2026.",
+     "tháng 6/2026", "other", D(2026, 6, 1), "month", {"parser": "dateparser"}),
+    ("Các đơn vị tổng kết trong Quý II/2026.",
+     "Quý II/2026", "other", D(2026, 4, 1), "quarter", {}),
+    # `đến năm 2030` in a programme's name is not a target year
+    ("triển khai thực hiện có hiệu quả Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030 và các "
+     "chỉ đạo của Trung ương",
+     "năm 2030", "other", D(2030, 1, 1), "year", {}),
+    # in a target statement it is
+    ("3. Chỉ tiêu\n\na) Hằng năm giảm số người nghiện và người sử dụng trái phép chất ma túy; phấn đấu đến năm "
+     "2027 đạt tiêu chí xã \"không ma túy\"",
+     "năm 2027", "target_year", D(2027, 1, 1), "year", {}),
+    ("3. Triển khai đồng bộ các giải pháp phần đầu trong lộ trình 2027 đạt tiêu chí \"xã không có ma túy\".",
+     "2027", "target_year", D(2027, 1, 1), "year", {}),
+    ("c) Phấn đấu đến 2030 Trạm y tế xã đủ điều kiện thực hiện xác định tình trạng nghiện ma túy theo quy định.",
+     "2030", "target_year", D(2030, 1, 1), "year", {}),
+    # spans of years
+    ("trong các cơ sở giáo dục giai đoạn 2025 - 2030.",
+     "giai đoạn 2025 - 2030", "range", D(2025, 1, 1), "year", {"range_end": D(2030, 12, 31), "parser": "regex"}),
+    ("Nghị quyết số 05-NQ/ĐH ngày 19/9/2025 của Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XV, nhiệm kỳ "
+     "2025-2030 về thực hiện chỉ tiêu chủ yếu",
+     "nhiệm kỳ 2025-2030", "range", D(2025, 1, 1), "year", {"range_end": D(2030, 12, 31)}),
+    # a span of years as the plan's own time frame is a period
+    ("2. Thời gian thực hiện: giai đoạn 2026 - 2030.",
+     "giai đoạn 2026 - 2030", "period_start", D(2026, 1, 1), "year", {}),
+]
+
+
+@pytest.mark.parametrize("sentence, expression, kind, value, granularity, extra", CASES,
+                         ids=[f"{c[2]}:{c[1]}" for c in CASES])
+def test_date_row(sentence, expression, kind, value, granularity, extra):
+    r = row(sentence, expression)
+    assert (r.kind, r.value, r.granularity) == (kind, value, granularity)
+    for name, expected in extra.items():
+        assert getattr(r, name) == expected, name
+
+
+# Sentences whose numbers are not dates.
+NOT_DATES = [
+    "Tăng cường sử dụng mạng xã hội, ứng dụng công nghệ 4.0 để tuyên truyền...",
+    "Quyết định số 28/2025/QĐ-TTg của Thủ tướng Chính phủ",
+    "(qua Phòng Tham mưu Công an tỉnh, SĐT: 069.2469.888, email: banchidaopctplcu@gmail.com)",
+    "Phối hợp với Viện kiểm sát nhân dân khu vực 7, Tòa án nhân dân khu vực 7 đẩy nhanh tiến độ điều tra",
+    "Nghị quyết số 163/2024/QH15 của Quốc hội",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_DATES)
+def test_no_date(sentence):
+    assert rows_of(sentence) == []
+
+
+def test_period_end_year_lends_to_start_and_pairs_adjacent():
+    rs = rows_of("(thời gian từ ngày 01/6/2026 đến ngày 30/6/2026) với Chủ đề")
+    assert [(r.kind, r.value) for r in rs] == [("period_start", D(2026, 6, 1)), ("period_end", D(2026, 6, 30))]
+
+
+def test_partial_date_without_any_year_has_no_value():
+    # 004 has no date line; a cited document's year is not the year of this plan's events.
+    text = ("Căn cứ Chỉ thị số 36-CT/TW ngày 16/8/2019 của Bộ Chính trị.\n\n"
+            "- Tổ chức các hoạt động trong Tháng hành động phòng chống ma túy (Tháng 6) và Ngày toàn dân "
+            "phòng, chống ma túy (26/6).")
+    events = [r for r in rows_of(text) if r.kind == "event"]
+    assert [(r.text, r.value) for r in events] == [
+        ("Tháng hành động phòng chống ma túy (Tháng 6)", None),
+        ("Ngày toàn dân phòng, chống ma túy (26/6)", None),
+    ]
+
+
+def test_deadline_within_task_span():
+    text = ("3. Chế độ thông tin báo cáo: Kết thúc Tháng cao điểm các đơn vị báo cáo kết quả thực hiện trước ngày "
+            "03/7/2026; Cơ quan thường trực Ban Chỉ đạo hoàn thiện dự thảo báo cáo trình UBND tỉnh trước ngày "
+            "05/7/2026 để báo cáo Thủ tướng Chính phủ.")
+    doc = make_doc(text)
+    found = dates.extract(doc)
+    second = doc.text.index("Cơ quan thường trực")
+    assert dates.deadline_within(found, 0, second) == D(2026, 7, 3)
+    assert dates.deadline_within(found, second, len(doc.text)) == D(2026, 7, 5)
+    assert dates.deadline_within(found, 0, 20) is None
+
+
+# --- vocabulary entries recognise their own examples ---------------------------
+
+def _cue_cases():
+    cues = load("date_cues")
+    for example in cues["period"]["examples"]:
+        yield "period", None, example
+    for example in cues["deadline"]["examples"]:
+        yield "deadline", None, example
+    for example in cues["range"]["examples"]:
+        yield "range", None, example
+    for example in cues["year"]["examples"]:
+        yield "year", None, example
+    for example in cues["periodic"]["examples"]:
+        yield "recurring", None, example
+    for entry in cues["recurring"]:
+        for example in entry["examples"]:
+            yield "recurring", entry["rule"], example
+    for entry in cues["event"]:
+        for example in entry["examples"]:
+            yield "event", entry["name"], example
+
+
+@pytest.mark.parametrize("what, detail, example", list(_cue_cases()))
+def test_vocab_examples(what, detail, example):
+    rs = rows_of(example)
+    kinds = {r.kind for r in rs}
+    if what == "period":
+        assert {"period_start", "period_end"} <= kinds
+    elif what == "year":
+        assert any(r.granularity == "year" and r.value is not None for r in rs)
+    elif what == "recurring":
+        assert any(r.kind == "recurring" and (detail is None or (r.recurrence or "").startswith(detail)) for r in rs)
+    elif what == "event":
+        assert any(r.event == detail and r.kind in ("event", "recurring") for r in rs)
+    else:
+        assert what in kinds
+
+
+# --- the seeds -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_rows():
+    out = {}
+    for path in sorted(RAW.glob("*.txt")):
+        doc = make_doc(path.read_text(encoding="utf-8"))
+        out[path.name] = (doc, dates.extract(doc))
+    return out
+
+
+def test_spans_are_honest(seed_rows):
+    for doc, rows in seed_rows.values():
+        for r in rows:
+            assert doc.text[r.start_char:r.end_char] == r.text
+
+
+def test_deadlines_sit_inside_one_line(seed_rows):
+    for doc, rows in seed_rows.values():
+        for r in rows:
+            if r.kind == "deadline":
+                assert "\n" not in r.text
+
+
+def test_dateparser_agrees_with_the_parts(seed_rows):
+    # Every single-date form dateparser sees gets its value from it; a
+    # disagreement would show as `regex` on one of these forms.
+    for _, rows in seed_rows.values():
+        for r in rows:
+            if r.value is not None and r.kind not in ("range",) and r.event is None and r.granularity != "quarter":
+                assert r.parser == "dateparser", r.text

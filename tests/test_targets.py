@@ -1,0 +1,161 @@
+"""Targets extractor: real target statements from the seed plans, exact values.
+
+The direction cases (`giảm ... 10%`, `không để phát sinh`) have no numbered
+instance in the seeds; they use the issue's phrases in a seed sentence frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors import targets
+from extractors.dates import scan, target_year_atoms
+from extractors.statements import Span, find_cue
+from extractors.vocab import load
+from pipeline.document import Document
+from pipeline.normalize import clean_text
+from pipeline.segment import segment
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+
+
+def make_doc(text: str) -> Document:
+    doc = Document(clean_text(text)[0], "case.txt")
+    doc.sections = segment(doc)[0]
+    return doc
+
+
+def found(text: str) -> list[tuple]:
+    return [(t.value, t.unit, t.target_year, t.direction, t.comparator, t.subject)
+            for t in targets.extract(make_doc(text))]
+
+
+CHI_TIEU = "3. Chỉ tiêu\n\n"
+
+# (text, expected rows: value, unit, target_year, direction, comparator, subject)
+CASES = [
+    # `100% ...; 100% ... ít nhất 01 buổi`: three targets, the bound kept
+    (CHI_TIEU + "f) Phấn đấu 100% các trang Web, Fanpage của địa phương có các chuyên mục, chuyên đề tuyên truyền "
+     "phòng chống ma túy; 100% các thôn, các cơ sở giáo dục tổ chức ít nhất 01 buổi tuyên truyền, phổ biến, giáo "
+     "dục pháp luật về ma túy hàng năm.",
+     [(100.0, "%", None, None, None, "các trang Web, Fanpage của địa phương"),
+      (100.0, "%", None, None, None, "các thôn, các cơ sở giáo dục"),
+      (1.0, "buổi", None, None, ">=", "buổi tuyên truyền, phổ biến, giáo dục pháp luật về ma túy")]),
+    # a Chỉ tiêu item: a direction without a number is no target; the year is
+    (CHI_TIEU + "a) Hằng năm giảm số người nghiện và người sử dụng trái phép chất ma túy; phấn đấu đến năm 2027 "
+     "đạt tiêu chí xã \"không ma túy\"",
+     [(None, None, 2027, None, None, "đạt tiêu chí xã \"không ma túy\"")]),
+    # a Chỉ tiêu item with no cue at all
+    (CHI_TIEU + "h) Bảo đảm cơ sở vật chất và duy trì các hình thức điều trị, cai nghiện ma túy đa dạng, linh hoạt; "
+     "100% người nghiện được tư vấn, hỗ trợ và can thiệp về y tế, tâm lý phù hợp.",
+     [(100.0, "%", None, None, None, "người nghiện")]),
+    # `Quyết tâm ... năm 2030` after a slogan that only quotes the word
+    ("Tạo khí thế thi đua sôi nổi, lan tỏa sâu rộng thông điệp \"Chung một quyết tâm xây dựng xã, phường không "
+     "ma túy\" trong toàn xã hội. Quyết tâm xây dựng phường Vị Khê là \"Phường không ma túy\" năm 2030.",
+     [(None, None, 2030, None, None, "xây dựng phường Vị Khê là \"Phường không ma túy\"")]),
+    # `Đảm bảo 100%` and `đảm bảo đến năm 2030`
+    ("g) Đảm bảo 100% người vi phạm pháp luật liên quan đến ma túy thuộc diện được trợ giúp pháp lý khi có yêu cầu.",
+     [(100.0, "%", None, None, None, "người vi phạm pháp luật liên quan đến ma túy thuộc diện")]),
+    ("- Xây dựng phương án, lộ trình, lựa chọn cán bộ để đảm bảo đến năm 2030 Trạm y tế xã đủ điều kiện xác định "
+     "tình trạng nghiện ma túy.",
+     [(None, None, 2030, None, None, "Trạm y tế xã đủ điều kiện xác định tình trạng nghiện ma túy")]),
+    # misspelt cues: `phần đầu`, `Phân đầu`
+    ("3. Triển khai đồng bộ các giải pháp phần đầu trong lộ trình 2027 đạt tiêu chí \"xã không có ma túy\".",
+     [(None, None, 2027, None, None, "đạt tiêu chí \"xã không có ma túy\"")]),
+    ("- Xây dựng và duy trì hiệu quả mô hình \"Trường học không ma túy\". Phân đầu 100% cơ sở giáo dục tổ chức "
+     "tuyên truyền, phổ biến pháp luật.",
+     [(100.0, "%", None, None, None, "cơ sở giáo dục tổ chức tuyên truyền, phổ biến pháp luật")]),
+    # counts with a compound unit, due the year of their clause; a later clause of the sentence
+    # keeps its own (absent) year
+    ("Tập trung mọi nguồn lực: Các xã, phường trọng điểm phức tạp về ma túy loại I, II phấn đấu kéo giảm tính chất "
+     "phức tạp; 08 xã, phường đăng ký xây dựng xã, phường không ma túy năm 2026 có những giải pháp thiết thực, "
+     "phấn đấu xây dựng thành công các xã không ma túy năm 2026; 11 xã không ma túy tiếp tục triển khai các nhiệm "
+     "vụ giải pháp duy trì thành công.",
+     [(8.0, "xã, phường", 2026, None, None, "xã, phường đăng ký xây dựng xã, phường không ma túy"),
+      (11.0, "xã", None, None, None, "xã không ma túy")]),
+    # directions
+    ("Phấn đấu hằng năm giảm ít nhất 10% số người nghiện ma túy trên địa bàn.",
+     [(10.0, "%", None, "giảm", ">=", "số người nghiện ma túy trên địa bàn")]),
+    ("Phấn đấu không để phát sinh người nghiện mới trên địa bàn.",
+     [(0.0, None, None, "không phát sinh", None, "người nghiện mới trên địa bàn")]),
+    # not targets: a programme's year, a slogan, `bảo đảm` without a figure, an aim without a number
+    ("Phấn đấu thực hiện thắng lợi Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030.", []),
+    ("- Tổ chức quán triệt, tuyên truyền sâu rộng chủ đề Tháng hành động phòng, chống ma túy năm 2026 \"Chung một "
+     "quyết tâm xây dựng xã, phường, đặc khu không ma túy\" bằng nhiều hình thức phù hợp", []),
+    ("3. Tổ chức các hoạt động hưởng ứng Tháng hành động phòng, chống ma túy bảo đảm thiết thực, hiệu quả, đồng "
+     "bộ, tiết kiệm, hướng mạnh về cơ sở.", []),
+    ("Phân đầu giảm mạnh số người nghiện và người sử dụng trái phép chất ma túy.", []),
+    ("- Thực hiện tốt phong trào \"3 giảm, 3 tăng\" và mô hình \"Gia đình 3 không\" trên địa bàn.", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[str(i) for i in range(len(CASES))])
+def test_targets(text, expected):
+    assert found(text) == expected
+
+
+def test_row_span_is_the_clause():
+    doc = make_doc("b) Phấn đấu 100% các điểm tổ chức, chứa chấp việc sử dụng trái phép chất ma túy; các đối tượng "
+                   "mua, bán trái phép chất ma túy được phát hiện.")
+    (t,) = targets.extract(doc)
+    assert t.text == "Phấn đấu 100% các điểm tổ chức, chứa chấp việc sử dụng trái phép chất ma túy"
+    assert doc.text[t.start_char:t.end_char] == t.text
+    assert t.cue == "phan_dau"
+
+
+# --- vocabulary entries recognise their own examples ---------------------------
+
+def _cue_examples():
+    for entry in load("target_cues")["cue"]:
+        for example in entry["examples"]:
+            yield entry["name"], example
+
+
+@pytest.mark.parametrize("name, example", list(_cue_examples()))
+def test_cue_examples(name, example):
+    doc = make_doc(example)
+    assert find_cue(doc, Span(0, len(doc.text)))[0] == name
+
+
+def _quantity_examples():
+    v = load("target_cues")
+    for group in ("direction", "comparator"):
+        for entry in v[group]:
+            for example in entry["examples"]:
+                yield group, entry.get("name") or entry["symbol"], example
+    for example in v["units"]["examples"]:
+        yield "units", None, example
+
+
+@pytest.mark.parametrize("group, name, example", list(_quantity_examples()))
+def test_quantity_examples(group, name, example):
+    rows = targets.extract(make_doc("Phấn đấu " + example))
+    assert rows, example
+    if group == "direction":
+        assert rows[0].direction == name
+    elif group == "comparator":
+        assert rows[0].comparator == name
+    else:
+        assert rows[0].unit is not None
+
+
+@pytest.mark.parametrize("example", load("target_cues")["names"]["examples"])
+def test_programme_name_examples(example):
+    doc = make_doc("Phấn đấu thực hiện " + example)
+    atoms = scan(doc)
+    assert atoms and target_year_atoms(doc, atoms, Span(0, len(doc.text)), 0) == []
+
+
+def test_subject_example():
+    (example,) = load("target_cues")["subject"]["examples"]
+    (row,) = targets.extract(make_doc("Phấn đấu " + example))
+    assert row.subject == "các trang Web, Fanpage của địa phương"
+
+
+def test_seed_spans_are_honest():
+    for path in sorted(RAW.glob("*.txt")):
+        doc = make_doc(path.read_text(encoding="utf-8"))
+        for t in targets.extract(doc):
+            assert doc.text[t.start_char:t.end_char] == t.text
