@@ -98,10 +98,21 @@ def read_text_file(data: bytes, path: Path) -> tuple[str, str]:
     return decode(data, path), "text"
 
 
+# Imported here, below `IngestFailure`, which the readers raise.
+from pipeline.readers import doc, docx, ocr, pdf  # noqa: E402
+
 # Suffix -> reader(bytes, path) -> (raw text, extraction method).
 READERS: dict[str, Callable[[bytes, Path], tuple[str, str]]] = {
     ".txt": read_text_file,
     ".md": read_text_file,
+    ".docx": docx.read,
+    ".pdf": pdf.read,
+    ".doc": doc.read,
+    ".png": ocr.read_image,
+    ".jpg": ocr.read_image,
+    ".jpeg": ocr.read_image,
+    ".tif": ocr.read_image,
+    ".tiff": ocr.read_image,
 }
 
 
