@@ -198,7 +198,7 @@ class Scorer:
 
 # --- reading the db ----------------------------------------------------------
 
-DB_TABLES = ["documents", "sections", "citations", "duties", "dates", "targets"]
+DB_TABLES = ["documents", "sections", "citations", "agencies", "duties", "dates", "targets"]
 
 
 def _rows(con: duckdb.DuckDBPyConnection, table: str, doc_ids: list[str]) -> list[dict]:
@@ -353,23 +353,44 @@ def _agencies(entries: list[tuple[str, str | None, int, bool]], localities) -> d
     return out
 
 
-def score_duties(s: Scorer, gold: dict, rows: list[dict], localities: list[str | None]) -> None:
+def match_agencies(gold: dict[str, _Agency], db: dict[str, _Agency],
+                   aliases: dict[str, set[str]]) -> dict[str, str]:
+    """Gold key -> db key, one to one, agency types equal. A db agency is
+    known by its name first, then by the names the text used for it (the
+    `agencies` mentions it was resolved from: `Hội phụ nữ` for
+    `Hội Liên hiệp Phụ nữ`), since the gold writes names as the text does."""
+    pairs: dict[str, str] = {}
+    for by_alias in (False, True):
+        for gk, ga in gold.items():
+            dk = next((dk for dk, da in db.items()
+                       if gk not in pairs and dk not in pairs.values() and da.agency_type == ga.agency_type
+                       and (gk in aliases.get(dk, ()) if by_alias else gk == dk)), None)
+            if dk is not None:
+                pairs[gk] = dk
+    return pairs
+
+
+def score_duties(s: Scorer, gold: dict, rows: list[dict], mentions: list[dict],
+                 localities: list[str | None]) -> None:
     g = _agencies([(d["agency"], d.get("agency_type"), d.get("items", 1), d.get("requested", False))
                    for d in gold.get("duties", [])], localities)
     d = _agencies([(r["agency"], r.get("agency_type"), 1, r.get("requested")) for r in rows if r.get("agency")],
                   localities)
-    matched = sorted(k for k in g.keys() & d.keys() if g[k].agency_type == d[k].agency_type)
+    aliases: dict[str, set[str]] = {}
+    for m in mentions:
+        aliases.setdefault(agency_key(m["canonical_name"], localities), set()).add(agency_key(m["text"], localities))
+    pairs = match_agencies(g, d, aliases)
     t = s.tally("duties")
-    t.tp += len(matched)
-    for key in sorted(g.keys() - set(matched)):
+    t.tp += len(pairs)
+    for key in sorted(g.keys() - pairs.keys()):
         t.fn += 1
         s.note("MISS", "duties", f"{g[key].name} [{g[key].agency_type}]")
-    for key in sorted(d.keys() - set(matched)):
+    for key in sorted(d.keys() - set(pairs.values())):
         t.fp += 1
         s.note("FALSE", "duties", f"{d[key].name} [{d[key].agency_type}]")
-    for key in matched:
-        s.agreement("duty_items", g[key].name, g[key].tasks, d[key].tasks)
-        s.agreement("duty_requested", g[key].name, g[key].requested, d[key].requested)
+    for gk, dk in sorted(pairs.items()):
+        s.agreement("duty_items", g[gk].name, g[gk].tasks, d[dk].tasks)
+        s.agreement("duty_requested", g[gk].name, g[gk].requested, d[dk].requested)
 
 
 def db_periods(rows: list[dict], end_columns: list[str]) -> Counter:
@@ -380,22 +401,27 @@ def db_periods(rows: list[dict], end_columns: list[str]) -> Counter:
     An end with no start (`đến hết năm 2035`) is a span with start None.
     """
     spans: set[tuple] = set()
-    pending = None
+    start: dict | None = None  # a period_start row waiting for its end
+
+    def close(end) -> None:
+        nonlocal start
+        span = (norm(start["value"]) if start else None, norm(end))
+        if span != (None, None):
+            spans.add(span)
+        start = None
+
     for r in rows:
         own_end = next((r[c] for c in end_columns if r.get(c) is not None), None)
         if r["kind"] == "period_start" or (r["kind"].startswith("period") and own_end is not None):
-            if pending is not None:
-                spans.add((norm(pending), None))
-                pending = None
+            if start:
+                close(None)
+            start = r
             if own_end is not None:
-                spans.add((norm(r["value"]), norm(own_end)))
-            else:
-                pending = r["value"]
+                close(own_end)
         elif r["kind"] == "period_end":
-            spans.add((norm(pending), norm(r["value"])))
-            pending = None
-    if pending is not None:
-        spans.add((norm(pending), None))
+            close(r["value"])
+    if start:
+        close(None)
     return Counter(spans)
 
 
@@ -431,7 +457,7 @@ def score_document(label: str, gold: dict, db: dict[str, list[dict]] | None, end
     score_sections(s, gold, db["sections"])
     score_citations(s, gold, db["citations"])
     localities = [gold["document"].get("locality"), (head or {}).get("locality")]
-    score_duties(s, gold, db["duties"], localities)
+    score_duties(s, gold, db["duties"], db["agencies"], localities)
     score_dates(s, gold, db["dates"], end_columns)
     score_targets(s, gold, db["targets"])
     return s

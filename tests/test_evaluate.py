@@ -215,10 +215,13 @@ def test_duties_per_agency(case):
     add_document(con)
     rows = ([("Công an phường Vị Khê", "cong_an", False)] * 6 + [("Trạm y tế phường", "y_te", False)] * 3
             + [("Hội Nông dân", "doan_the", False)] * 2 + [("Phòng Tư pháp", "tu_phap", False)]
-            + [("Ban Chỉ huy Quân sự phường", "cong_an", False)])
+            + [("Ban Chỉ huy Quân sự phường", "cong_an", False)] + [("Hội Liên hiệp Phụ nữ", "doan_the", False)] * 2)
     for i, (agency, agency_type, requested) in enumerate(rows):
         insert(con, "duties", doc_id="d0", duty_id=f"t{i}", agency=agency, agency_type=agency_type, role="chu_tri",
                requested=requested, text="...", start_char=i, end_char=i + 1)
+    # The text wrote `Hội phụ nữ`, which the db resolved to its full name.
+    insert(con, "agencies", doc_id="d0", canonical_name="Hội Liên hiệp Phụ nữ", agency_type="doan_the",
+           text="Hội phụ nữ", start_char=0, end_char=10)
     report = score(duties=[
         {"agency": "Công an phường", "agency_type": "cong_an", "section": "III.1", "items": 5, "requested": False},
         {"agency": "Trạm y tế phường", "agency_type": "y_te", "section": "III.3", "items": 4, "requested": False},
@@ -226,15 +229,16 @@ def test_duties_per_agency(case):
         {"agency": "Hội Nông dân", "agency_type": "doan_the", "section": "IV.9", "items": 2, "requested": True},
         {"agency": "Ban Chỉ huy Quân sự phường", "agency_type": "quan_su", "section": "III.2", "items": 1,
          "requested": False},
+        {"agency": "Hội phụ nữ", "agency_type": "doan_the", "section": "IV.7", "items": 2, "requested": False},
     ])
-    assert prf(report, "duties") == (3, 2, 1)
+    assert prf(report, "duties") == (4, 2, 1)
     assert lines(report, "duties") == [
         "MISS duties 000 Ban Chỉ huy Quân sự phường [quan_su]",
         "FALSE duties 000 Ban Chỉ huy Quân sự phường [cong_an]",
         "FALSE duties 000 Phòng Tư pháp [tu_phap]",
     ]
-    assert acc(report, "duty_items") == (2, 3)                # 5 + 1 for Công an, 2 Hội Nông dân; 4 != 3
-    assert acc(report, "duty_requested") == (2, 3)
+    assert acc(report, "duty_items") == (3, 4)                # 5 + 1 for Công an; 4 != 3 for Trạm y tế
+    assert acc(report, "duty_requested") == (3, 4)
     assert lines(report, "duty_items") == ["WRONG duty_items 000 Trạm y tế phường: gold 4, db 3"]
 
 
@@ -260,7 +264,6 @@ def test_periods_from_start_and_end_rows_and_deadlines(case):
 
 def test_periods_from_rows_carrying_their_own_end(case):
     con, score = case
-    con.execute("ALTER TABLE dates ADD COLUMN range_end DATE")
     add_document(con)
     for i, (kind, value, end) in enumerate([
         ("period_start", "2026-06-01", "2026-06-30"),
