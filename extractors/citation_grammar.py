@@ -210,7 +210,17 @@ def read_subject(text: str, pos: int, after_issuer: bool) -> tuple[int, int] | N
             return start + 1, close
     stop = _subject_end().search(text, start)
     end = min(stop.start() if stop else len(text), start + 400)
+    # `..., gắn với thực hiện Nghị quyết số 01-NQ/TU ...`: a clause after a comma that
+    # cites another document is the citing text going on, not this subject.
+    nested = _numbered_head().search(text, start, end)
+    if nested and text.rfind(",", start, nested.start()) > start:
+        end = text.rfind(",", start, nested.start())
     return (start, end) if end > start else None
+
+
+@cache
+def _numbered_head() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{type_words_pattern()}){_SP}+số{_SP}*\d")
 
 
 _QUOTE_START = re.compile(rf"{_SP}*(?=\")")

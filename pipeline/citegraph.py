@@ -25,7 +25,16 @@ from dataclasses import dataclass
 
 import duckdb
 
-from extractors.citekeys import UNKNOWN, Context, canonical_number, document_key, issuer_key, issuers_compatible, name_key
+from extractors.citekeys import (
+    UNKNOWN,
+    Context,
+    canonical_number,
+    document_key,
+    issuer_key,
+    issuers_compatible,
+    name_key,
+    self_identifying,
+)
 
 MAX_DEPTH = 4
 # Repairs the extractor made (Citation.anomalies) -> finding kind.
@@ -78,6 +87,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     own_keys = _document_keys(corpus.documents)
     cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
     findings = [f for key, rows in corpus.mentions.items() for f in _audit(key, rows, corpus)]
+    findings += [f for rows in _date_groups(corpus).values()
+                 for f in _conflicts(rows, "issued_date", "date_conflict", lambda a, b: a == b, lambda r: r["issued_date"])]
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM cited_documents")
@@ -146,6 +157,19 @@ def _stored_by_number(number: str | None, issuer: str | None, rows: list[dict], 
     return hits[0] if len(hits) == 1 else None
 
 
+def _date_groups(corpus: _Corpus) -> dict[str, list[dict]]:
+    """Mentions that should carry one date. A self-identifying number's key
+    holds the year (`132-KL/TW:2025`), so a citation misdated by a year lands
+    on another key: those are grouped by number, and the finding says it may
+    also be two documents."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for key, rows in corpus.mentions.items():
+        for r in rows:
+            if r["number"]:
+                groups[r["number"] if self_identifying(r["number"]) else key].append(r)
+    return groups
+
+
 def _finding(row: dict, kind: str, message: str) -> list:
     return [row["doc_id"], row["section_id"], row["cited_key"], kind, message, row["text"], row["start_char"],
             row["end_char"]]
@@ -154,7 +178,6 @@ def _finding(row: dict, kind: str, message: str) -> list:
 def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[list]:
     out = []
     numbered = [r for r in rows if r["number"]]
-    out += _conflicts(numbered, "issued_date", "date_conflict", lambda a, b: a == b, lambda r: r["issued_date"])
     stated = [r for r in numbered if r["issuer"]]
     out += _conflicts(stated, "issuer", "issuer_conflict", issuers_compatible, corpus.issuer_key)
     by_doc: dict[str, list[dict]] = defaultdict(list)
@@ -314,7 +337,7 @@ def _doc_label(d: dict) -> str:
 def render_text(result: dict) -> str:
     """A tree for the terminal."""
     if not result["matches"]:
-        return f"{result['query']}: no cited document with this number or key"
+        return f"{result['query']}: no cited document with this number or key\n"
     lines: list[str] = []
     for match in result["matches"]:
         c = match["cited"]

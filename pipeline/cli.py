@@ -143,3 +143,20 @@ def query(sql: str, db_path: Path, as_csv: bool) -> None:
         except duckdb.Error as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(render_csv(columns, rows) if as_csv else render_table(columns, rows), nl=not as_csv)
+
+
+@main.command()
+@click.argument("number_or_key")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def trace(number_or_key: str, db_path: Path, fmt: str) -> None:
+    """Follow a cited document (`573/TTg-KGVX`, a cited_key or a name): who
+    cites it, what they cite in turn, the chains up and down, its findings."""
+    from pipeline import citegraph
+
+    with _open_read_only(db_path) as con:
+        result = citegraph.trace(con, number_or_key)
+    click.echo(citegraph.render_json(result) if fmt == "json" else citegraph.render_text(result), nl=fmt == "json")
+    if not result["matches"]:
+        sys.exit(1)

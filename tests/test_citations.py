@@ -117,6 +117,11 @@ SUBJECTS = [
     ("Quyết định số 7619/QĐ-BCA ngày 05/9/2025 của Bộ trưởng Bộ Công an về Phê duyệt Chương trình mục tiêu quốc gia "
      "phòng, chống ma túy đến năm 2030 (Quyết định số 7619/QĐ-BCA);",
      "Phê duyệt Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030"),
+    # a clause citing another document after a comma ends the subject
+    ("về thực hiện Kết luận số 132-KL/TW ngày 18/3/2025 của Bộ Chính trị về tiếp tục tăng cường sự lãnh đạo của Đảng "
+     "đối với công tác phòng, chống và kiểm soát ma túy trong tình hình mới, gắn với thực hiện Nghị quyết số 01-NQ/TU "
+     "ngày 08/11/2025", "tiếp tục tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống và kiểm soát ma túy "
+     "trong tình hình mới"),
 ]
 
 
