@@ -135,7 +135,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "deadline": _ends_with(c["deadline"]["before"]),
         # `định kỳ`, `định kỳ 6 tháng`, `định kỳ hằng năm`, or a frequency alone (`hàng tháng`)
         "recurring": re.compile(r"(?<!\w)(?:(?P<periodic>" + phrase_pattern(c["periodic"]["phrases"]) + r")"
-                                r"(?:\s+(?P<every>\d{1,2})\s+(?P<unit>" + phrase_pattern(c["periodic"]["every"])
+                                r"(?:\s+(?P<every>\d{1,2})\s+(?P<unit>" + phrase_pattern(list(c["periodic"]["every"]))
                                 + r")(?!\w))?(?:\s+(?P<pfreq>" + freq + r"))?|(?P<freq>" + freq + r"))(?!\w)",
                                 re.IGNORECASE),
         "event": re.compile(r"(?<!\w)(?:" + event + r")(?!\w)", re.IGNORECASE),
@@ -251,7 +251,7 @@ def _value(doc: Document, a: Atom, year: int | None, last: bool) -> tuple[dt.dat
     if year is None or a.form == "blank":
         return None, None
     own = _first_day(a, year)
-    parser = "regex"
+    parser = "regex"  # also where dateparser disagrees with the parts (never, on the seeds)
     if a.form in _DATEPARSER_FORMS:
         parsed = _dateparser(doc.match_text[a.start:a.end], year)
         if parsed == own:
@@ -303,11 +303,6 @@ def _follows_document_number(before: str) -> bool:
             or (bool(tokens) and tokens[-1].lower() == "số" and joined[0].isdigit()))
 
 
-@cache
-def _event_months() -> list[dict]:
-    return _cues()["event"]
-
-
 def _event_before(doc: Document, a: Atom) -> tuple[int, dict] | None:
     """(start, entry) of a named day written right before the atom."""
     text = doc.match_text
@@ -316,22 +311,26 @@ def _event_before(doc: Document, a: Atom) -> tuple[int, dict] | None:
     for m in _patterns()["event"].finditer(text, window_start, a.start):
         if re.fullmatch(r"[\s(]*(?:vào\s+)?", text[m.end():a.start], re.IGNORECASE):
             index = next(int(k[1:]) for k, v in m.groupdict().items() if v)
-            best = (m.start(), _event_months()[index])
+            best = (m.start(), _cues()["event"][index])
     return best
 
 
-def _in_programme_name(doc: Document, a: Atom, since: int) -> bool:
-    """True when a capitalised programme name opens between `since` and the atom."""
+@cache
+def _name_opener() -> re.Pattern:
+    """A capitalised programme name still open at the end of the text (no `;`/`:` since)."""
     openers = load("target_cues")["names"]["openers"]
-    between = doc.match_text[since:a.start]
-    return bool(re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, openers)) + r")(?!\w)[^;:]*$", between))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, openers)) + r")(?!\w)[^;:]*$")
+
+
+def _in_programme_name(doc: Document, a: Atom, since: int) -> bool:
+    return bool(_name_opener().search(doc.match_text, since, a.start)) if since < a.start else False
 
 
 def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int) -> list[Atom]:
     """Year atoms of a statement span that give the year an aim is due.
 
-    Years in cited document dates and in programme names (`Chương trình ...
-    đến năm 2030`) after the statement's cue are not aims of this plan.
+    A year in a programme's name opened after the statement's cue
+    (`Phấn đấu thực hiện Chương trình ... đến năm 2030`) is not an aim of this plan.
     """
     out = []
     for a in atoms:
@@ -395,9 +394,8 @@ def _rule(freq_text: str | None, a: Atom | None = None, every: str | None = None
           unit: str | None = None) -> str | None:
     """RFC 5545 RRULE of a recurrence phrase, with the atom's day and month."""
     if every and unit:
-        freqs = {"tháng": "MONTHLY", "năm": "YEARLY", "quý": "MONTHLY", "tuần": "WEEKLY"}
-        interval = int(every) * (3 if unit.lower() == "quý" else 1)
-        return f"FREQ={freqs[unit.lower()]};INTERVAL={interval}"
+        freq, size = _cues()["periodic"]["every"][unit.lower()]
+        return f"FREQ={freq};INTERVAL={int(every) * size}"
     if not freq_text:
         return None
     key = re.sub(r"\s+", " ", freq_text.lower())

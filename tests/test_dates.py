@@ -110,6 +110,8 @@ CASES = [
      "Định kỳ hằng năm", "recurring", None, None, {"recurrence": "FREQ=YEARLY"}),
     ("Các đơn vị phải báo cáo kết quả định kỳ về Ủy ban nhân dân phường (qua Công an phường)",
      "định kỳ", "recurring", None, None, {"recurrence": None}),
+    ("Các đơn vị phải báo cáo kết quả định kỳ 6 tháng về Ủy ban nhân dân phường (qua Công an phường)",
+     "định kỳ 6 tháng", "recurring", None, None, {"recurrence": "FREQ=MONTHLY;INTERVAL=6"}),
     ("tổ chức các hoạt động thiết thực triển khai đợt cao điểm phòng, chống ma túy nhân Tháng hành động "
      "phòng, chống ma túy và Ngày toàn dân phòng, chống ma túy 26/6 hằng năm.",
      "Ngày toàn dân phòng, chống ma túy 26/6 hằng năm", "recurring", None, "day",
