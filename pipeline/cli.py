@@ -160,3 +160,28 @@ def trace(number_or_key: str, db_path: Path, fmt: str) -> None:
     click.echo(citegraph.render_json(result) if fmt == "json" else citegraph.render_text(result), nl=fmt == "json")
     if not result["matches"]:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--cites", help="Compare the plans that cite this document (`573/TTg-KGVX` or a cited_key).")
+@click.option("--doc", "doc_ids", multiple=True, help="A doc_id to include (repeatable).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the matrix as CSV.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report.")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def compare(cites: str | None, doc_ids: tuple[str, ...], csv_path: Path | None, html_path: Path | None,
+            db_path: Path) -> None:
+    """Agency type x plan matrix of task counts and themes, and what each plan assigns that the others don't."""
+    from pipeline import compare as comparing
+
+    if not cites and not doc_ids:
+        raise click.UsageError("give --cites or at least one --doc")
+    with _open_read_only(db_path) as con:
+        result = comparing.compare(con, cites=cites, doc_ids=list(doc_ids))
+    click.echo(comparing.render_text(result))
+    if csv_path:
+        csv_path.write_text(comparing.render_csv(result), encoding="utf-8")
+    if html_path:
+        html_path.write_text(comparing.render_html(result), encoding="utf-8")
+    if not result.docs:
+        sys.exit(1)
