@@ -35,7 +35,7 @@ MARGIN_ZONE = 0.08  # top and bottom share of the page where running heads and p
 CELL_GAP = 2.5  # a gap wider than this many font sizes separates two cells of a line
 # A line that opens a block: a numbered heading (`I.`, `1.`, `1.1.`, `a)`, `Điều 1`) or a bullet.
 STARTS_BLOCK = re.compile(rf"{HEADING.pattern}|^[ \t]*[-+•▪●◦–][ \t]", re.VERBOSE)
-CONTINUES = re.compile(r"^[\s\"“(]*[a-zđà-ỹ]")  # a line that goes on in lower case
+ENDS_SENTENCE = re.compile(r"[.:;!?]\W*$")
 PAGE_NUMBER = re.compile(
     r"""^\W*(?:
         (?:Trang|Page)\s*\d{1,4}(?:\s*/\s*\d{1,4})?   # `Trang 2`, `Trang 2/9`
@@ -151,24 +151,31 @@ def _paragraphs(lines: list[_Line]) -> str:
     text_lines = [ln for ln in lines if ln.kind == "text"]
     if not text_lines:
         return "\n".join(ln.text for ln in lines)
-    left = Counter(round(ln.x0) for ln in text_lines).most_common(1)[0][0]
+    margin = Counter(round(ln.x0) for ln in text_lines).most_common(1)[0][0]
+    left = min(ln.x0 for ln in text_lines if round(ln.x0) == margin)
     right = max(ln.x1 for ln in text_lines)
     gaps = [b.top - a.bottom for a, b in zip(text_lines, text_lines[1:]) if b.page == a.page and b.top > a.bottom]
     leading = statistics.median(gaps) if gaps else 0
+    # Justified text runs every line but a paragraph's last to the margin, so
+    # any shortfall ends a paragraph; ragged text needs a wider one.
+    justified = sum(ln.x1 > right - 1 for ln in text_lines) > 0.4 * len(text_lines)
+    slack = 0.5 if justified else 2.0
     out: list[str] = []
     prev: _Line | None = None
     for ln in lines:
-        spaced = prev is not None and ln.page == prev.page and ln.top - prev.bottom > leading + 0.5 * ln.size
+        spaced = prev is not None and ln.page == prev.page and ln.top - prev.bottom > leading + 0.3 * ln.size
         if prev is None:
             out.append(ln.text)
         elif ln.kind != "text" or prev.kind != "text":
             out.append(("\n" if ln.kind != "text" and prev.kind != "text" else "\n\n") + ln.text)
         elif _centred(prev, left, right) and _centred(ln, left, right) and not spaced:
             out.append("\n" + ln.text)  # the next line of a centred title
-        elif spaced or STARTS_BLOCK.match(ln.text) or ln.x0 > left + ln.size or _centred(prev, left, right) or (
-                prev.x1 < right - 2 * prev.size and not CONTINUES.match(ln.text)):
-            # Paragraph spacing, a heading or bullet, an indented first line, a
-            # centred line before, or a line before that stopped short (unless this one goes on in lower case).
+        elif spaced or ln.x0 > left + ln.size or _centred(prev, left, right) or (
+                (short := prev.x1 < right - slack * prev.size) and not _goes_on(ln.text)) or (
+                STARTS_BLOCK.match(ln.text) and (short or prev.page != ln.page or ENDS_SENTENCE.search(prev.text))):
+            # Paragraph spacing, an indented first line, a centred line before, a
+            # line before that stopped short (unless this one goes on in lower
+            # case); a heading or bullet after a sentence end or a page break.
             out.append("\n\n" + ln.text)
         else:
             out.append(" " + ln.text)
@@ -176,6 +183,12 @@ def _paragraphs(lines: list[_Line]) -> str:
     return "".join(out)
 
 
+def _goes_on(text: str) -> bool:
+    """The line continues a sentence: it starts in lower case."""
+    stripped = text.lstrip(" \"“'(")
+    return bool(stripped) and stripped[0].islower()
+
+
 def _centred(ln: _Line, left: float, right: float) -> bool:
     """Set off from the left margin, and by as much from the right one."""
-    return ln.x0 > left + 0.5 * ln.size and abs((ln.x0 - left) - (right - ln.x1)) < ln.size
+    return ln.x0 > left + 1 and abs((ln.x0 - left) - (right - ln.x1)) < ln.size
