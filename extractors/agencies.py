@@ -89,7 +89,7 @@ def recognizer() -> Recognizer:
     # `cán bộ y tế` is not `Bộ Y tế`: fixed-width lookbehinds, one per syllable.
     compounds = "".join(rf"(?<!{re.escape(w)}\ )" for w in vocab["compounds"]["before_head"])
     pattern = re.compile(
-        rf"""(?<!\w){compounds}
+        rf"""(?<![\w\-/]){compounds}            # not inside a symbol: `KH-UBND`, `CV/BCA`
         (?:
             (?P<plural>các|những)[ \t]+(?P<group>{_alternation(plural_only + loose)})   # `các tổ dân phố`
           | (?P<head>{_alternation(loose)})                                      # `Công an`, `Sở Y tế`
