@@ -1,0 +1,190 @@
+"""Duties: every assignment shape seen in the seed plans, table-driven."""
+
+import pytest
+
+from extractors import agencies, duties
+from pipeline.document import Document
+from pipeline.normalize import clean_text
+from pipeline.segment import segment
+from schemas.records import DateMention, DocumentMeta
+
+WARD = ("phuong", "Vị Khê", "Ninh Bình")
+COMMUNE = ("xa", "Phong Quang", "Thái Nguyên")
+CITY = ("thanh_pho", "Hải Phòng", "Hải Phòng")
+PROVINCE = ("tinh", "Lai Châu", "Lai Châu")
+
+
+def make_doc(text: str, where) -> Document:
+    doc = Document(clean_text(text)[0])
+    doc.sections = segment(doc)[0]
+    level, locality, province = where
+    doc.meta = DocumentMeta(doc_id=doc.doc_id, source_name="t", text=doc.text, issuer_level=level,
+                            locality=locality, province=province)
+    return doc
+
+
+def tasks(doc: Document, dates=()) -> list:
+    return duties.extract(doc, agencies.extract(doc), list(dates))
+
+
+def per_agency(rows) -> dict:
+    out = {}
+    for d in rows:
+        n, req = out.get(d.agency, (0, d.requested))
+        out[d.agency] = (n + 1, req)
+    return out
+
+
+ASSIGN = "IV. PHÂN CÔNG NHIỆM VỤ\n\n"
+
+# (text, issuer, {agency: (tasks, requested)})
+SHAPES = [
+    # An agency heading followed by dash bullets, one task each.
+    (ASSIGN + "5. Trạm y tế xã\n\n"
+     "- Tăng cường đáp ứng y tế trong công tác phòng, chống ma túy, trọng tâm là bảo đảm cơ sở vật chất.\n\n"
+     "- Xây dựng phương án, lộ trình, lựa chọn cán bộ để đảm bảo đến năm 2030 Trạm y tế xã đủ điều kiện xác định "
+     "tình trạng nghiện ma túy.\n",
+     COMMUNE, {"Trạm y tế xã Phong Quang": (2, False)}),
+    # One paragraph, split by a page break: a line in lower case continues it.
+    (ASSIGN + "6. Các trường học trên địa bàn phường\n\n"
+     "Tăng cường tuyên truyền phòng, chống ma túy cho học sinh, sinh viên, thuốc lá điện tử, thuốc\n\n"
+     "lá nung nóng và các giải pháp phòng ngừa, ngăn chặn.\n",
+     WARD, {"Các trường học trên địa bàn phường": (1, False)}),
+    # Two bodies in one heading: the tasks belong to both.
+    (ASSIGN + "5. Phòng Kinh tế, Hạ tầng và Đô thị và phòng Nông nghiệp\n\n"
+     "- Tăng cường biện pháp quản lý chặt chẽ các cửa hàng bán thuốc thú y.\n\n"
+     "- Thực hiện nghiêm túc Quy chế hoạt động của Tổ Công tác liên ngành.\n",
+     WARD, {"Phòng Kinh tế, Hạ tầng và Đô thị": (2, False), "Phòng Nông nghiệp": (2, False)}),
+    # A group heading whose bullets name member bodies; a paragraph after a member bullet is its task.
+    (ASSIGN + "9. Đề nghị Chi cục Hải quan Khu vực III, Ban Chỉ huy Bộ đội Biên phòng thành phố Hải Phòng\n\n"
+     "- *Chi cục Hải quan Khu vực III*: Chủ trì kiểm tra, giám sát hải quan đối với hàng hóa xuất khẩu, nhập khẩu.\n\n"
+     "Phối hợp với Công an thành phố và các lực lượng liên quan trao đổi thông tin về doanh nghiệp.\n\n"
+     "- *Ban Chỉ huy Bộ đội Biên phòng thành phố*: Chủ trì, phối hợp với các cơ quan, tổ chức duy trì an ninh.\n",
+     CITY, {"Chi cục Hải quan khu vực III": (2, True),
+            "Ban Chỉ huy Bộ đội Biên phòng thành phố Hải Phòng": (1, True)}),
+    # The heading body keeps its lead paragraphs; members named in bullets get theirs.
+    (ASSIGN + "9. Đề nghị Ủy ban Mặt trận Tổ quốc phường\n\n"
+     "Tăng cường công tác phối hợp, hướng dẫn tổ chức các hoạt động phòng, chống ma túy tại cộng đồng.\n\n"
+     "- Hội Nông dân: chủ động phối hợp, tuyên truyền, giáo dục nâng cao nhận thức cho cán bộ, hội viên.\n\n"
+     "- Hội Phụ nữ: thực hiện công tác tuyên truyền phòng, chống tội phạm và tệ nạn ma túy.\n",
+     WARD, {"Ủy ban Mặt trận Tổ quốc Việt Nam phường Vị Khê": (1, True), "Hội Nông dân": (1, True),
+            "Hội Liên hiệp Phụ nữ": (1, True)}),
+    # Members listed in parentheses stand for the group.
+    (ASSIGN + "7. Các ban ngành đoàn thể (Ủy ban Mặt trận tổ quốc, Hội phụ nữ, Đoàn thanh niên)\n\n"
+     "- Các ban ngành đoàn thể chủ động tăng cường quản lý cán bộ, công nhân viên chức, hội viên.\n",
+     COMMUNE, {"Ủy ban Mặt trận Tổ quốc Việt Nam": (1, False), "Hội Liên hiệp Phụ nữ": (1, False),
+               "Đoàn Thanh niên Cộng sản Hồ Chí Minh": (1, False)}),
+    # An honorific in parentheses is no member list.
+    (ASSIGN + "8. Các ông (bà) Trưởng thôn, Lực lượng ANCS\n\n"
+     "- Nâng cao hiệu quả phong trào toàn dân bảo vệ An ninh tổ quốc.\n",
+     COMMUNE, {"Trưởng thôn": (1, False), "Lực lượng An ninh trật tự cơ sở": (1, False)}),
+    # A lead paragraph and bullets all count.
+    (ASSIGN + "11. Chi nhánh Ngân hàng Chính sách xã hội thành phố\n\n"
+     "Chi nhánh Ngân hàng Chính sách xã hội thành phố chủ trì, phối hợp với các sở, ngành, địa phương triển khai.\n\n"
+     "- Phối hợp với Công an thành phố và chính quyền cơ sở trong công tác rà soát.\n\n"
+     "- Thường xuyên kiểm tra, đánh giá hiệu quả các mô hình hỗ trợ tái hòa nhập cộng đồng.\n",
+     CITY, {"Chi nhánh Ngân hàng Chính sách xã hội thành phố Hải Phòng": (3, False)}),
+    # `Giao <agency>` anywhere, several agencies in one sentence; a generic sentence is no duty.
+    ("III. TỔ CHỨC THỰC HIỆN\n\n"
+     "1. Các ban, ngành, đoàn thể căn cứ nhiệm vụ được giao tại kế hoạch này tổ chức triển khai thực hiện.\n\n"
+     "2. Giao Công an xã, Văn phòng UBND xã theo dõi, hướng dẫn, kiểm tra, đôn đốc các cơ quan, đơn vị.\n",
+     COMMUNE, {"Công an xã Phong Quang": (1, False), "Văn phòng Ủy ban nhân dân xã Phong Quang": (1, False)}),
+    # The head of a body is tasked: the body gets the duty.
+    ("V. TỔ CHỨC THỰC HIỆN\n\n"
+     "3. Giao đồng chí Trưởng Công an phường có trách nhiệm theo dõi, đôn đốc, tập hợp kết quả.\n",
+     WARD, {"Công an phường Vị Khê": (1, False)}),
+    # A clause opened by a named body in a reporting section.
+    ("III. TỔ CHỨC THỰC HIỆN\n\n"
+     "3. Chế độ thông tin báo cáo: Kết thúc Tháng cao điểm các đơn vị báo cáo kết quả thực hiện và gửi Cơ quan "
+     "thường trực Ban Chỉ đạo phòng, chống tội phạm tỉnh trước ngày 03/7/2026; Cơ quan thường trực Ban Chỉ đạo "
+     "hoàn thiện dự thảo báo cáo trình UBND tỉnh trước ngày 05/7/2026.\n",
+     PROVINCE, {"Cơ quan thường trực Ban Chỉ đạo phòng, chống tội phạm tỉnh Lai Châu": (1, False)}),
+    # Agencies listed as the subject of a generic sentence get nothing.
+    ("V. TỔ CHỨC THỰC HIỆN\n\n"
+     "1. Các phòng, ban, ngành, đoàn thể của phường, Công an phường, Ban chỉ huy quân sự phường căn cứ vào chức "
+     "năng, nhiệm vụ được giao và nội dung được phân công, tổ chức triển khai thực hiện.\n",
+     WARD, {}),
+]
+
+
+@pytest.mark.parametrize("text, where, expected", SHAPES)
+def test_assignment_shapes(text, where, expected):
+    rows = tasks(make_doc(text, where))
+    assert per_agency(rows) == expected
+    for d in rows:
+        assert d.text == make_doc(text, where).text[d.start_char:d.end_char]
+
+
+ROLES = [
+    ("Là Cơ quan thường trực tham mưu Ủy ban nhân dân phường triển khai lễ ra quân", "thuong_truc"),
+    ("Chủ trì, phối hợp với các ngành chức năng kiểm soát chặt chẽ các hoạt động hợp pháp", "chu_tri"),
+    ("Tham mưu công tác tuyên truyền phòng, chống ma túy lồng ghép trong các hoạt động văn hóa", "tham_muu"),
+    ("Phối hợp chặt chẽ với lực lượng Công an thực hiện hiệu quả Quy chế phối hợp", "phoi_hop"),
+    ("Đôn đốc, hướng dẫn các cơ sở giáo dục phối hợp với lực lượng Công an", "theo_doi"),
+    ("Quản lý chặt chẽ việc phân phối, sử dụng chất gây nghiện, chất hướng thần trong y tế", "thuc_hien"),
+    # A cue far into the task does not decide its role.
+    ("Căn cứ vào tình hình thực tế và khả năng cân đối của ngân sách địa phương, phối hợp với Công an phường",
+     "thuc_hien"),
+]
+
+
+@pytest.mark.parametrize("task, role", ROLES)
+def test_role_from_wording(task, role):
+    assert duties.role_of(task) == role
+
+
+THEMES = [
+    ("Chủ trì, phối hợp với Công an thành phố và các sở, ngành, địa phương liên quan tham mưu Ủy ban nhân dân "
+     "thành phố bố trí kinh phí", ["kinh_phi"]),
+    ("Quản lý chặt chẽ việc phân phối, sử dụng chất gây nghiện, chất hướng thần trong y tế",
+     ["kiem_soat_tien_chat"]),
+    ("Phối hợp với Công an thành phố đề xuất Chủ tịch Ủy ban nhân dân thành phố khen thưởng đối với tập thể",
+     ["khen_thuong"]),
+]
+
+
+@pytest.mark.parametrize("task, themes", THEMES)
+def test_themes_from_taxonomy(task, themes):
+    assert duties.themes_of(task) == themes
+
+
+def test_deadline_inside_the_task():
+    text = ("III. TỔ CHỨC THỰC HIỆN\n\n2. Giao Công an tỉnh tổng hợp, báo cáo UBND tỉnh trước ngày 05/7/2026.\n")
+    doc = make_doc(text, PROVINCE)
+    at = doc.text.index("05/7/2026")
+    due = DateMention(doc_id=doc.doc_id, text="05/7/2026", start_char=at, end_char=at + 9, kind="deadline",
+                      value="2026-07-05")
+    [row] = tasks(doc, [due])
+    assert row.deadline.isoformat() == "2026-07-05"
+    assert row.role == "thuc_hien"
+
+
+def test_partners_named_after_phoi_hop():
+    text = (ASSIGN + "3. Sở Công Thương\n\n- Chủ trì phối hợp với Công an thành phố, Chi cục Hải quan khu vực III "
+            "và các đơn vị có liên quan phổ biến, hướng dẫn các văn bản quy phạm pháp luật.\n")
+    doc = make_doc(text, CITY)
+    found = agencies.extract(doc)
+    rows = duties.extract(doc, found, [])
+    partners = duties.partners(doc, rows, found)
+    assert [(p.agency, p.agency_type, p.duty_id) for p in partners] == [
+        ("Công an thành phố Hải Phòng", "cong_an", rows[0].duty_id),
+        ("Chi cục Hải quan khu vực III", "hai_quan", rows[0].duty_id),
+    ]
+
+
+def test_missing_appendix_is_a_finding():
+    text = ("II. NHIỆM VỤ, GIẢI PHÁP\n\n1. Nhiệm vụ chung\n\nTăng cường sự lãnh đạo.\n\n"
+            "2. Nhiệm vụ cụ thể: (Có Phụ lục 2 kèm theo).\n\nIII. TỔ CHỨC THỰC HIỆN\n\n1. Kinh phí thực hiện\n")
+    doc = make_doc(text, PROVINCE)
+    assert tasks(doc) == []
+    [issue] = duties.missing_appendices(doc)
+    assert issue.kind == "missing_appendix"
+    assert issue.text == "Có Phụ lục 2 kèm theo"
+    assert "tasks" in issue.message
+
+
+def test_duty_ids_are_unique_and_stable():
+    text = SHAPES[2][0]
+    first = [d.duty_id for d in tasks(make_doc(text, WARD))]
+    assert len(set(first)) == len(first) == 4
+    assert first == [d.duty_id for d in tasks(make_doc(text, WARD))]
