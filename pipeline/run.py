@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors import agencies, citations, dates, duties, targets
-from pipeline import header, store
+from pipeline import citegraph, header, store
 from pipeline.document import Document
 from pipeline.ingest import IngestFailure, list_inputs, read_document
 from pipeline.normalize import clean_text
@@ -33,6 +33,9 @@ def _code_fingerprint() -> str:
 
 
 PIPELINE_VERSION = _code_fingerprint()
+
+# Documents written per transaction: one INSERT per table per batch.
+WRITE_BATCH = 64
 
 
 def process_document(doc: Document, extraction_method: str = "text", quality: str = "ok",
@@ -113,10 +116,21 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
     """
     result = RunResult([], [], [])
     con = store.connect(db_path)
+    pending: list[DocumentRecords] = []
+
+    def flush() -> None:
+        store.write_documents(con, pending)
+        for records in pending:
+            result.stored.append(records.document.source_name)
+            if on_document:
+                on_document(records)
+        pending.clear()
+
     try:
         todo = []
+        stored = {} if force else store.stored_hashes(con)
         for path in list_inputs(inputs):
-            if not force and _unchanged(con, path):
+            if _unchanged(stored.get(path.name), path):
                 result.skipped.append(path)
                 if on_document:
                     on_document(path)
@@ -126,18 +140,22 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
             if isinstance(outcome, IngestError):
                 store.record_error(con, outcome)
                 result.failed.append(outcome)
+                if on_document:
+                    on_document(outcome)
             else:
-                store.write_document(con, outcome)
-                result.stored.append(outcome.document.source_name)
-            if on_document:
-                on_document(outcome)
+                pending.append(outcome)
+                if len(pending) >= WRITE_BATCH:
+                    flush()
+        flush()
+        # Cross-document tables (cited documents, citation findings) follow
+        # whatever this run changed.
+        citegraph.refresh(con)
     finally:
         con.close()
     return result
 
 
-def _unchanged(con, path: Path) -> bool:
-    stored = store.stored_hash(con, path.name)
+def _unchanged(stored: tuple[str, str] | None, path: Path) -> bool:
     if stored is None or stored[1] != PIPELINE_VERSION:
         return False
     try:

@@ -54,12 +54,11 @@ def _frame(rows: list, table: str, con: duckdb.DuckDBPyConnection) -> pd.DataFra
     return frame[[c for c in columns if c in frame.columns]]
 
 
-def stored_hash(con: duckdb.DuckDBPyConnection, source_name: str) -> tuple[str, str] | None:
-    """(content_hash, pipeline_version) last stored for a source file."""
-    row = con.execute(
-        "SELECT content_hash, pipeline_version FROM documents WHERE source_name = ? LIMIT 1", [source_name]
-    ).fetchall()
-    return (row[0][0], row[0][1]) if row else None
+def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """source_name -> (content_hash, pipeline_version) of every stored document,
+    in one query (a query per file costs a table scan per file)."""
+    rows = con.execute("SELECT source_name, content_hash, pipeline_version FROM documents").fetchall()
+    return {name: (digest, version) for name, digest, version in rows}
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
@@ -70,20 +69,40 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
 def write_document(con: duckdb.DuckDBPyConnection, records: DocumentRecords) -> None:
     """Replace everything stored for this document (and for an older version
     of the same source file) in one transaction."""
-    doc = records.document
+    write_documents(con, [records])
+
+
+def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> None:
+    """Replace everything stored for these documents in one transaction, with
+    one INSERT per table for the whole batch (an INSERT per document and
+    table was the run's main cost). If the batch fails, its documents are
+    written one transaction each, so only a bad document fails."""
+    if not batch:
+        return
+    names = [r.document.source_name for r in batch]
+    ids = [r.document.doc_id for r in batch]
+    if len(batch) > 1 and (len(set(names)) < len(names) or len(set(ids)) < len(ids)):
+        for records in batch:  # a later copy must replace an earlier one, in order
+            write_documents(con, [records])
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         old = con.execute(
-            "SELECT doc_id FROM documents WHERE doc_id = ? OR source_name = ?", [doc.doc_id, doc.source_name]
+            "SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?)) OR source_name IN (SELECT unnest(?))",
+            [ids, names],
         ).fetchall()
-        delete_document(con, [r[0] for r in old] or [doc.doc_id])
-        _insert(con, "documents", [doc])
+        if old:  # a fresh document has nothing to delete: skip scanning every table
+            delete_document(con, [r[0] for r in old])
+        _insert(con, "documents", [r.document for r in batch])
         for table in CHILD_TABLES:
-            _insert(con, table, getattr(records, table))
+            _insert(con, table, [row for r in batch for row in getattr(r, table)])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
-        raise
+        if len(batch) == 1:
+            raise
+        for records in batch:
+            write_documents(con, [records])
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list) -> None:
