@@ -31,10 +31,10 @@ def require_tools(path: Path | str, tools: list[str], packages: str) -> None:
                             f"{', '.join(missing)} not installed; run `apt-get install {packages}` and retry")
 
 
-def run_tool(path: Path | str, args: list[str], problem: str) -> str:
+def run_tool(path: Path | str, args: list[str], problem: str, env: dict | None = None) -> str:
     """Stdout of an external command; its failure is an `IngestFailure(problem)`."""
     try:
-        done = subprocess.run(args, capture_output=True, timeout=TOOL_TIMEOUT, check=False)
+        done = subprocess.run(args, capture_output=True, timeout=TOOL_TIMEOUT, check=False, env=env)
     except subprocess.TimeoutExpired:
         raise IngestFailure(path, problem, f"{args[0]} did not finish within {TOOL_TIMEOUT} s") from None
     if done.returncode != 0:
