@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors import agencies, citations, dates, duties, targets
+from extractors import agencies, citations, dates, duties, targets, task_tables
 from pipeline import citegraph, header, store
 from pipeline.document import Document
 from pipeline.ingest import IngestFailure, list_inputs, read_document
@@ -43,6 +43,7 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     """Run header, segmentation and every extractor over a built Document."""
     sections, footnotes, issues = segment(doc)
     doc.sections = sections
+    sections += task_tables.group_sections(doc)  # group rows of task tables: the sections of their rows
     doc.meta, recipients = header.read_header(doc)
     doc.meta.extraction_method = extraction_method
     doc.meta.quality = quality
@@ -51,6 +52,7 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     found_agencies = agencies.extract(doc)
     found_dates = dates.extract(doc)
     found_duties = duties.extract(doc, agencies=found_agencies, dates=found_dates)
+    found_duties += task_tables.extract(doc, found_agencies, found_dates)
     return DocumentRecords(
         document=doc.meta,
         sections=sections,

@@ -1,0 +1,255 @@
+"""Appendix task tables -> duties, one per row and agency.
+
+Many plans put their task list in a table (Phụ lục: `| TT | Nhiệm vụ | Cơ
+quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm |`).
+Tables reach the text as `| a | b |` lines (from the Word and PDF readers,
+or typed that way); a table is a task table when its header row names a
+task column and a lead column (`vocab/table_columns.toml`). Each data row
+gives one duty for every agency of its lead cell (role `chu_tri`) and one
+for every agency of its partner cell (role `phoi_hop`), spanning the task
+cell; the deadline is read from the time cell (`Quý II/2026` -> the last
+day of the quarter). Agency names are those the agency recognizer found
+inside the cells, so table duties are named like prose duties. A row with
+only a labelled title (`| I | Công tác tuyên truyền | | |`) opens a group:
+`group_sections` turns groups into sections, so their duties fall under them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from extractors.duties import themes_of
+from extractors.vocab import load
+from pipeline.document import Document
+from pipeline.normalize import fold_key
+from schemas.records import Agency, DateMention, Duty, Section
+
+_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*$")
+_RULE_CELL = re.compile(r"^[\s:\-]*$|^\s*\(?\d{1,2}\)?\s*$")  # `---` or the column numbers `(1)`
+_GROUP = re.compile(
+    r"""^\s*(?:
+        (?P<roman>[IVXLC]{1,7})                  # `I`, `IV`
+      | (?P<upper>[A-Z])                         # `A`, `B`
+      | (?P<arabic>\d{1,2})                      # `1`, `2`
+    )\s*[.)]?(?:\s+(?P<heading>\S.*))?$""",
+    re.VERBOSE,
+)
+_SPLIT = re.compile(r"<br\s*/?>|[;\n]")  # separators of agency names inside a cell
+
+_QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+# The time cell: the LAST expression found gives the deadline (`Tháng 6 - tháng 12/2026` -> end of December).
+_TIME = re.compile(
+    r"""(?<!\w)(?:
+        (?:ngày\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*(?P<dm>\d{1,2})\s*[/.\-]\s*(?P<dy>\d{4})   # `30/6/2026`
+      | ngày\s*(?P<d2>\d{1,2})\s*tháng\s*(?P<dm2>\d{1,2})\s*năm\s*(?P<dy2>\d{4})        # `ngày 30 tháng 6 năm 2026`
+      | quý\s*(?P<q>IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>\d{4}))?                  # `Quý II/2026`, `quý 3 năm 2026`
+      | (?P<half>6\s*tháng\s*(?:đầu|cuối)|\d\s*tháng\s*cuối)\s*năm(?:\s*(?P<hy>\d{4}))?  # `6 tháng đầu năm 2026`
+      | tháng\s*(?P<m>\d{1,2})(?:\s*(?:/|năm)\s*(?P<my>\d{4}))?                          # `Tháng 6/2026`, `tháng 6`
+      | (?P<bare_m>\d{1,2})\s*/\s*(?P<bare_y>\d{4})                                       # `06/2026`
+      | năm\s*(?P<y>\d{4})                                                                # `Năm 2026`
+      | (?P<y2>20\d{2})(?!\s*[/\d])                                                      # `2026`
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass
+class _Cell:
+    start: int
+    end: int
+    text: str  # from match_text, blanks trimmed
+
+
+@dataclass
+class _Row:
+    start: int
+    end: int
+    cells: list[_Cell]
+
+    def cell(self, col: int | None) -> _Cell | None:
+        return self.cells[col] if col is not None and col < len(self.cells) and self.cells[col].text else None
+
+
+@dataclass
+class _Table:
+    columns: dict[str, int]  # column kind -> cell index
+    rows: list[_Row]  # data and group rows, after the header
+    groups: list[tuple[_Row, str, str, str]] = field(default_factory=list)  # (row, label, heading, style)
+
+
+def _rows(doc: Document) -> list[list[_Row]]:
+    """Runs of `| ... |` lines (blank lines between rows allowed), in text order."""
+    runs: list[list[_Row]] = []
+    open_run = False
+    for line in doc.lines:
+        m = _ROW.match(line.text)
+        if m is None:
+            open_run = open_run and not line.text.strip()
+            continue
+        cells, pos = [], line.start + m.start("cells")
+        for raw in m.group("cells").split("|"):
+            lead = len(raw) - len(raw.lstrip())
+            cells.append(_Cell(pos + lead, pos + len(raw.rstrip()), raw.strip()))
+            pos += len(raw) + 1
+        if not open_run:
+            runs.append([])
+        runs[-1].append(_Row(line.start, line.end, cells))
+        open_run = True
+    return runs
+
+
+def _column_kind(text: str) -> str | None:
+    key = fold_key(text.replace("<br>", " "))
+    for column in load("table_columns")["column"]:
+        if any(key.startswith(fold_key(p)) for p in column["starts"]):
+            return column["kind"]
+    return None
+
+
+def _table(rows: list[_Row]) -> _Table | None:
+    """The task table these rows form, or None when the header does not say so."""
+    columns: dict[str, int] = {}
+    body = 0
+    for i, row in enumerate(rows[:3]):
+        if all(_RULE_CELL.match(c.text) for c in row.cells):
+            body = i + 1
+            continue
+        kinds = [(_column_kind(c.text), n) for n, c in enumerate(row.cells) if c.text]
+        known = [(k, n) for k, n in kinds if k is not None]
+        # A header row names mostly known columns; a sub-header row (`Chủ trì | Phối hợp`) only known ones.
+        if not known or (len(known) < 2 or 2 * len(known) < len(kinds)) and (columns == {} or known != kinds):
+            break
+        for kind, n in known:
+            columns[kind] = n  # a sub-header row refines the umbrella cell above it
+        body = i + 1
+    if "task" not in columns or "lead" not in columns:
+        return None
+    data = [r for r in rows[body:] if not all(_RULE_CELL.match(c.text) for c in r.cells)]
+    table = _Table(columns, data)
+    for row in data:
+        filled = [c for c in row.cells if c.text]
+        if not filled or len(filled) > 2 or row.cell(columns["lead"]) or row.cell(columns.get("partner")):
+            continue
+        m = _GROUP.match(" ".join(c.text for c in filled))
+        style = next((s for s in ("roman", "upper", "arabic") if m and m.group(s)), None)
+        # A numbered row with only a task under a lead merged down from above is
+        # a task, not a group: an arabic label opens a group only as one merged cell.
+        if m and m.group("heading") and (style != "arabic" or len(filled) == 1):
+            table.groups.append((row, m.group(style), m.group("heading"), style))
+    return table
+
+
+def _tables(doc: Document) -> list[_Table]:
+    return [t for rows in _rows(doc) if (t := _table(rows)) is not None]
+
+
+def group_sections(doc: Document) -> list[Section]:
+    """Sections for the group rows of task tables (`| I | Công tác tuyên truyền | |`),
+    under the section that holds the table; call before extractors run."""
+    out: list[Section] = []
+    taken = {s.section_id for s in doc.sections}
+    for table in _tables(doc):
+        end = table.rows[-1].end
+        for i, (row, label, heading, style) in enumerate(table.groups):
+            parent = doc.section_at(row.start)
+            after_body = doc.body_end is not None and row.start >= doc.body_end
+            path = f"{parent.path if parent else 'PL' if after_body else 'T'}.{label}"
+            section_id, n = f"{doc.doc_id}/{path}", 1
+            while section_id in taken:
+                n += 1
+                section_id = f"{doc.doc_id}/{path}#{n}"
+            taken.add(section_id)
+            group_end = table.groups[i + 1][0].start if i + 1 < len(table.groups) else end
+            out.append(Section(
+                doc_id=doc.doc_id, section_id=section_id, parent_id=parent.section_id if parent else None,
+                depth=parent.depth + 1 if parent else 1, label=label, path=path,
+                heading=re.sub(r"\s+", " ", heading.replace("<br>", " ")).strip(),
+                style={"upper": "letter"}.get(style, style), text=doc.text[row.start:row.end],
+                start_char=row.start, end_char=group_end, heading_end=row.end,
+                appendix=parent.appendix if parent else ("PL" if after_body else None),
+            ))
+    return out
+
+
+def _year(doc: Document) -> int | None:
+    return doc.meta.issued_date.year if doc.meta and doc.meta.issued_date else None
+
+
+def deadline(text: str, year: int | None) -> dt.date | None:
+    """Last day of the last time expression in a time cell; None for recurring tasks."""
+    key = fold_key(text)
+    if any(key.startswith(fold_key(p)) for p in load("table_columns")["recurring"]["starts"]):
+        return None
+    found = None
+    for m in _TIME.finditer(text):
+        g = m.groupdict()
+        try:
+            if g["dy"] or g["dy2"]:
+                found = dt.date(int(g["dy"] or g["dy2"]), int(g["dm"] or g["dm2"]), int(g["d"] or g["d2"]))
+            elif g["q"] and (g["qy"] or year):
+                found = _month_end(int(g["qy"] or year), _QUARTER_END[g["q"].upper()])
+            elif g["half"] and (g["hy"] or year):
+                found = _month_end(int(g["hy"] or year), 6 if "đầu" in g["half"].lower() else 12)
+            elif g["m"] and (g["my"] or year):
+                found = _month_end(int(g["my"] or year), int(g["m"]))
+            elif g["bare_m"]:
+                found = _month_end(int(g["bare_y"]), int(g["bare_m"]))
+            elif g["y"] or g["y2"]:
+                found = dt.date(int(g["y"] or g["y2"]), 12, 31)
+        except ValueError:  # `tháng 13`, `31/2/2026`: not a date
+            continue
+    return found
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _named(doc: Document, agencies: list[Agency], cell: _Cell) -> list[tuple[str, str]]:
+    """(canonical name, type) of each agency in a cell, in order, once each;
+    a part of the cell the recognizer does not know keeps its own words."""
+    inside = [a for a in agencies if cell.start <= a.start_char and a.end_char <= cell.end]
+    out = [(a.canonical_name, a.agency_type) for a in inside]
+    pos = cell.start
+    for part in _SPLIT.split(doc.text[cell.start:cell.end]):
+        start = pos + len(part) - len(part.lstrip())
+        end = pos + len(part.rstrip())
+        pos += len(part) + 1
+        name = re.sub(r"^[-+•\s]+|[\s,.]+$", "", doc.text[start:end])
+        if name and not any(a.start_char < end and start < a.end_char for a in inside):
+            out.append((re.sub(r"\s+", " ", name), "khac"))
+    return list(dict.fromkeys(out))
+
+
+def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> list[Duty]:
+    """One duty per task-table row and agency: the lead (`chu_tri`) and each partner (`phoi_hop`)."""
+    out: list[Duty] = []
+    year = _year(doc)
+    for table in _tables(doc):
+        cols = table.columns
+        groups = {row.start for row, *_ in table.groups}
+        lead_cell: _Cell | None = None
+        for row in table.rows:
+            task = row.cell(cols["task"])
+            if row.start in groups or task is None:
+                continue
+            # An empty lead cell under a filled one: a cell merged down the rows.
+            lead_cell = row.cell(cols["lead"]) or lead_cell
+            if lead_cell is None:
+                continue
+            span = doc.span(task.start, task.end)
+            time = row.cell(cols.get("deadline"))
+            due = deadline(doc.match_text[time.start:time.end], year) if time else None
+            if due is None and time:  # the dates extractor may know a form this reader does not
+                due = max((d.value for d in dates if time.start <= d.start_char < time.end and d.value), default=None)
+            leads = _named(doc, agencies, lead_cell)
+            partner = row.cell(cols.get("partner"))
+            partners = [p for p in _named(doc, agencies, partner) if p not in leads] if partner else []
+            themes = themes_of(span["text"])
+            for n, ((name, kind), role) in enumerate([(p, "chu_tri") for p in leads] + [(p, "phoi_hop") for p in partners]):
+                out.append(Duty(**span, duty_id=f"{doc.doc_id}/table@{row.start}/{n + 1}", agency=name,
+                                agency_type=kind, role=role, deadline=due, themes=themes))
+    return out
