@@ -1,0 +1,431 @@
+"""Throughput, memory, per-stage cost, hot spots and analyst queries -> BENCHMARKS.md.
+
+    python benchmarks/run_benchmarks.py [--sizes 1000 10000] [--workers 1 2] [--seed 7]
+
+One command does every measurement on one generated corpus, so the
+figures sit side by side and their ratios hold on any machine:
+
+- `plans run` as a subprocess on each size, single process and with
+  workers: wall time, documents/s, MB/s, peak RSS (largest process, from
+  getrusage of the children, and the whole process tree sampled from /proc);
+  steady state = the extra documents over the extra time between two sizes,
+  which cancels start-up;
+- the floor: read every file and run one regex over it;
+- underthesea's own NER on a sample of sentences of the same texts, scaled
+  to documents by the corpus' sentence count;
+- the cost of each pipeline stage, by wrapping the functions pipeline/run.py
+  calls (from here: the pipeline holds no timing code);
+- cProfile's hot spots over the extraction of a sample;
+- the analysts' typical queries on the largest database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import functools
+import inspect
+import io
+import os
+import platform
+import pstats
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import duckdb  # noqa: E402
+
+from make_corpus import make_corpus  # noqa: E402
+
+# The floor's one regex: a document number and symbol (`573/TTg-KGVX`).
+FLOOR_PATTERN = re.compile(r"\d+/(?:\d{4}/)?[A-ZĐ][\wĐ]*(?:-[\wĐ]+)+")
+SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")
+
+QUERIES = {
+    "compare matrix: tasks per agency_type × plan, plans citing 573/TTg-KGVX": """
+        PIVOT (SELECT d.source_name, t.agency_type FROM duties t JOIN documents d USING (doc_id)
+               WHERE t.doc_id IN (SELECT doc_id FROM citations WHERE number = '573/TTg-KGVX'))
+        ON agency_type USING count(*) GROUP BY source_name""",
+    "citation trace: who cites 573/TTg-KGVX and what else they cite": """
+        SELECT d.issuer_level, other.doc_type, other.number, count(DISTINCT d.doc_id) AS plans
+        FROM citations c JOIN documents d USING (doc_id)
+        JOIN citations other ON other.doc_id = c.doc_id AND other.cited_key <> c.cited_key
+        WHERE c.number = '573/TTg-KGVX'
+        GROUP BY ALL ORDER BY plans DESC""",
+    "duties × citations: tasks per role in sections that cite a Kết luận": """
+        SELECT t.role, c.number, count(*) AS tasks
+        FROM duties t JOIN citations c ON c.doc_id = t.doc_id AND c.section_id = t.section_id
+        WHERE c.doc_type = 'Kết luận'
+        GROUP BY ALL ORDER BY tasks DESC""",
+}
+
+
+# --- machine ---------------------------------------------------------------
+
+def machine() -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cores (nproc)": str(os.cpu_count()), "CPU": cpu, "RAM": f"{mem_kb / 1024**2:.1f} GiB",
+            "Python": platform.python_version(), "DuckDB": duckdb.__version__,
+            "commit": subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"],
+                                     capture_output=True, text=True).stdout.strip()[:80]}
+
+
+# --- plans run as a subprocess ---------------------------------------------
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+        rss[int(entry.name)] = next((int(line.split()[1]) for line in status.splitlines()
+                                     if line.startswith("VmRSS:")), 0)
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+@dataclass
+class RunFigures:
+    docs: int
+    workers: int
+    mb: float
+    seconds: float
+    max_rss_mb: float  # largest single process
+    tree_rss_mb: float  # all processes together, sampled
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.docs / self.seconds
+
+
+# Runs `plans run` and prints the largest RSS among its waited-for processes.
+_WRAPPER = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+
+
+def time_plans_run(corpus: Path, db: Path, workers: int) -> RunFigures:
+    files = list(corpus.glob("*.txt"))
+    plans = [str(Path(sys.executable).parent / "plans"), "run", str(corpus),
+             "--db", str(db), "--workers", str(workers), "--quiet"]
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, *plans], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.25)
+    seconds = time.perf_counter() - start
+    out = proc.stdout.read().split()
+    if out[-1] != "0":
+        raise SystemExit(f"plans run failed on {corpus} (exit {out[-1]})")
+    return RunFigures(len(files), workers, sum(f.stat().st_size for f in files) / 1e6, seconds,
+                      int(out[-2]) / 1024, peak / 1024)
+
+
+# --- the floor and underthesea -----------------------------------------------
+
+def floor_pass(corpus: Path) -> tuple[float, float, int]:
+    """(documents/s, MB/s, matches) of reading every file plus one regex."""
+    start = time.perf_counter()
+    size = hits = 0
+    files = sorted(corpus.glob("*.txt"))
+    for path in files:
+        data = path.read_bytes()
+        size += len(data)
+        hits += len(FLOOR_PATTERN.findall(data.decode("utf-8")))
+    seconds = time.perf_counter() - start
+    return len(files) / seconds, size / 1e6 / seconds, hits
+
+
+def underthesea_ner(corpus: Path, sample: int, seed: int) -> dict[str, float]:
+    """underthesea.ner on `sample` sentences drawn from the corpus, scaled per document."""
+    files = sorted(corpus.glob("*.txt"))
+    sentences = [s.strip() for p in files for s in SENTENCE_END.split(p.read_text(encoding="utf-8")) if s.strip()]
+    per_doc = len(sentences) / len(files)
+    picked = random.Random(seed).sample(sentences, min(sample, len(sentences)))
+    start = time.perf_counter()
+    from underthesea import ner
+
+    ner(picked[0])  # loads the model
+    load = time.perf_counter() - start
+    start = time.perf_counter()
+    for sentence in picked:
+        ner(sentence)
+    per_sentence = (time.perf_counter() - start) / len(picked)
+    return {"load_s": load, "per_sentence_ms": per_sentence * 1000, "sentences_per_doc": per_doc,
+            "docs_per_s": 1 / (per_sentence * per_doc), "sample": len(picked)}
+
+
+# --- cost per stage ----------------------------------------------------------
+
+class StageClock:
+    """Exclusive time per wrapped function: a stage that calls another
+    wrapped stage is not charged for it."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+        self._stack: list[list[float]] = []
+
+    def wrap(self, name: str, fn):
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            self._stack.append([time.perf_counter(), 0.0])
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                start, inner = self._stack.pop()
+                elapsed = time.perf_counter() - start
+                self.totals[name] = self.totals.get(name, 0.0) + elapsed - inner
+                if self._stack:
+                    self._stack[-1][1] += elapsed
+        return timed
+
+
+def stage_costs(corpus: Path, n: int, work: Path) -> tuple[dict[str, float], float]:
+    """Seconds per stage over the first n documents, run in this process."""
+    import pipeline.ingest as ingest
+    import pipeline.run as run
+
+    clock = StageClock()
+    patches: list[tuple[object, str, object]] = []
+
+    def patch(owner, attr: str, label: str) -> None:
+        patches.append((owner, attr, getattr(owner, attr)))
+        setattr(owner, attr, clock.wrap(label, getattr(owner, attr)))
+
+    def build_document(*args, _make=run.Document, **kwargs):
+        doc = _make(*args, **kwargs)
+        doc.match_text, doc.lines  # noqa: B018 - computed here, charged to normalization
+        return doc
+
+    patch(run, "read_document", "read + decode + checks")
+    patch(ingest, "clean_text", "normalize: clean_text")
+    patches.append((run, "Document", run.Document))
+    run.Document = clock.wrap("normalize: match form + lines", build_document)
+    patch(run, "segment", "segment")
+    patch(run, "DocumentRecords", "records (pydantic)")
+    # Every `module.function(` that run.py calls on an extractor, header or store.
+    for module_name, func in sorted(set(re.findall(r"\b(\w+)\.(\w+)\(", inspect.getsource(run)))):
+        module = getattr(run, module_name, None)
+        if inspect.ismodule(module) and module_name != "os" and callable(getattr(module, func, None)) \
+                and module.__name__.split(".")[0] in ("extractors", "pipeline") and func not in ("connect",):
+            label = "store" if module_name == "store" else f"{module_name}.{func}"
+            patch(module, func, label)
+    files = sorted(corpus.glob("*.txt"))[:n]
+    db = work / "stages.duckdb"
+    start = time.perf_counter()
+    try:
+        run.run(files, db)
+    finally:
+        for owner, attr, original in reversed(patches):
+            setattr(owner, attr, original)
+    total = time.perf_counter() - start
+    return clock.totals, total
+
+
+# --- profiler ----------------------------------------------------------------
+
+def hot_spots(corpus: Path, n: int, top: int = 15) -> tuple[list[tuple[str, float, float]], float]:
+    """(file:function, % own time, % cumulative) of the extraction of n documents."""
+    from pipeline.run import process_file
+
+    files = sorted(corpus.glob("*.txt"))[:n]
+    process_file(files[0])  # lazy loads out of the picture
+    profile = cProfile.Profile()
+    profile.enable()
+    for path in files:
+        process_file(path)
+    profile.disable()
+    stats = pstats.Stats(profile, stream=io.StringIO())
+    total = sum(v[2] for v in stats.stats.values())  # own time of everything
+    rows = []
+    for (filename, line, func), (_, _, own, cumulative, _) in stats.stats.items():
+        if str(ROOT) in filename:
+            rows.append((f"{Path(filename).relative_to(ROOT)}:{func} (line {line})", 100 * own / total,
+                         100 * cumulative / total))
+    rows.sort(key=lambda r: -r[1])
+    return rows[:top], total
+
+
+# --- queries -------------------------------------------------------------------
+
+def time_queries(db: Path, repeats: int = 5) -> list[tuple[str, float, int]]:
+    results = []
+    with duckdb.connect(str(db), read_only=True) as con:
+        for name, sql in QUERIES.items():
+            timings = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                rows = con.execute(sql).fetchall()
+                timings.append(time.perf_counter() - start)
+            results.append((name, statistics.median(timings) * 1000, len(rows)))
+    return results
+
+
+# --- report --------------------------------------------------------------------
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(args, info, runs, floor, ner, stages, stage_total, stage_n, spots, spot_total, queries,
+           db_sizes) -> str:
+    sizes = sorted({r.docs for r in runs})
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `python benchmarks/run_benchmarks.py "
+        + " ".join(["--sizes", *map(str, args.sizes), "--workers", *map(str, args.workers), "--seed",
+                    str(args.seed)]) + f"` on {dt.datetime.now().isoformat(timespec='minutes')}.",
+        "Corpus: `python benchmarks/make_corpus.py DIR -n N --seed "
+        f"{args.seed}` (real paragraphs of data/raw recombined, other localities, numbers, dates).",
+        "",
+        "## Machine",
+        "",
+        _table(["", ""], [[k, v] for k, v in info.items()]),
+        "",
+        "## `plans run` (subprocess, fresh database each time)",
+        "",
+        _table(["documents", "workers", "MB", "wall s", "docs/s", "docs/s per core", "MB/s",
+                "peak RSS largest process (MB)", "peak RSS all processes (MB)"],
+               [[r.docs, r.workers, f"{r.mb:.1f}", f"{r.seconds:.1f}", f"{r.docs_per_s:.1f}",
+                 f"{r.docs_per_s / min(r.workers, os.cpu_count() or 1):.1f}", f"{r.mb / r.seconds:.2f}",
+                 f"{r.max_rss_mb:.0f}", f"{r.tree_rss_mb:.0f}"] for r in runs]),
+        "",
+    ]
+    steady = {}
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        rows = []
+        for w in args.workers:
+            a = next(r for r in runs if r.docs == small and r.workers == w)
+            b = next(r for r in runs if r.docs == large and r.workers == w)
+            steady[w] = (large - small) / (b.seconds - a.seconds)
+            rows.append([w, f"{steady[w]:.1f}", f"{steady[w] / min(w, os.cpu_count() or 1):.1f}",
+                         f"{b.seconds - a.seconds - (large - small) / a.docs_per_s:+.1f}",
+                         f"{a.max_rss_mb:.0f} → {b.max_rss_mb:.0f}"])
+        out += [f"Steady state ({large} − {small} documents over the extra time; start-up cancels out):", "",
+                _table(["workers", "docs/s", "docs/s per core", "s beyond linear from the small run",
+                        f"peak RSS {small} → {large} (MB)"], rows), ""]
+    single = steady.get(1) or next(r.docs_per_s for r in runs if r.workers == 1)
+    out += [
+        "## Side by side: the floor and underthesea's NER",
+        "",
+        _table(["pass", "docs/s", "MB/s", "pipeline is slower by"], [
+            ["read + one regex (the floor)", f"{floor[0]:.0f}", f"{floor[1]:.1f}", f"{floor[0] / single:.0f}×"],
+            [f"underthesea.ner ({ner['sample']} sentences × {ner['sentences_per_doc']:.0f} sentences/doc, "
+             f"{ner['per_sentence_ms']:.1f} ms each; model load {ner['load_s']:.1f} s)",
+             f"{ner['docs_per_s']:.2f}", "", f"{ner['docs_per_s'] / single:.2f}× (< 1: the pipeline is faster)"],
+            ["plans run, 1 process, steady state", f"{single:.1f}", "", "1×"],
+        ]),
+        "",
+        f"Goal: ≥ 100 docs/s per core and within 10× of the floor. Measured: {single:.1f} docs/s per core, "
+        f"{floor[0] / single:.0f}× the floor.",
+        "",
+        f"## Cost per stage ({stage_n} documents, one process, exclusive time of each wrapped function)",
+        "",
+        _table(["stage", "ms/doc", "% of run"],
+               [[name, f"{1000 * s / stage_n:.2f}", f"{100 * s / stage_total:.1f}"]
+                for name, s in sorted(stages.items(), key=lambda kv: -kv[1])]
+               + [["everything else (run loop, hashing, process start)",
+                   f"{1000 * (stage_total - sum(stages.values())) / stage_n:.2f}",
+                   f"{100 * (stage_total - sum(stages.values())) / stage_total:.1f}"],
+                  ["total", f"{1000 * stage_total / stage_n:.2f}", "100"]]),
+        "",
+        f"## Hot spots (cProfile, extraction of {args.profile_docs} documents, {spot_total:.1f} s profiled)",
+        "",
+        _table(["function", "% own time", "% cumulative"],
+               [[f"`{name}`", f"{own:.1f}", f"{cum:.1f}"] for name, own, cum in spots]),
+        "",
+        f"## Analysts' queries on the {db_sizes[0]}-document database ({db_sizes[1]:.0f} MB, median of 5)",
+        "",
+        _table(["query", "ms", "rows"], [[name, f"{ms:.1f}", n] for name, ms, n in queries]),
+        "",
+        "The SQL is in `QUERIES` in benchmarks/run_benchmarks.py.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stage-docs", type=int, default=300)
+    parser.add_argument("--profile-docs", type=int, default=100)
+    parser.add_argument("--ner-sentences", type=int, default=300)
+    parser.add_argument("--work", type=Path, help="keep corpus and databases here (default: a temp dir)")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="plans-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(args.sizes)
+    full = work / f"corpus_{sizes[-1]}"
+    if not full.exists():
+        print(f"generating {sizes[-1]} documents -> {full}", flush=True)
+        make_corpus(full, sizes[-1], args.seed)
+    corpora = {}
+    for n in sizes:  # the first n documents of the big corpus, hard-linked
+        corpora[n] = work / f"corpus_{n}"
+        if not corpora[n].exists():
+            corpora[n].mkdir()
+            for path in sorted(full.glob("*.txt"))[:n]:
+                os.link(path, corpora[n] / path.name)
+
+    runs = []
+    for n in sizes:
+        for w in args.workers:
+            db = work / f"run_{n}_w{w}.duckdb"
+            db.unlink(missing_ok=True)
+            print(f"plans run: {n} documents, {w} worker(s) ...", flush=True)
+            runs.append(time_plans_run(corpora[n], db, w))
+            print(f"  {runs[-1].seconds:.1f} s, {runs[-1].docs_per_s:.1f} docs/s, "
+                  f"peak {runs[-1].max_rss_mb:.0f} MB", flush=True)
+    print("floor, underthesea, stages, profile, queries ...", flush=True)
+    floor = floor_pass(corpora[sizes[-1]])
+    ner = underthesea_ner(corpora[sizes[0]], args.ner_sentences, args.seed)
+    stages, stage_total = stage_costs(corpora[sizes[0]], args.stage_docs, work)
+    spots, spot_total = hot_spots(corpora[sizes[0]], args.profile_docs)
+    query_db = work / f"run_{sizes[-1]}_w{args.workers[0]}.duckdb"
+    queries = time_queries(query_db)
+    text = report(args, machine(), runs, floor, ner, stages, stage_total, min(args.stage_docs, sizes[0]), spots,
+                  spot_total, queries, (sizes[-1], query_db.stat().st_size / 1e6))
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    if not args.work:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
