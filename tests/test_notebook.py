@@ -9,8 +9,6 @@ import pytest
 
 from conftest import ROOT
 
-pytest.importorskip("nbclient")
-
 
 @pytest.fixture(scope="module")
 def executed():
