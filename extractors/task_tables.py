@@ -125,9 +125,9 @@ def _table(rows: list[_Row]) -> _Table | None:
         for kind, n in known:
             columns[kind] = n  # a sub-header row refines the umbrella cell above it
         body = i + 1
-    if "task" not in columns or "lead" not in columns:
-        return None
     data = [r for r in rows[body:] if not all(_RULE_CELL.match(c.text) for c in r.cells)]
+    if "task" not in columns or "lead" not in columns or not data:
+        return None
     table = _Table(columns, data)
     for row in data:
         filled = [c for c in row.cells if c.text]
