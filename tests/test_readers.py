@@ -9,8 +9,10 @@ the scan is that PDF rasterized into images.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -92,6 +94,18 @@ def test_scanned_pdf_is_read_by_ocr_with_the_records_of_the_txt(tmp_path, refere
     assert got == reference["003"], _agreement(reference["003"], got)
 
 
+@needs_font
+@needs_ocr
+def test_scanned_page_image_is_read_by_ocr(tmp_path):
+    pdf = _write(tmp_path, "003.pdf", build_pdf(stored_text("003")))
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1",
+                    str(pdf), str(tmp_path / "page1")], check=True)
+    records = process_file(tmp_path / "page1.png")
+    assert (records.document.extraction_method, records.document.quality) == ("ocr", "low")
+    assert (records.document.number, records.document.issued_date) == ("4290/KH-UBND", dt.date(2026, 5, 29))
+    assert [s.path for s in records.sections][:4] == ["I", "I.1", "I.2", "I.3"]
+
+
 DOCX_TEXT_CASES = [
     # (what the .docx shows, a line its text must contain)
     ("Word list labels of three levels", "I. MỤC ĐÍCH, YÊU CẦU"),
@@ -166,7 +180,7 @@ def test_damaged_files_are_refused_with_a_reason(tmp_path, name, data, problem, 
 
 @needs_font
 def test_scan_without_tesseract_says_what_to_install(tmp_path, monkeypatch):
-    scan = build_scan(build_pdf(stored_text("003"))) if shutil.which("pdftoppm") else None
+    scan = build_scan(build_pdf(stored_text("003")[:600]), dpi=50) if shutil.which("pdftoppm") else None
     if scan is None:
         pytest.skip("pdftoppm is needed to build the scan fixture")
     monkeypatch.setenv("PATH", str(tmp_path))  # a machine where no OCR tool is installed
