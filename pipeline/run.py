@@ -121,11 +121,19 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
     pending: list[DocumentRecords] = []
 
     def flush() -> None:
-        store.write_documents(con, pending)
+        failed = {id(records): exc for records, exc in store.write_documents(con, pending)}
         for records in pending:
-            result.stored.append(records.document.source_name)
+            outcome: DocumentRecords | IngestError = records
+            if id(records) in failed:
+                name = records.document.source_name
+                outcome = IngestError(source_name=name, path=name, problem="store_error",
+                                      message=f"{name}: store_error: {failed[id(records)]}")
+                store.record_error(con, outcome)
+                result.failed.append(outcome)
+            else:
+                result.stored.append(records.document.source_name)
             if on_document:
-                on_document(records)
+                on_document(outcome)
         pending.clear()
 
     try:

@@ -68,23 +68,26 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
 
 def write_document(con: duckdb.DuckDBPyConnection, records: DocumentRecords) -> None:
     """Replace everything stored for this document (and for an older version
-    of the same source file) in one transaction."""
-    write_documents(con, [records])
+    of the same source file) in one transaction; raise if it cannot be written."""
+    for _, exc in write_documents(con, [records]):
+        raise exc
 
 
-def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> None:
+def write_documents(con: duckdb.DuckDBPyConnection,
+                    batch: list[DocumentRecords]) -> list[tuple[DocumentRecords, Exception]]:
     """Replace everything stored for these documents in one transaction, with
     one INSERT per table for the whole batch (an INSERT per document and
     table was the run's main cost). If the batch fails, its documents are
-    written one transaction each, so only a bad document fails."""
+    written one transaction each, so only a bad document fails: the
+    documents that could not be written come back with their error, and
+    their rows from earlier runs stay as they were."""
     if not batch:
-        return
+        return []
     names = [r.document.source_name for r in batch]
     ids = [r.document.doc_id for r in batch]
     if len(batch) > 1 and (len(set(names)) < len(names) or len(set(ids)) < len(ids)):
-        for records in batch:  # a later copy must replace an earlier one, in order
-            write_documents(con, [records])
-        return
+        # a later copy must replace an earlier one, in order
+        return [failure for records in batch for failure in write_documents(con, [records])]
     con.execute("BEGIN TRANSACTION")
     try:
         old = con.execute(
@@ -97,12 +100,12 @@ def write_documents(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]
         for table in CHILD_TABLES:
             _insert(con, table, [row for r in batch for row in getattr(r, table)])
         con.execute("COMMIT")
-    except Exception:
+    except (duckdb.Error, ValueError, KeyError) as exc:
         con.execute("ROLLBACK")
         if len(batch) == 1:
-            raise
-        for records in batch:
-            write_documents(con, [records])
+            return [(batch[0], exc)]
+        return [failure for records in batch for failure in write_documents(con, [records])]
+    return []
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list) -> None:
