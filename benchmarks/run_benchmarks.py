@@ -52,6 +52,7 @@ from make_corpus import make_corpus  # noqa: E402
 
 # The floor's one regex: a document number and symbol (`573/TTg-KGVX`).
 FLOOR_PATTERN = re.compile(r"\d+/(?:\d{4}/)?[A-ZĐ][\wĐ]*(?:-[\wĐ]+)+")
+NOTES_MARKER = "<!-- notes: kept by run_benchmarks.py -->"
 SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")
 
 QUERIES = {
@@ -421,6 +422,10 @@ def main(argv: list[str] | None = None) -> None:
     queries = time_queries(query_db)
     text = report(args, machine(), runs, floor, ner, stages, stage_total, min(args.stage_docs, sizes[0]), spots,
                   spot_total, queries, (sizes[-1], query_db.stat().st_size / 1e6))
+    # Hand-written reading of the figures, below the marker, survives a re-run.
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    if NOTES_MARKER in old:
+        text += "\n" + old[old.index(NOTES_MARKER):]
     args.out.write_text(text, encoding="utf-8")
     print(text)
     if not args.work:
