@@ -60,12 +60,24 @@ class Document:
         return self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
 
     def section_at(self, pos: int) -> Section | None:
-        """The deepest section whose span holds `pos`."""
-        best = None
-        for sec in self.sections:
-            if sec.start_char <= pos < sec.end_char and (best is None or sec.depth > best.depth):
-                best = sec
-        return best
+        """The deepest section whose span holds `pos`.
+
+        Sections nest, so the deepest one holding `pos` is the one that
+        starts last among those holding it."""
+        order, starts = self._section_index()
+        for sec in reversed(order[: bisect.bisect_right(starts, pos)]):
+            if pos < sec.end_char:
+                return sec
+        return None
+
+    def _section_index(self) -> tuple[list[Section], list[int]]:
+        # Rebuilt only when the section list is replaced or grows.
+        key = (id(self.sections), len(self.sections))
+        if getattr(self, "_index_key", None) != key:
+            order = sorted(self.sections, key=lambda s: s.start_char)
+            self._index = (order, [s.start_char for s in order])
+            self._index_key = key
+        return self._index
 
     def span(self, start: int, end: int) -> dict:
         """The `Mention` fields for text[start:end], trimmed of blanks."""

@@ -48,7 +48,12 @@ def _word_form(word: str) -> str:
 
 def match_form(text: str) -> str:
     """Length-preserving form of `text` for matching (see module doc)."""
-    folded = _WORD.sub(lambda m: _word_form(m.group()), text.translate(_FOLD))
+    folded = text.translate(_FOLD)
+    # Few distinct words need a fix: find them once, then replace only those.
+    fixes = {w: f for w in set(_WORD.findall(folded)) if (f := _word_form(w)) != w}
+    if fixes:
+        changed = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(fixes, key=len, reverse=True))) + r")\b")
+        folded = changed.sub(lambda m: fixes[m.group()], folded)
     # A markdown heading marker at a line start (`## I. ...`) is layout too.
     folded = re.sub(r"(?m)^#+(?=\s)", lambda m: " " * len(m.group()), folded)
     assert len(folded) == len(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extractors.vocab import document_types, load
 from pipeline.document import Document
@@ -116,12 +117,14 @@ def _short_heading(heading: str) -> str:
     return heading[: cut.start()] if cut and cut.start() <= 160 else heading[:160].rsplit(" ", 1)[0]
 
 
+@cache
+def _kind_starts() -> list[tuple[tuple[str, ...], str]]:
+    return [(tuple(fold_key(p) for p in entry["starts"]), entry["name"]) for entry in load("section_kinds")["kind"]]
+
+
 def section_kind(heading: str) -> str:
     key = fold_key(heading)
-    for entry in load("section_kinds")["kind"]:
-        if any(key.startswith(fold_key(p)) for p in entry["starts"]):
-            return entry["name"]
-    return "other"
+    return next((name for starts, name in _kind_starts() if key.startswith(starts)), "other")
 
 
 def _missing_between(prev: _Heading, cur: _Heading) -> list[str]:
