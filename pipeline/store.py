@@ -19,6 +19,7 @@ from schemas.records import DocumentRecords, IngestError
 
 CHILD_TABLES = [name for name in DocumentRecords.model_fields if name != "document"]
 ALL_TABLES = ["documents", *CHILD_TABLES]
+WRITER_MEMORY = "256MB"
 
 
 class StoreLockedError(RuntimeError):
@@ -35,7 +36,10 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        # The writer's buffer pool would otherwise grow with the corpus (DuckDB
+        # keeps written blocks cached up to 80% of RAM); beyond this it spills.
+        config = {} if read_only else {"memory_limit": WRITER_MEMORY}
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreLockedError(
