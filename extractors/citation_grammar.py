@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -26,10 +27,47 @@ UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀ�
 _SP = r"[ \t]"
 
 
-def _alternation(words: list[str]) -> str:
-    """Longest first, so `Kế hoạch phối hợp` wins over `Kế hoạch`."""
+def _alternation(words: list[str], any_case: bool = False) -> str:
+    """Longest first, so `Kế hoạch phối hợp` wins over `Kế hoạch`.
+
+    `any_case` spells out the case of the first letter and ignores case for
+    the rest, grouped by that letter (`K(?:(?i:ế hoạch)|(?i:ết luận))|k(?:..)`):
+    an alternation whose branches all open with a plain letter lets the regex
+    engine jump straight to those letters instead of trying every branch at
+    every position. Lower and upper case are all IGNORECASE adds on NFC text
+    (NFC maps the Kelvin sign to `K`)."""
     forms = sorted({match_form(w) for w in words}, key=len, reverse=True)
-    return "|".join(re.escape(f).replace(r"\ ", rf"{_SP}+") for f in forms)
+
+    def spaced(form: str) -> str:
+        return re.escape(form).replace(r"\ ", rf"{_SP}+")
+
+    if not any_case:
+        return "|".join(spaced(f) for f in forms)
+    by_first: dict[str, list[str]] = {}
+    for form in forms:  # still longest first within each letter
+        for first in dict.fromkeys((form[0].upper(), form[0].lower())):
+            by_first.setdefault(first, []).append(f"(?i:{spaced(form[1:])})")
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def at_word_start(pattern: re.Pattern, text: str, before: re.Pattern = _WORD_CHAR) -> Iterator[re.Match]:
+    r"""`pattern.finditer(text)` with the `(?<!\w)` the pattern leaves out.
+
+    A pattern that opens with a lookbehind is tried at every position of the
+    text; without it the engine skips to the letters a match can open with,
+    and the few matches inside a word are dropped here, the scan going on one
+    character later exactly as the lookbehind would have made it."""
+    pos = 0
+    while match := pattern.search(text, pos):
+        start = match.start()
+        if start and before.match(text, start - 1):
+            pos = start + 1
+            continue
+        yield match
+        pos = max(match.end(), start + 1)
 
 
 @cache
@@ -38,6 +76,7 @@ def types() -> dict[str, dict]:
     return {match_form(t["name"]).casefold(): t for t in load("doc_types")["type"]}
 
 
+@cache
 def type_entry(written: str) -> dict:
     return types()[re.sub(r"\s+", " ", written).casefold()]
 
@@ -57,7 +96,7 @@ _SYMBOL = rf"{_CODE}(?:{_SP}*-\s*{_CODE})*"
 
 NUMBER = re.compile(
     rf"""(?P<number>
-        \d{{1,5}}
+        \d\d{{0,4}}                                                # a digit first: a scan can skip to digits
         (?:
             {_SP}*/{_SP}*(?:19|20)\d{{2}}{_SP}*/{_SP}*{_SYMBOL}   # normative, with year: 163/2024/QH15, 28/2025/QĐ-TTg
           | {_SP}*-{_SP}*{_CODE}{_SP}*/{_SP}*{_SYMBOL}            # Party: 132-KL/TW, `01- CTTr/TU`, `10 - NQ/ĐU`
@@ -72,10 +111,10 @@ BARE_NUMBER = re.compile(r"(?P<number>\d{1,4})(?![\d/.-]|\s*[/-]\s*\w)")
 
 @cache
 def typed_head() -> re.Pattern:
-    """A type word and `số`: what may open a numbered citation (the number is read next)."""
+    """A type word in any case and `số`: what may open a numbered citation
+    (the number is read next). Scan with `at_word_start`."""
     return re.compile(
-        rf"(?<![\w])(?P<type>{_alternation([t['name'] for t in load('doc_types')['type']])}){_SP}+(?P<so>số{_SP}*:?{_SP}*)?",
-        re.IGNORECASE,
+        rf"(?P<type>{_alternation([t['name'] for t in load('doc_types')['type']], any_case=True)}){_SP}+(?P<so>(?i:số){_SP}*:?{_SP}*)?"
     )
 
 
@@ -231,13 +270,14 @@ _QUOTE_START = re.compile(rf"{_SP}*(?=\")")
 
 @cache
 def named_head(mode: str) -> re.Pattern:
-    """Type words cited by name in `mode` (title | period | quoted | programme)."""
+    """Type words cited by name in `mode` (title | period | quoted | programme).
+    Scan with `at_word_start`."""
     entries = [t["name"] for t in load("doc_types")["type"] if mode in t.get("named", [])]
     if mode == "programme":  # a national target programme, full or abbreviated
         expansions = grammar()["name_expansions"]
         lead = rf"(?:Chương{_SP}+trình{_SP}+(?:mục{_SP}+tiêu{_SP}+quốc{_SP}+gia|{'|'.join(k for k in expansions if k != 'CTMTQG')})|CTMTQG)"
-        return re.compile(rf"(?<!\w)(?P<type>{lead})(?!\w)")
-    return re.compile(rf"(?<!\w)(?P<type>{_alternation(entries)})(?!\w)")
+        return re.compile(rf"(?P<type>{lead})(?!\w)")
+    return re.compile(rf"(?P<type>{_alternation(entries)})(?!\w)")
 
 
 @cache
@@ -248,8 +288,9 @@ def type_words_pattern() -> str:
 
 @cache
 def named_head_all() -> re.Pattern:
-    """A capitalized type word anywhere: the start of a reference without number."""
-    return re.compile(rf"(?<!\w)(?P<type>{type_words_pattern()})(?!\w)")
+    """A capitalized type word anywhere: the start of a reference without number.
+    Scan with `at_word_start`."""
+    return re.compile(rf"(?P<type>{type_words_pattern()})(?!\w)")
 
 
 @cache

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cache
 
 from extractors import citation_grammar as g
 from extractors.citekeys import (
@@ -66,12 +68,18 @@ class _Mention:
 def extract(doc: Document) -> list[Citation]:
     text = doc.match_text
     mentions: list[_Mention] = []
-    taken: list[tuple[int, int]] = []
-    for finder in (_numbered, _named, _typed_issuer, _bare_type):
-        for mention in finder(doc, text):
-            if not any(s < mention.end and mention.start < e for s, e in taken):
+    # Spans taken so far: disjoint, so sorted by start they are sorted by end too,
+    # and the one that starts last before a mention's end is the only one to check.
+    starts: list[int] = []
+    ends: list[int] = []
+    heads = list(g.at_word_start(g.named_head_all(), text))  # passes 3 and 4 read the same type words
+    for found in (_numbered(doc, text), _named(doc, text), _typed_issuer(doc, text, heads), _bare_type(doc, text, heads)):
+        for mention in found:
+            i = bisect_left(starts, mention.end)
+            if i == 0 or ends[i - 1] <= mention.start:
                 mentions.append(mention)
-                taken.append((mention.start, mention.end))
+                starts.insert(i, mention.start)
+                ends.insert(i, mention.end)
     mentions = [m for m in mentions if not _is_self(doc, text, m)]
     mentions.sort(key=lambda m: m.start)
     _share_issuers(mentions, text)
@@ -81,10 +89,13 @@ def extract(doc: Document) -> list[Citation]:
 
 # --- pass 1: numbered ---------------------------------------------------------------
 
+# A number glued to a word, a path or another number (`ND/2024/...`) is part of it.
+_NUMBER_BEFORE = re.compile(r"[\w/.-]")
+
 
 def _numbered(doc: Document, text: str) -> list[_Mention]:
     found = []
-    for head in g.typed_head().finditer(text):
+    for head in g.at_word_start(g.typed_head(), text):
         entry = g.type_entry(head.group("type"))
         number = g.NUMBER.match(text, head.end())
         if number is None and head.group("so"):
@@ -92,7 +103,7 @@ def _numbered(doc: Document, text: str) -> list[_Mention]:
         if number is None:
             continue
         found.append(_read_rest(doc, text, head.start(), number, entry))
-    for number in re.finditer(rf"(?<![\w/.-]){g.NUMBER.pattern}", text, re.VERBOSE):
+    for number in g.at_word_start(g.NUMBER, text, before=_NUMBER_BEFORE):
         entry = _type_from_symbol(canonical_number(number.group("number")))
         line_start = text.rfind("\n", 0, number.start()) + 1
         if entry and not g.OWN_NUMBER_LINE.search(text, line_start, number.start()):
@@ -161,13 +172,16 @@ def _named(doc: Document, text: str) -> list[_Mention]:
     found = []
     for mode, reader in (("programme", g.read_name), ("title", g.read_name),
                          ("quoted", None), ("period", g.read_period_name)):
-        for head in g.named_head(mode).finditer(text):
+        for head in g.at_word_start(g.named_head(mode), text):
             if _generic(text, head.start()):
                 continue
             mention = _read_named(doc, text, head, mode, reader)
             if mention:
                 found.append(mention)
     return found
+
+
+_CAPITAL_NEXT = re.compile(rf"[ \t]+[{g.UPPER}]")
 
 
 def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> _Mention | None:
@@ -180,7 +194,7 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
         name = f"{entry['name']} {doc.text[quoted.start('name'):quoted.end('name')].strip()}"
         end = quoted.end()
     else:
-        if mode == "title" and not re.match(rf"[ \t]+[{g.UPPER}]", text[head.end():head.end() + 2]):
+        if mode == "title" and not _CAPITAL_NEXT.match(text[head.end():head.end() + 2]):
             return None  # a law is named with a capital: `Luật Phòng, chống ma túy`
         end = reader(text, head.end())
         if end is None or end == head.end():
@@ -198,12 +212,15 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
 # --- passes 3 and 4: type word with an issuer, bare type word -----------------------
 
 
-def _typed_issuer(doc: Document, text: str) -> list[_Mention]:
+_OF = re.compile(r"[ \t]+(?:của[ \t]+)?")
+
+
+def _typed_issuer(doc: Document, text: str, heads: list[re.Match]) -> list[_Mention]:
     found = []
-    for head in g.named_head_all().finditer(text):
+    for head in heads:
         if _generic(text, head.start()):
             continue
-        lead = re.compile(r"[ \t]+(?:của[ \t]+)?").match(text, head.end())
+        lead = _OF.match(text, head.end())
         spans, end = g.read_bodies(text, lead.end()) if lead else ([], head.end())
         if spans:
             entry = g.type_entry(head.group("type"))
@@ -212,13 +229,13 @@ def _typed_issuer(doc: Document, text: str) -> list[_Mention]:
     return found
 
 
-def _bare_type(doc: Document, text: str) -> list[_Mention]:
+def _bare_type(doc: Document, text: str, heads: list[re.Match]) -> list[_Mention]:
     own = doc.meta.doc_type if doc.meta else None
     if own is None:  # without knowing its own type, a bare `Kế hoạch` may be the document itself
         return []
     own_base = g.types().get(own.casefold(), {"base": own})["base"]
     found = []
-    for head in g.named_head_all().finditer(text):
+    for head in heads:
         entry = g.type_entry(head.group("type"))
         if entry["base"] == own_base:
             continue
@@ -229,17 +246,26 @@ def _bare_type(doc: Document, text: str) -> list[_Mention]:
     return found
 
 
+@cache
+def _generic_before() -> tuple[re.Pattern, re.Pattern]:
+    plural = g.grammar()["plural_markers"]
+    return (re.compile(rf"(?<!\w)(?:{'|'.join(plural)})[ \t]+$", re.IGNORECASE),
+            re.compile(rf"(?:{g.type_words_pattern()}),[ \t]*$"))
+
+
 def _generic(text: str, start: int) -> bool:
     """`các Nghị quyết`, `Chỉ thị, Chương trình, Kế hoạch của ...`: a kind of document, not one."""
     before = text[max(0, start - 30):start]
-    plural = g.grammar()["plural_markers"]
-    if re.search(rf"(?<!\w)(?:{'|'.join(plural)})[ \t]+$", before, re.IGNORECASE):
-        return True
-    return bool(re.search(rf"(?:{g.type_words_pattern()}),[ \t]*$", before))
+    return any(pattern.search(before) for pattern in _generic_before())
+
+
+@cache
+def _list_next() -> re.Pattern:
+    return re.compile(rf"[ \t]*,[ \t]*(?:{g.type_words_pattern()})(?!\w)")
 
 
 def _list_item(text: str, end: int) -> bool:
-    return bool(re.match(rf"[ \t]*,[ \t]*(?:{g.type_words_pattern()})(?!\w)", text[end:end + 40]))
+    return bool(_list_next().match(text[end:end + 40]))
 
 
 def _is_self(doc: Document, text: str, m: _Mention) -> bool:

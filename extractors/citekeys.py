@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.vocab import load
 from pipeline.normalize import fold_key, match_form
@@ -112,6 +112,7 @@ def _abbreviations() -> list[tuple[re.Pattern, str]]:
     return [(re.compile(rf"(?<!\w){re.escape(abbr)}(?!\w)"), full) for abbr, full in load("issuers")["abbreviations"].items()]
 
 
+@lru_cache(maxsize=8192)  # the same bodies recur in every document
 def expand_abbreviations(text: str) -> str:
     """`UBND tỉnh Ninh Bình` -> `Ủy ban nhân dân tỉnh Ninh Bình`."""
     for pattern, full in _abbreviations():
@@ -176,6 +177,7 @@ def expand_name(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """Folded name without punctuation or the filler `về`: equal for the
     ways one programme or law is written."""
@@ -204,6 +206,7 @@ def cited_key(number: str | None, doc_type: str | None, year: int | None, issuer
     return f"{number}:{year_part}:{issuer or UNKNOWN}"
 
 
+@lru_cache(maxsize=8192)
 def canonical_number(written: str) -> str:
     """Spaces and line breaks out: `01- CTTr/TU` -> `01-CTTr/TU`."""
     return re.sub(r"\s+", "", match_form(written))
