@@ -33,6 +33,7 @@ import sqlite3
 import tomllib
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -120,6 +121,7 @@ class _Division:
     indexes: dict[str, _Index]
     provinces: list[AdminUnit]  # the 34, in code order
     mentions: re.Pattern[str]  # province mentions in a folded context
+    openings: re.Pattern[str]  # what a mention opens with (see `_mentions`)
     province_of: dict[str, str]  # folded current/old/alias province name -> current short name
 
 
@@ -152,23 +154,26 @@ def _fold_province(name: str) -> str:
     return re.sub(r"[\s-]+", " ", fold_key(name))
 
 
-def _mention_pattern(names) -> re.Pattern[str]:
+def _mention_patterns(names) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Province mentions, and what one opens with (see `_mentions`)."""
     cues = _cues()
     province_words = "|".join(
         re.escape(fold_key(w)) + (r"\s+" if w[-1].isalnum() else r"\s*")
         for w in sorted(cues["province_words"], key=len, reverse=True)
     )
+    superiors, parties = _alternatives(cues["superior_bodies"]), _alternatives(cues["party_committees"])
     name = rf"(?:{_alternatives(names)})(?!\w)"
-    return re.compile(
+    mentions = re.compile(
         rf"""
-          (?<!\w)(?:(?P<superior>{_alternatives(cues['superior_bodies'])})\s+)?
+          (?<!\w)(?:(?P<superior>{superiors})\s+)?
           (?:{province_words})(?P<name>{name})          # `UBND tỉnh Ninh Bình`, `thành phố Hải Phòng`
-        | (?<!\w)(?:{_alternatives(cues['party_committees'])})\s+
+        | (?<!\w)(?:{parties})\s+
           (?P<party>{name})                             # `Tỉnh ủy Thái Nguyên`
         | (?:^|\|)[ \t]*(?P<place>{name})[ \t]*,[ \t]*ngày   # the date line, `Lai Châu, ngày 29 ...`
         """,
         re.VERBOSE | re.MULTILINE,
     )
+    return mentions, re.compile(rf"{superiors}|{province_words}|{parties}|\n|\|")
 
 
 @cache
@@ -217,14 +222,40 @@ def _division() -> _Division:
     province_of = {_fold_province(short): short for short in provinces}
     province_of |= {_fold_province(short): successor[key] for _, short, key in old_provinces}
     province_of |= {_fold_province(alias): short for alias, short in _cues()["aliases"].items()}
-    return _Division(indexes, list(provinces.values()), _mention_pattern(province_of), province_of)
+    return _Division(indexes, list(provinces.values()), *_mention_patterns(province_of), province_of)
 
 
-def province_scores(context: str) -> dict[str, int]:
-    """Post-2025 provinces named in `context`, weighted by how they are named."""
+def _starts(div: _Division, folded: str) -> Iterator[int]:
+    """Where a mention may start, in order: an opening word, a line start, a `|`."""
+    yield 0
+    pos = 0
+    while opening := div.openings.search(folded, pos):
+        start = opening.start()
+        yield start + 1 if folded[start] == "\n" else start  # `^` matches after the newline
+        pos = start + 1
+
+
+def _mentions(div: _Division, folded: str) -> Iterator[re.Match[str]]:
+    """`div.mentions.finditer(folded)`, tried only where a mention can start.
+
+    The mention pattern opens with lookbehinds and `^`, so a plain scan tries
+    it at every position. The openings pattern has branches that each start
+    with a plain character, which the engine skips to; the mention pattern is
+    then tried at those places in order, past what the last match took, as
+    `finditer` would."""
+    taken_to = 0
+    for start in _starts(div, folded):
+        if start >= taken_to and (found := div.mentions.match(folded, start)):
+            taken_to = found.end()
+            yield found
+
+
+def province_scores(context: str, *, in_match_form: bool = False) -> dict[str, int]:
+    """Post-2025 provinces named in `context`, weighted by how they are named.
+    `in_match_form`: the context is already `match_form` text (`Document.match_text`)."""
     div = _division()
     scores: dict[str, int] = defaultdict(int)
-    for m in div.mentions.finditer(match_form(context).casefold()):
+    for m in _mentions(div, (context if in_match_form else match_form(context)).casefold()):
         if m.group("name"):
             name, weight = m.group("name"), _SUPERIOR if m.group("superior") else _PLAIN
         elif m.group("party"):
@@ -270,19 +301,20 @@ def _bare_name(locality: str) -> str:
     return _unit_word().sub("", fold_key(locality))
 
 
-def resolve(level: str | None, locality: str | None, context: str) -> AdminUnit | None:
+def resolve(level: str | None, locality: str | None, context: str, *, in_match_form: bool = False) -> AdminUnit | None:
     """The official unit an issuer of `level` in `locality` is, as far as `context` tells.
 
     A body that is not itself a territorial unit (a `so` named after its
     province) resolves to the unit its locality names. Returns None without
     a locality or for an unknown name; a unit with `province` None when the
     name exists in several provinces and the text does not single one out.
+    `in_match_form`: `context` is `Document.match_text`, not to be normalized again.
     """
     if not locality:
         return None
     name = _bare_name(locality)
     div = _division()
-    scores = province_scores(context)
+    scores = province_scores(context, in_match_form=in_match_form)
     undecided: AdminUnit | None = None
     for index in _PLANS.get(level, _PLANS[None]):
         found = div.indexes[index].get(name)

@@ -395,7 +395,7 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
     level = _level(issuer)
     if level == "thanh_pho" and locality and not admin.is_centrally_run_city(locality):
         level = "thanh_pho_thuoc_tinh"
-    unit = admin.resolve(level, locality, doc.match_text) if locality else None
+    unit = admin.resolve(level, locality, doc.match_text, in_match_form=True) if locality else None
     meta = DocumentMeta(
         doc_id=doc.doc_id, source_name=doc.source_name, text=doc.text,
         doc_type=doc_type, number=number, symbol=symbol,

@@ -147,3 +147,17 @@ def test_lists_load_once_per_process():
     admin.resolve("phuong", "Vị Khê", "")
     admin.resolve("xa", "Tân Hưng", "")
     assert admin._division.cache_info().misses == 1
+
+
+@pytest.mark.parametrize("seed", [s[0] for s in SEEDS], ids=[s[0][:3] for s in SEEDS])
+def test_mention_scan_finds_what_a_plain_finditer_finds(seed):
+    """`_mentions` tries the mention pattern only where one can open; on every
+    seed it must find exactly what trying it at every position finds."""
+    folded, div = seed_context(seed).casefold(), admin._division()
+    assert [m.span() for m in admin._mentions(div, folded)] == [m.span() for m in div.mentions.finditer(folded)]
+
+
+@pytest.mark.parametrize("seed", [s[0] for s in SEEDS], ids=[s[0][:3] for s in SEEDS])
+def test_context_already_in_match_form_scores_the_same(seed):
+    context = seed_context(seed)
+    assert admin.province_scores(context, in_match_form=True) == admin.province_scores(context) != {}

@@ -7,9 +7,11 @@ context (province, locality, level, own type) is the one its header gives.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
+from extractors import citation_grammar as g
 from extractors import citations
 from extractors.citation_grammar import read_bodies
 from extractors.citekeys import cited_key, self_identifying
@@ -318,3 +320,28 @@ def test_573_shares_one_key_in_every_seed(seed_records):
     keys = {prefix: {c.cited_key for c in r.citations if c.number == "573/TTg-KGVX"} for prefix, r in seed_records.items()}
     assert {p for p, k in keys.items() if k} == {"000", "002", "003"}
     assert set().union(*keys.values()) == {"573/TTg-KGVX:2026"}
+
+
+def test_word_start_scans_find_what_a_lookbehind_would(seed_records):
+    """`at_word_start` drops the `(?<!\\w)` from the head patterns for speed; on
+    every seed it must find exactly the matches the lookbehind version finds."""
+    heads = [g.typed_head(), g.named_head_all(), *(g.named_head(m) for m in ("programme", "title", "quoted", "period"))]
+    for records in seed_records.values():
+        text = match_form(records.document.text)
+        for pattern in heads:
+            with_lookbehind = re.compile(rf"(?<!\w)(?:{pattern.pattern})")
+            assert [m.span() for m in g.at_word_start(pattern, text)] == [m.span() for m in with_lookbehind.finditer(text)]
+        numbers = re.compile(rf"(?<![\w/.-]){g.NUMBER.pattern}", re.VERBOSE)
+        assert ([m.span() for m in g.at_word_start(g.NUMBER, text, before=re.compile(r"[\w/.-]"))]
+                == [m.span() for m in numbers.finditer(text)])
+
+
+# A seed sentence as a heading in capitals and as lower-case running text would write it.
+@pytest.mark.parametrize("sentence", [
+    "Kế hoạch số 195/KH-UBND ngày 03/6/2026 của UBND tỉnh Ninh Bình",
+    "KẾ HOẠCH SỐ 195/KH-UBND NGÀY 03/6/2026 CỦA UBND TỈNH NINH BÌNH",
+    "kế hoạch số 195/KH-UBND ngày 03/6/2026 của UBND tỉnh Ninh Bình",
+])
+def test_type_word_in_any_case_opens_a_numbered_citation(sentence):
+    found = cite(sentence, VI_KHE, doc_type="Báo cáo")
+    assert [(c.doc_type, c.number, c.issued_date) for c in found] == [("Kế hoạch", "195/KH-UBND", d("2026-06-03"))]
