@@ -96,6 +96,7 @@ def parse_symbol(number: str) -> Symbol | None:
     return Symbol(None, tuple(codes), year)
 
 
+@lru_cache(maxsize=8192)
 def self_identifying(number: str) -> bool:
     """True when the number (plus its year) names one document whoever cites it:
     its issuer code names one body. A year inside the number is not enough:
@@ -140,6 +141,7 @@ def issuer_key(bodies: list[str], context: Context | None = None) -> str:
     return " và ".join(_body_key(b, context) for b in bodies)
 
 
+@lru_cache(maxsize=8192)  # a corpus names the same few bodies over and over
 def _body_key(body: str, context: Context | None) -> str:
     key = fold_key(expand_abbreviations(body))
     key = _same_names().get(key, key)

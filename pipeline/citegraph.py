@@ -22,8 +22,10 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
+import pandas as pd
 
 from extractors.citekeys import (
     UNKNOWN,
@@ -80,6 +82,20 @@ class _Corpus:
         doc = self.documents.get(row["doc_id"], {})
         return issuer_key([row["issuer"]], _context(doc))
 
+    @cached_property
+    def by_number(self) -> dict[str, list[dict]]:
+        """Canonical number -> stored documents with it, in `documents` order."""
+        out: dict[str, list[dict]] = defaultdict(list)
+        for d in self.documents.values():
+            if d["number"]:
+                out[canonical_number(d["number"])].append(d)
+        return out
+
+
+_CITED_COLUMNS = ["cited_key", "doc_type", "number", "issued_date", "issuer", "title", "name",
+                  "n_citing_docs", "n_mentions", "doc_id"]
+_FINDING_COLUMNS = ["doc_id", "section_id", "cited_key", "kind", "message", "text", "start_char", "end_char"]
+
 
 def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Rebuild `cited_documents` and `citation_findings`; returns their row counts."""
@@ -93,18 +109,25 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     try:
         con.execute("DELETE FROM cited_documents")
         con.execute("DELETE FROM citation_findings")
-        if cited:
-            con.executemany("INSERT INTO cited_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                [c["cited_key"], c["doc_type"], c["number"], c["issued_date"], c["issuer"], c["title"], c["name"],
-                 c["n_citing_docs"], c["n_mentions"], c["doc_id"]] for c in cited])
-        if findings:
-            con.executemany("""INSERT INTO citation_findings (doc_id, section_id, cited_key, kind, message, text,
-                               start_char, end_char) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", findings)
+        _insert(con, "cited_documents", _CITED_COLUMNS, [[c[k] for k in _CITED_COLUMNS] for c in cited])
+        _insert(con, "citation_findings", _FINDING_COLUMNS, findings)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return len(cited), len(findings)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list]) -> None:
+    """All rows in one INSERT ... SELECT (`executemany` runs one statement per row)."""
+    if not rows:
+        return
+    con.register("_refresh_rows", pd.DataFrame(rows, columns=columns, dtype=object))
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _refresh_rows")
+    finally:
+        con.unregister("_refresh_rows")
 
 
 def _document_keys(documents: dict[str, dict]) -> dict[str, str]:
@@ -151,9 +174,8 @@ def _stored_by_number(number: str | None, issuer: str | None, rows: list[dict], 
     if not number:
         return None
     wanted = corpus.issuer_key(rows[0] | {"issuer": issuer}) if issuer else None
-    hits = [d["doc_id"] for d in corpus.documents.values()
-            if d["number"] and canonical_number(d["number"]) == number and (
-                wanted is None or (d["issuer"] and issuers_compatible(wanted, issuer_key([d["issuer"]], _context(d)))))]
+    hits = [d["doc_id"] for d in corpus.by_number.get(number, [])
+            if wanted is None or (d["issuer"] and issuers_compatible(wanted, issuer_key([d["issuer"]], _context(d))))]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -205,17 +227,15 @@ def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[list]:
 
 def _conflicts(rows: list[dict], column: str, kind: str, same, value) -> list[list]:
     """Mentions whose value disagrees with the value most mentions give."""
-    values = [value(r) for r in rows if r[column] is not None]
-    if len({v for v in values}) < 2:
+    stated = [(r, value(r)) for r in rows if r[column] is not None]
+    values = [v for _, v in stated]
+    if len(set(values)) < 2:
         return []
     consensus = _best(values)
-    written = {value(r): r[column] for r in rows if r[column] is not None}
-    out = []
-    for r in rows:
-        if r[column] is not None and not same(value(r), consensus):
-            n = sum(1 for v in values if same(v, consensus))
-            out.append(_finding(r, kind, f"{r['number']}: {r[column]} here, {written[consensus]} in {n} other mention(s)"))
-    return out
+    written = {v: r[column] for r, v in stated}
+    n = sum(1 for v in values if same(v, consensus))
+    return [_finding(r, kind, f"{r['number']}: {r[column]} here, {written[consensus]} in {n} other mention(s)")
+            for r, v in stated if not same(v, consensus)]
 
 
 # --- trace --------------------------------------------------------------------
