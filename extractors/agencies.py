@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.vocab import load
 from pipeline.document import Document
@@ -37,29 +37,55 @@ class Entry:
     as_written: bool
 
 
+@lru_cache(maxsize=8192)  # heads and level words recur in every document
 def name_key(text: str) -> str:
     """Key of a name: folded, no spaces around `,` and `-`."""
     return re.sub(r"\s*([,\-])\s*", r"\1", fold_key(text))
 
 
-def _phrase(text: str) -> str:
-    """Regex for a vocabulary phrase: free spacing around words, `,` and `-`."""
-    words = re.split(r"\s*([,\-&])\s*|\s+", match_form(text).strip())
-    out = []
-    for i, w in enumerate(words):
-        if not w:
+_SPACE = r"[ \t]+"
+
+
+def _units(text: str) -> list[str]:
+    """A vocabulary phrase as regex pieces, one per character: free spacing
+    between words and around `,`, `-` and `&`; letters lower-cased, as the
+    patterns ignore case."""
+    units: list[str] = []
+    for token in re.split(r"\s*([,\-&])\s*|\s+", match_form(text).strip()):
+        if not token:
             continue
-        if w in ",-&":
-            out.append(r"[ \t]*" + re.escape(w) + r"[ \t]*")
-        else:
-            if out and not out[-1].endswith(r"[ \t]*"):
-                out.append(r"[ \t]+")
-            out.append(re.escape(w))
-    return "".join(out)
+        if token in ",-&":
+            units.append(r"[ \t]*" + re.escape(token) + r"[ \t]*")
+            continue
+        if units and not units[-1].endswith(r"[ \t]*"):
+            units.append(_SPACE)
+        units += [re.escape(ch) for ch in token.lower()]
+    return units
 
 
 def _alternation(phrases) -> str:
-    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+    """Regex for any of the phrases, written as a prefix tree so that the
+    engine tries one branch per next character instead of every phrase in
+    turn. Longer phrases still win: a branch that goes on is tried before
+    the phrase that ends there, and siblings in order of their longest phrase."""
+    trie: dict = {}
+    for phrase in set(phrases):
+        node = trie
+        for unit in _units(phrase):
+            node = node.setdefault(unit, {})
+            node[""] = max(node.get("", 0), len(phrase))  # longest phrase through here
+        node[None] = True  # a phrase ends here
+
+    def render(node: dict) -> str:
+        branches = sorted((u for u in node if u), key=lambda u: -node[u][""])
+        body = "|".join(u + render(node[u]) for u in branches)
+        if not branches:
+            return ""
+        if None in node:
+            return f"(?:{body})?"
+        return f"(?:{body})" if len(branches) > 1 else body
+
+    return render(trie)
 
 
 @dataclass(frozen=True)

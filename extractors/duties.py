@@ -18,10 +18,14 @@ vocabularies live in `vocab/roles.toml` and `vocab/themes.toml`.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from operator import attrgetter
 
+from extractors.dates import deadline_within
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import match_form
@@ -33,8 +37,16 @@ _LABEL = re.compile(r"^\s*(?:Điều\s+\d+|[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)
 _ITEM_START = re.compile(r"^\s*(?:[a-zđ]\)|[-+•▪●◦])")
 _BULLET = re.compile(r"\s*[-•▪●◦]\s*")
 _FOOTNOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]")
+_TABLE_ROW = re.compile(r"^[ \t]*\|")  # `| 1 | Tuyên truyền | Công an xã |`
+_AND = re.compile(r"\s*(?:,|và)\s*")  # between the agencies of one `Giao X, Y và Z`
 _SENTENCE_END = re.compile(r"[.;](?=\s|$)")
 _GENERIC_TYPES = {"so_nganh"}
+
+
+def _first_words(phrases) -> tuple[str, ...]:
+    """Lower-cased first word of each phrase: a text holding none of them
+    cannot match the phrases, so their pattern need not run."""
+    return tuple({match_form(p).split()[0].lower() for p in phrases})
 
 
 def _words(phrases) -> str:
@@ -55,8 +67,9 @@ class Grammar:
     subject_kinds: frozenset
     subject_verb: re.Pattern
     partner_cue: re.Pattern
+    partner_first: tuple[str, ...]  # first words of the partner cues
     joiner: re.Pattern
-    themes: list  # (name, compiled keywords)
+    themes: list  # (name, compiled keywords, first words of the keywords)
 
 
 @cache
@@ -78,8 +91,10 @@ def grammar() -> Grammar:
         subject_kinds=frozenset(v["subject"]["section_kinds"]),
         subject_verb=re.compile(rf"^[\s,]*(?:{_words(v['subject']['verbs'])})(?!\w)", flags),
         partner_cue=re.compile(rf"(?<!\w)(?:{_words(v['partners']['cues'])})(?!\w)", flags),
+        partner_first=_first_words(v["partners"]["cues"]),
         joiner=re.compile(rf"^(?:[\s,]|(?<!\w)(?:{_words(v['partners']['joiners'])})(?!\w))*$", flags),
-        themes=[(t["name"], re.compile(rf"(?<!\w)(?:{_words(t['keywords'])})(?!\w)", flags))
+        themes=[(t["name"], re.compile(rf"(?<!\w)(?:{_words(t['keywords'])})(?!\w)", flags),
+                 _first_words(t["keywords"]))
                 for t in load("themes")["theme"]],
     )
 
@@ -88,8 +103,13 @@ def grammar() -> Grammar:
 
 def role_of(task: str) -> str:
     """Role named in the opening words of a task (`Chủ trì, phối hợp` -> chu_tri)."""
+    return role_in(match_form(task))
+
+
+def role_in(form: str) -> str:
+    """`role_of` for text already in match form (a slice of `Document.match_text`)."""
     g = grammar()
-    head = match_form(task)[: g.window + 20]
+    head = form[: g.window + 20]
     best = None
     for name, cue in g.roles:
         m = cue.search(head)
@@ -99,36 +119,46 @@ def role_of(task: str) -> str:
 
 
 def themes_of(task: str) -> list[str]:
-    text = match_form(task)
-    return [name for name, kw in grammar().themes if kw.search(text)]
+    return themes_in(match_form(task))
 
 
-def _deadline(dates: list[DateMention], start: int, end: int):
-    for d in dates:
-        if d.kind == "deadline" and start <= d.start_char < end and d.value:
-            return d.value
-    return None
+def themes_in(form: str) -> list[str]:
+    """`themes_of` for text already in match form (a slice of `Document.match_text`)."""
+    return list(_themes(form))
+
+
+@lru_cache(maxsize=4096)  # every agency of a task shares its text
+def _themes(form: str) -> tuple[str, ...]:
+    lower = form.lower()
+    return tuple(name for name, kw, first in grammar().themes
+                 if any(w in lower for w in first) and kw.search(form))
 
 
 # --- paragraphs ----------------------------------------------------------------
 
-def paragraphs(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
-    """Paragraph spans in [start, end): a line that begins in lower case
-    continues the paragraph before it (a sentence broken by a page break)."""
-    out: list[list[int]] = []
-    for line in doc.lines:
-        if line.end <= start or line.start >= end:
+def paragraphs(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Paragraph spans in [start, end), in order: a line that begins in lower
+    case continues the paragraph before it (a sentence broken by a page break).
+    Table rows are no prose: task tables read them (`task_tables.py`)."""
+    current: list[int] | None = None
+    first_line = max(bisect.bisect_right(doc.lines, start, key=attrgetter("start")) - 1, 0)
+    for line in doc.lines[first_line:]:
+        if line.start >= end:
+            break
+        if line.end <= start or _TABLE_ROW.match(line.text):
             continue
         s, e = max(line.start, start), min(line.end, end)
         text = doc.match_text[s:e]
         if not text.strip() or _FOOTNOTE.match(text):
             continue
-        first = text.lstrip()[:1]
-        if out and first.islower() and not _ITEM_START.match(text):
-            out[-1][1] = e
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
+        if current and text.lstrip()[:1].islower() and not _ITEM_START.match(text):
+            current[1] = e
+            continue
+        if current:
+            yield current[0], current[1]
+        current = [s, e]
+    if current:
+        yield current[0], current[1]
 
 
 # --- assignment headings ------------------------------------------------------------
@@ -140,8 +170,20 @@ class Heading:
     inline: tuple[int, int] | None = None  # a task written after `Agency:` on the heading line
 
 
-def _inside(agencies: list[Agency], start: int, end: int) -> list[Agency]:
-    return [a for a in agencies if start <= a.start_char and a.end_char <= end]
+class _Agencies:
+    """A document's agency mentions in text order, looked up by position."""
+
+    def __init__(self, agencies: list[Agency]):
+        self.items = sorted(agencies, key=attrgetter("start_char"))
+        self._starts = [a.start_char for a in self.items]
+
+    def inside(self, start: int, end: int) -> list[Agency]:
+        """The mentions written wholly inside [start, end)."""
+        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_right(self._starts, end)
+        return [a for a in self.items[lo:hi] if a.end_char <= end]
+
+    def after(self, agency: Agency) -> list[Agency]:
+        return self.items[bisect.bisect_right(self._starts, agency.start_char):]
 
 
 def _distinct(agencies: list[Agency]) -> list[Agency]:
@@ -163,7 +205,7 @@ def _top_level_colon(text: str) -> int:
     return -1
 
 
-def read_heading(doc: Document, agencies: list[Agency], start: int, end: int) -> Heading | None:
+def read_heading(doc: Document, agencies: _Agencies, start: int, end: int) -> Heading | None:
     """The agencies an assignment heading names, or None when the heading is
     not made of agency names (`Các đơn vị căn cứ chức năng ... triển khai`)."""
     g = grammar()
@@ -172,7 +214,7 @@ def read_heading(doc: Document, agencies: list[Agency], start: int, end: int) ->
     name_start = start + (label.end() if label else 0)
     colon = _top_level_colon(doc.match_text[name_start:end])
     name_end = name_start + colon if colon >= 0 else end
-    named = _inside(agencies, name_start, name_end)
+    named = agencies.inside(name_start, name_end)
     if not named:
         return None
     rest, pos = [], name_start
@@ -206,7 +248,7 @@ def _members_in_parentheses(doc: Document, named: list[Agency]) -> list[Agency]:
 @dataclass
 class _Builder:
     doc: Document
-    dates: list[DateMention]
+    deadlines: list[DateMention]
     rows: list[Duty] = field(default_factory=list)
     counters: dict = field(default_factory=dict)
     claimed: list[tuple[int, int]] = field(default_factory=list)  # assignment sections already read
@@ -223,10 +265,10 @@ class _Builder:
             duty_id=f"{key}/{self.counters[key]}",
             agency=agency.canonical_name,
             agency_type=agency.agency_type,
-            role=role_of(self.doc.text[role_from:span["end_char"]] if role_from else span["text"]),
+            role=role_in(self.doc.match_text[role_from or span["start_char"]:span["end_char"]]),
             requested=requested,
-            deadline=_deadline(self.dates, span["start_char"], span["end_char"]),
-            themes=themes_of(span["text"]),
+            deadline=deadline_within(self.deadlines, span["start_char"], span["end_char"]),
+            themes=themes_in(self.doc.match_text[span["start_char"]:span["end_char"]]),
         ))
 
     def covers(self, pos: int) -> bool:
@@ -239,12 +281,12 @@ def _task_start(doc: Document, start: int) -> int:
     return m.end() if m else start
 
 
-def _member_bullet(doc: Document, agencies: list[Agency], start: int, end: int) -> tuple[Agency, int] | None:
+def _member_bullet(doc: Document, agencies: _Agencies, start: int, end: int) -> tuple[Agency, int] | None:
     """`- *Chi cục Hải quan Khu vực III*: Chủ trì ...` -> (agency, where its task starts)."""
     if not _BULLET.match(doc.match_text, start):
         return None
     first = _task_start(doc, start)
-    for a in _inside(agencies, first, end):
+    for a in agencies.inside(first, end):
         if doc.match_text[first:a.start_char].strip():
             return None
         after = re.match(r"\s*:", doc.match_text[a.end_char:end])
@@ -252,7 +294,7 @@ def _member_bullet(doc: Document, agencies: list[Agency], start: int, end: int) 
     return None
 
 
-def _assign_section(b: _Builder, doc: Document, agencies: list[Agency], sec: Section, heading: Heading,
+def _assign_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Section, heading: Heading,
                     body_end: int) -> None:
     owners = heading.agencies
     groups: list[tuple[list[Agency], list[tuple[int, int]]]] = [(owners, [])]
@@ -276,7 +318,7 @@ def _children(doc: Document, sec: Section) -> list[Section]:
     return [s for s in doc.sections if s.parent_id == sec.section_id]
 
 
-def _assignment_sections(b: _Builder, doc: Document, agencies: list[Agency], sec: Section) -> None:
+def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: Section) -> None:
     for child in _children(doc, sec):
         heading = read_heading(doc, agencies, child.start_char, child.heading_end)
         grandchildren = _children(doc, child)
@@ -292,37 +334,43 @@ def _assignment_sections(b: _Builder, doc: Document, agencies: list[Agency], sec
             b.claimed.append((child.start_char, child.end_char))
 
 
-def _assign_sentences(b: _Builder, doc: Document, agencies: list[Agency]) -> None:
+def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     """`Giao Công an xã, Văn phòng UBND xã theo dõi ...` anywhere in the body."""
     g = grammar()
-    starts = {a.start_char: a for a in agencies}
+    starts = {a.start_char: a for a in agencies.items}
     for m in g.assign.finditer(doc.match_text, 0, _body_end(doc)):
         first = starts.get(m.end())
-        if first is None or b.covers(m.start()):
+        if first is None or b.covers(m.start()) or _TABLE_ROW.match(doc.line_at(m.start()).text):
             continue
         named, last = [first], first
-        for a in agencies:
-            if a.start_char > last.end_char and re.fullmatch(r"\s*(?:,|và)\s*", doc.match_text[last.end_char:a.start_char]):
-                named.append(a)
-                last = a
+        for a in agencies.after(first):
+            if a.start_char <= last.end_char:
+                continue
+            if not _AND.fullmatch(doc.match_text, last.end_char, a.start_char):
+                break  # the text up to any later one holds this one's words
+            named.append(a)
+            last = a
         end = next((e for s, e in paragraphs(doc, m.start(), len(doc.text)) if s <= m.start() < e), doc.line_at(m.start()).end)
         requested = bool(g.requested.match(m.group("cue")))
         for a in _distinct(named):
             b.add(a, m.start(), end, requested, role_from=last.end_char)
 
 
-def _subject_clauses(b: _Builder, doc: Document, agencies: list[Agency]) -> None:
+def _subject_clauses(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     """`...; Cơ quan thường trực Ban Chỉ đạo hoàn thiện dự thảo báo cáo ...`
     in funding, reporting and organisation sections."""
     g = grammar()
-    ends = {a.end_char for a in agencies}
-    for a in agencies:
+    ends = {a.end_char for a in agencies.items}
+    for a in agencies.items:
         sec = doc.section_at(a.start_char)
         if sec is None or sec.kind not in g.subject_kinds or b.covers(a.start_char):
             continue
         if a.agency_type in _GENERIC_TYPES or re.match(r"(?i)(?:các|những)\s", a.text):
             continue
-        before = doc.match_text[doc.line_at(a.start_char).start:a.start_char]
+        line = doc.line_at(a.start_char)
+        if _TABLE_ROW.match(line.text):
+            continue
+        before = doc.match_text[line.start:a.start_char]
         opens_line = _LABEL.fullmatch(before) or _BULLET.fullmatch(before) or not before.strip()
         after_clause = re.search(r"[.;]\s*$", before)
         # After a comma only when the comma does not close another agency (`X, UBND các xã tổ chức`).
@@ -331,8 +379,8 @@ def _subject_clauses(b: _Builder, doc: Document, agencies: list[Agency]) -> None
             continue
         if not g.subject_verb.match(doc.match_text[a.end_char:a.end_char + 40]):
             continue
-        stop = _SENTENCE_END.search(doc.match_text, a.end_char, doc.line_at(a.start_char).end)
-        b.add(a, a.start_char, stop.end() if stop else doc.line_at(a.start_char).end, False, role_from=a.end_char)
+        stop = _SENTENCE_END.search(doc.match_text, a.end_char, line.end)
+        b.add(a, a.start_char, stop.end() if stop else line.end, False, role_from=a.end_char)
 
 
 def _body_end(doc: Document) -> int:
@@ -341,12 +389,13 @@ def _body_end(doc: Document) -> int:
 
 def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> list[Duty]:
     """Every task the document assigns, one row per (agency, task)."""
-    b = _Builder(doc, dates)
+    b = _Builder(doc, [d for d in dates if d.kind == "deadline"])
+    found = _Agencies(agencies)
     for sec in doc.sections:
         if sec.kind in ("phan_cong", "to_chuc_thuc_hien"):
-            _assignment_sections(b, doc, agencies, sec)
-    _assign_sentences(b, doc, agencies)
-    _subject_clauses(b, doc, agencies)
+            _assignment_sections(b, doc, found, sec)
+    _assign_sentences(b, doc, found)
+    _subject_clauses(b, doc, found)
     return b.rows
 
 
@@ -355,13 +404,13 @@ def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> 
 def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[DutyPartner]:
     """Agencies a task names after `phối hợp (với)`: one row per (duty, partner)."""
     g = grammar()
+    found = _Agencies(agencies)
+    candidates = _cue_candidates(doc)
     out = []
     for d in duties:
-        inside = _inside(agencies, d.start_char, d.end_char)
         seen = {d.agency}
-        for cue in g.partner_cue.finditer(doc.match_text, d.start_char, d.end_char):
-            pos = cue.end()
-            for a in inside:
+        for pos in _partner_cues(doc, candidates, d.start_char, d.end_char):
+            for a in found.inside(d.start_char, d.end_char):
                 if a.start_char < pos:
                     continue
                 if not g.joiner.match(doc.match_text[pos:a.start_char]):
@@ -374,6 +423,36 @@ def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[
     return out
 
 
+def _cue_candidates(doc: Document) -> list[int] | None:
+    """Where a partner cue may start: every cue opens with one of a few
+    words, so the pattern is tried only there rather than at every
+    character. None when lower-casing moves offsets (not in Vietnamese)."""
+    lower = doc.match_text.lower()
+    if len(lower) != len(doc.match_text):
+        return None
+    return sorted(i for w in grammar().partner_first for i in _occurrences(lower, w))
+
+
+def _partner_cues(doc: Document, candidates: list[int] | None, start: int, end: int) -> list[int]:
+    """Where the partners of the task in [start, end) may begin: after each cue."""
+    cue = grammar().partner_cue
+    if candidates is None:
+        return [m.end() for m in cue.finditer(doc.match_text, start, end)]
+    out, pos = [], start
+    for at in candidates[bisect.bisect_left(candidates, start):bisect.bisect_left(candidates, end)]:
+        if at >= pos and (m := cue.match(doc.match_text, at, end)):
+            out.append(m.end())
+            pos = m.end()
+    return out
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
 # --- findings --------------------------------------------------------------------------
 
 _APPENDIX_REF = re.compile(r"(?:Có|có|theo|Theo|tại|Tại)\s+Phụ\s+lục\s+(?:số\s+)?(?P<n>[IVX]+|\d+)?[^)\n]*?kèm\s+theo", re.IGNORECASE)
@@ -383,6 +462,10 @@ _APPENDIX_TITLE = re.compile(r"(?m)^\s*PHỤ\s+LỤC(?:\s+(?:SỐ\s+)?(?P<n>[IVX
 def missing_appendices(doc: Document) -> list[DocumentIssue]:
     """Appendices the text refers to (`Nhiệm vụ cụ thể: (Có Phụ lục 2 kèm theo)`)
     but does not contain: their tasks (or content) are not in the records."""
+    # Most plans never write `Phụ lục`: a plain search rules them out far
+    # faster than the reference pattern could.
+    if "lục" not in doc.match_text[:_body_end(doc)].lower():
+        return []
     present = {m.group("n") for m in _APPENDIX_TITLE.finditer(doc.match_text)}
     present |= {s.appendix for s in doc.sections if s.appendix}
     issues = []

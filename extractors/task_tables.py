@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from extractors.duties import themes_of
+from extractors.duties import themes_in
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import fold_key
@@ -248,7 +248,7 @@ def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> 
             leads = _named(doc, agencies, lead_cell)
             partner = row.cell(cols.get("partner"))
             partners = [p for p in _named(doc, agencies, partner) if p not in leads] if partner else []
-            themes = themes_of(span["text"])
+            themes = themes_in(doc.match_text[span["start_char"]:span["end_char"]])
             for n, ((name, kind), role) in enumerate([(p, "chu_tri") for p in leads] + [(p, "phoi_hop") for p in partners]):
                 out.append(Duty(**span, duty_id=f"{doc.doc_id}/table@{row.start}/{n + 1}", agency=name,
                                 agency_type=kind, role=role, deadline=due, themes=themes))

@@ -84,6 +84,14 @@ SHAPES = [
      "- Phối hợp với Công an thành phố và chính quyền cơ sở trong công tác rà soát.\n\n"
      "- Thường xuyên kiểm tra, đánh giá hiệu quả các mô hình hỗ trợ tái hòa nhập cộng đồng.\n",
      CITY, {"Chi nhánh Ngân hàng Chính sách xã hội thành phố Hải Phòng": (3, False)}),
+    # Table rows under a heading are no prose paragraphs: task tables read them.
+    (ASSIGN + "1. Công an tỉnh\n\n"
+     "- Mở đợt cao điểm tấn công, trấn áp tội phạm về ma túy.\n\n"
+     "| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm |\n"
+     "|---|---|---|---|---|---|\n"
+     "| 2 | Tăng cường tuyên truyền phòng, chống ma túy trên không gian mạng | Sở Văn hóa, Thể thao và Du lịch "
+     "| Công an tỉnh | Quý II/2026 | Tin, bài |\n",
+     PROVINCE, {"Công an tỉnh Lai Châu": (1, False)}),
     # `Giao <agency>` anywhere, several agencies in one sentence; a generic sentence is no duty.
     ("III. TỔ CHỨC THỰC HIỆN\n\n"
      "1. Các ban, ngành, đoàn thể căn cứ nhiệm vụ được giao tại kế hoạch này tổ chức triển khai thực hiện.\n\n"
