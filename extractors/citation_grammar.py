@@ -53,13 +53,15 @@ def _alternation(words: list[str], any_case: bool = False) -> str:
 _WORD_CHAR = re.compile(r"\w")
 
 
-def at_word_start(pattern: re.Pattern, text: str, before: re.Pattern = _WORD_CHAR) -> Iterator[re.Match]:
+def at_word_start(pattern: re.Pattern, text: str, before: re.Pattern = _WORD_CHAR,
+                  overlapping: bool = False) -> Iterator[re.Match]:
     r"""`pattern.finditer(text)` with the `(?<!\w)` the pattern leaves out.
 
     A pattern that opens with a lookbehind is tried at every position of the
     text; without it the engine skips to the letters a match can open with,
     and the few matches inside a word are dropped here, the scan going on one
-    character later exactly as the lookbehind would have made it."""
+    character later exactly as the lookbehind would have made it.
+    `overlapping`: go on one character after each match, not after its end."""
     pos = 0
     while match := pattern.search(text, pos):
         start = match.start()
@@ -67,7 +69,7 @@ def at_word_start(pattern: re.Pattern, text: str, before: re.Pattern = _WORD_CHA
             pos = start + 1
             continue
         yield match
-        pos = max(match.end(), start + 1)
+        pos = start + 1 if overlapping else max(match.end(), start + 1)
 
 
 @cache
@@ -268,16 +270,46 @@ _QUOTE_START = re.compile(rf"{_SP}*(?=\")")
 # --- names --------------------------------------------------------------------
 
 
+NAMED_MODES = ("programme", "title", "quoted", "period")
+
+
+@cache
+def _programme_lead() -> str:
+    """A national target programme, full or abbreviated."""
+    expansions = grammar()["name_expansions"]
+    return rf"Chương{_SP}+trình{_SP}+(?:mục{_SP}+tiêu{_SP}+quốc{_SP}+gia|{'|'.join(k for k in expansions if k != 'CTMTQG')})|CTMTQG"
+
+
 @cache
 def named_head(mode: str) -> re.Pattern:
-    """Type words cited by name in `mode` (title | period | quoted | programme).
-    Scan with `at_word_start`."""
+    """Type words cited by name in `mode` (one of NAMED_MODES). Scan with `matches_at`."""
+    if mode == "programme":
+        return re.compile(rf"(?P<type>{_programme_lead()})(?!\w)")
     entries = [t["name"] for t in load("doc_types")["type"] if mode in t.get("named", [])]
-    if mode == "programme":  # a national target programme, full or abbreviated
-        expansions = grammar()["name_expansions"]
-        lead = rf"(?:Chương{_SP}+trình{_SP}+(?:mục{_SP}+tiêu{_SP}+quốc{_SP}+gia|{'|'.join(k for k in expansions if k != 'CTMTQG')})|CTMTQG)"
-        return re.compile(rf"(?P<type>{lead})(?!\w)")
     return re.compile(rf"(?P<type>{_alternation(entries)})(?!\w)")
+
+
+@cache
+def _any_head() -> re.Pattern:
+    """What any of `named_head(...)` and `named_head_all` matches: all type words and the programme lead."""
+    return re.compile(rf"(?:{type_words_pattern()}|{_programme_lead()})(?!\w)")
+
+
+def head_starts(text: str) -> list[int]:
+    """Every word start where a `named_head(...)` or `named_head_all` pattern
+    matches (overlapping: a start inside another head's match counts too).
+    One scan serves all of them (see `matches_at`)."""
+    return [m.start() for m in at_word_start(_any_head(), text, overlapping=True)]
+
+
+def matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """`finditer` of `(?<!\w)` + `pattern`, for a pattern that can only match
+    at `starts`: tried there in order, past what the last match took."""
+    taken_to = 0
+    for start in starts:
+        if start >= taken_to and (match := pattern.match(text, start)):
+            taken_to = match.end()
+            yield match
 
 
 @cache
@@ -289,7 +321,7 @@ def type_words_pattern() -> str:
 @cache
 def named_head_all() -> re.Pattern:
     """A capitalized type word anywhere: the start of a reference without number.
-    Scan with `at_word_start`."""
+    Scan with `matches_at`."""
     return re.compile(rf"(?P<type>{type_words_pattern()})(?!\w)")
 
 

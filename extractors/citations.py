@@ -67,13 +67,16 @@ class _Mention:
 
 def extract(doc: Document) -> list[Citation]:
     text = doc.match_text
+    word_starts = g.head_starts(text)  # one scan serves passes 2-4
+    heads = list(g.matches_at(g.named_head_all(), text, word_starts))  # passes 3 and 4 read the same type words
+    passes = (_numbered(doc, text), _named(doc, text, word_starts), _typed_issuer(doc, text, heads),
+              _bare_type(doc, text, heads))
     mentions: list[_Mention] = []
     # Spans taken so far: disjoint, so sorted by start they are sorted by end too,
     # and the one that starts last before a mention's end is the only one to check.
     starts: list[int] = []
     ends: list[int] = []
-    heads = list(g.at_word_start(g.named_head_all(), text))  # passes 3 and 4 read the same type words
-    for found in (_numbered(doc, text), _named(doc, text), _typed_issuer(doc, text, heads), _bare_type(doc, text, heads)):
+    for found in passes:
         for mention in found:
             i = bisect_left(starts, mention.end)
             if i == 0 or ends[i - 1] <= mention.start:
@@ -168,11 +171,11 @@ def _share_issuers(mentions: list[_Mention], text: str) -> None:
 # --- pass 2: by name ----------------------------------------------------------------
 
 
-def _named(doc: Document, text: str) -> list[_Mention]:
+def _named(doc: Document, text: str, starts: list[int]) -> list[_Mention]:
     found = []
     for mode, reader in (("programme", g.read_name), ("title", g.read_name),
                          ("quoted", None), ("period", g.read_period_name)):
-        for head in g.at_word_start(g.named_head(mode), text):
+        for head in g.matches_at(g.named_head(mode), text, starts):
             if _generic(text, head.start()):
                 continue
             mention = _read_named(doc, text, head, mode, reader)

@@ -323,14 +323,16 @@ def test_573_shares_one_key_in_every_seed(seed_records):
 
 
 def test_word_start_scans_find_what_a_lookbehind_would(seed_records):
-    """`at_word_start` drops the `(?<!\\w)` from the head patterns for speed; on
-    every seed it must find exactly the matches the lookbehind version finds."""
-    heads = [g.typed_head(), g.named_head_all(), *(g.named_head(m) for m in ("programme", "title", "quoted", "period"))]
+    """`at_word_start` and `matches_at` drop the `(?<!\\w)` from the head patterns
+    for speed; on every seed they must find exactly what the lookbehind finds."""
     for records in seed_records.values():
         text = match_form(records.document.text)
-        for pattern in heads:
-            with_lookbehind = re.compile(rf"(?<!\w)(?:{pattern.pattern})")
-            assert [m.span() for m in g.at_word_start(pattern, text)] == [m.span() for m in with_lookbehind.finditer(text)]
+        starts = g.head_starts(text)
+        for pattern in (g.typed_head(), g.named_head_all(), *map(g.named_head, g.NAMED_MODES)):
+            expected = [m.span() for m in re.finditer(rf"(?<!\w)(?:{pattern.pattern})", text)]
+            assert [m.span() for m in g.at_word_start(pattern, text)] == expected
+            if pattern is not g.typed_head():
+                assert [m.span() for m in g.matches_at(pattern, text, starts)] == expected
         numbers = re.compile(rf"(?<![\w/.-]){g.NUMBER.pattern}", re.VERBOSE)
         assert ([m.span() for m in g.at_word_start(g.NUMBER, text, before=re.compile(r"[\w/.-]"))]
                 == [m.span() for m in numbers.finditer(text)])
