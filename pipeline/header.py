@@ -236,8 +236,8 @@ def _date(cell: _Cell | None, doc: Document) -> tuple[str | None, str | None, dt
         return place, text, None
 
 
-def _signature(doc: Document) -> tuple[str | None, str | None, str | None, int]:
-    """(authority body, signer title, signer name, offset where the block starts).
+def _signature(doc: Document) -> tuple[str | None, str | None, str | None]:
+    """(authority body, signer title, signer name).
 
     The block is what follows the body outside the recipients list: an
     authority line (`TM. ỦY BAN NHÂN DÂN`, `T/M ĐẢNG ỦY`), title lines
@@ -247,50 +247,44 @@ def _signature(doc: Document) -> tuple[str | None, str | None, str | None, int]:
     start = doc.body_end if doc.body_end is not None else len(doc.text)
     authority = name = None
     titles: list[str] = []
-    block_start = len(doc.text)
     for cell in _cells(doc, start, len(doc.text)):
         text = cell.text.strip(" *")
         if RECIPIENTS.match(text) or text.startswith(("-", "+", "•")):
             continue
         if m := SIGN_AUTHORITY.match(text):
-            block_start = min(block_start, cell.start)
             if m.group("kind").replace("/", "") == "TM":
                 authority = m.group("what")
             else:
                 titles.append(m.group("what"))
         elif _is_upper(text) and not name and not is_type_line(text):
-            block_start = min(block_start, cell.start)
             titles.append(text)
         elif titles and not name and SIGNER_NAME.match(text):
             name = doc.text[cell.start:cell.end].strip(" *")
         elif name or (titles and is_type_line(text)):
             break
-    return authority, recase_title(titles[-1]) if titles else None, name, block_start
+    return authority, recase_title(titles[-1]) if titles else None, name
 
 
-def _recipients(doc: Document, sign_start: int) -> list[Recipient]:
+def _recipients(doc: Document) -> list[Recipient]:
+    """The bullets of the `Nơi nhận` column, also when it shares a line or a
+    table row with the signature."""
     start = doc.body_end if doc.body_end is not None else len(doc.text)
     out: list[Recipient] = []
-    in_list = False
-    for line in doc.lines:
-        if line.start < start:
+    column = None
+    for cell in _cells(doc, start, len(doc.text)):
+        if RECIPIENTS.match(cell.text):
+            column = cell.column
             continue
-        if RECIPIENTS.match(line.text):
-            in_list = True
+        if column is None or cell.column != column:
             continue
-        if not in_list:
-            continue
-        first = _CELL_SPLIT.split(line.text.strip())[0]
-        if SIGN_AUTHORITY.match(first.strip(" *")):
+        if SIGN_AUTHORITY.match(cell.text.strip(" *")):
             break
-        if not first.lstrip().startswith(("-", "+", "•")):
+        if not cell.text.startswith(("-", "+", "•")):
             continue
-        at = line.start + line.text.index(first.strip()[0])
-        body_start = at + 1
-        end = at + len(first.strip())
-        while end > body_start and doc.text[end - 1] in " ;.,":
+        end = cell.end
+        while end > cell.start + 1 and doc.text[end - 1] in " ;.,*":
             end -= 1
-        span = doc.span(body_start, end)
+        span = doc.span(cell.start + 1, end)
         span["section_id"] = None
         if span["text"]:
             out.append(Recipient(**span, position=len(out) + 1))
@@ -373,7 +367,7 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
     header, type_cell, title_cells = _read_block(doc, zone_end)
     number, symbol = _number(doc, header.number)
     place, date_text, issued = _date(header.date, doc)
-    authority, signer_title, signer, sign_start = _signature(doc)
+    authority, signer_title, signer = _signature(doc)
 
     title_parts: list[tuple[int, int]] = []
     if type_cell is not None:
@@ -404,4 +398,4 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
         issued_date=issued, issued_date_text=date_text, title=title,
         signer=signer, signer_title=signer_title, parent_issuer=parent, place=place,
     )
-    return meta, _recipients(doc, sign_start)
+    return meta, _recipients(doc)

@@ -33,7 +33,7 @@ HEADING = re.compile(
 )
 _VALID_ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 # Where the body ends: the recipients list or the signature block.
-END_MATTER = re.compile(r"^[ \t]*(?:Nơi[ \t]+nhận\b|(?:(?:TM|KT|TL|TUQ)\.|T/M|K/T|T/L)[ \t]*\S)", re.IGNORECASE)
+END_MATTER = re.compile(r"^[ \t|]*(?:Nơi[ \t]+nhận\b|(?:(?:TM|KT|TL|TUQ)\.|T/M|K/T|T/L)[ \t]*\S)", re.IGNORECASE)
 # A line that opens an appendix (`PHỤ LỤC`, `Phụ lục 2`, `PHỤ LỤC I`), alone on its line.
 APPENDIX = re.compile(r"^[ \t]*(?:PHỤ[ \t]+LỤC|Phụ[ \t]+lục)(?:[ \t]+(?:số[ \t]+)?(?P<n>[IVX]+|\d+))?[ \t]*:?[ \t]*$")
 FOOTNOTE = re.compile(r"^[ \t]*(?P<marker>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)[ \t]*\S")
@@ -111,10 +111,10 @@ def _part_rank(number: str) -> int | None:
 
 def _short_heading(heading: str) -> str:
     """A numbered paragraph's heading is its lead phrase, not the whole paragraph."""
-    if len(heading) <= 160:
+    if len(heading) <= 240:
         return heading
     cut = re.search(r"[:.;](?:\s|$)", heading)
-    return heading[: cut.start()] if cut and cut.start() <= 160 else heading[:160].rsplit(" ", 1)[0]
+    return heading[: cut.start()] if cut and cut.start() <= 240 else heading[:240].rsplit(" ", 1)[0]
 
 
 @cache

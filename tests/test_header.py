@@ -173,3 +173,14 @@ def test_recase_body(upper, expected):
                                              ("PHÓ GIÁM ĐỐC", "Phó Giám đốc")])
 def test_recase_title(upper, expected):
     assert recase_title(upper) == expected
+
+
+def test_signature_and_recipients_in_one_table_row():
+    # `| **Nơi nhận:**<br>- UBND thành phố Huế;<br>... | **TM. ỦY BAN NHÂN DÂN**<br>**CHỦ TỊCH**<br>...<br>**Hoàng Văn Minh** |`
+    from pipeline.run import process_file
+
+    records = process_file(next((ROOT / "data" / "holdout").glob("h08_*.txt")))
+    meta = records.document
+    assert (meta.signer, meta.signer_title) == ("Hoàng Văn Minh", "Chủ tịch")
+    assert [r.text for r in records.recipients] == [
+        "UBND thành phố Huế", "Công an thành phố Huế", "TT Đảng ủy, TT HĐND phường", "Lưu: VT"]
