@@ -279,7 +279,7 @@ def _recipients(doc: Document) -> list[Recipient]:
             continue
         if SIGN_AUTHORITY.match(cell.text.strip(" *")):
             break
-        if not cell.text.startswith(("-", "+", "•")):
+        if not cell.text.startswith(("-", "+", "•")) or _is_rule(cell.text):
             continue
         end = cell.end
         while end > cell.start + 1 and doc.text[end - 1] in " ;.,*":
