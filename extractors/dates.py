@@ -36,10 +36,12 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.statements import Span, phrase_pattern, sentences, target_statements
+from extractors.statements import (Span, finditer_at, first_words, phrase_pattern, sentences,
+                                   target_statements, word_starts)
 from extractors.vocab import load
 from pipeline.document import Document
 from schemas.records import DateMention
@@ -71,6 +73,10 @@ _ATOM_SOURCE = rf"""
     )
     (?![\d/]|\.\d)                          # nor the head of one
 """
+
+# The words an atom of _ATOM_SOURCE can open with, besides a digit and a range lead.
+_ATOM_WORDS = ("ngày", "tháng", "năm", "quý")
+_DIGIT_RUN = re.compile(r"\d\d*")  # `\d` first: re scans for it in C
 
 # The `Place, ngày ... tháng ... năm ...` line under the header; group `date`
 # is the atom. Place names start with a letter and hold no digits.
@@ -143,13 +149,44 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+@cache
+def _opening_words() -> dict[str, tuple[str, ...]]:
+    """The first words of the phrases that open the patterns of `_patterns`
+    searched for: each opens at a word start, with one of them."""
+    c = _cues()
+    events = first_words(p for e in c["event"] for p in e["phrases"])
+    return {
+        "year_lead": first_words(c["year"]["leads"]),
+        "period_start": first_words(c["period"]["start"]),
+        "open_start": first_words(c["period"]["open_start"]),
+        "join_before": first_words(c["period"]["join"]),
+        "scope": first_words(c["period"]["scope"]),
+        "deadline": first_words(c["deadline"]["before"]),
+        "recurring": first_words(c["periodic"]["phrases"] + [p for e in c["recurring"] for p in e["phrases"]]),
+        "event": events,
+        "event_before": events,
+    }
+
+
+def _find(text: str, name: str, start: int, end: int) -> Iterator[re.Match]:
+    """`_patterns()[name].finditer(text, start, end)`, tried only where it can open."""
+    starts = word_starts(text, _opening_words()[name], start, end)
+    return finditer_at(_patterns()[name], text, starts, start, end)
+
+
+def _search(text: str, name: str, start: int, end: int) -> re.Match | None:
+    """`_patterns()[name].search(text, start, end)`; the `$` of a cue written
+    right before a date stands at `end`."""
+    return next(_find(text, name, start, end), None)
+
+
 # --- atoms -------------------------------------------------------------------
 
 def _int(s: str | None) -> int | None:
     return int(s) if s else None
 
 
-def _atom(doc: Document, m: re.Match) -> Atom | None:
+def _atom(text: str, m: re.Match) -> Atom | None:
     g = m.groupdict()
     if g["ry1"]:
         y1, y2 = int(g["ry1"]), int(g["ry2"])
@@ -164,7 +201,7 @@ def _atom(doc: Document, m: re.Match) -> Atom | None:
     if g["pd"]:
         # `26/6` is a date only where a reader would take it for one: after
         # `ngày`, inside brackets, or after a cue (`trước 30/6`, `từ 01/6`).
-        before = doc.match_text[max(0, m.start() - 40):m.start()]
+        before = text[max(0, m.start() - 40):m.start()]
         if not (m.group().lower().startswith("ngày") or before.rstrip().endswith("(")
                 or _cue_before(before)):
             return None
@@ -174,14 +211,14 @@ def _atom(doc: Document, m: re.Match) -> Atom | None:
         return Atom(m.start(), m.end(), "quarter", _int(g["qy"]), quarter=q)
     if g["od"]:
         a = Atom(m.start(), m.end(), "day", day=int(g["od"]))
-        recur = _recurring_after(doc, a)
+        recur = _recurring_after(text, a)
         return a if recur and _rule(recur.group("freq")).startswith("FREQ=MONTHLY") else None
     if g["mm"]:
         # `06 tháng 1 lần` is a duration, not January.
-        if re.search(r"\d\s*$", doc.match_text[max(0, m.start() - 6):m.start()]):
+        if re.search(r"\d\s*$", text[max(0, m.start() - 6):m.start()]):
             return None
         return Atom(m.start(), m.end(), "month", _int(g["my"]), int(g["mm"]))
-    if not g["yword"] and not _patterns()["year_lead"].search(doc.match_text, max(0, m.start() - 30), m.start()):
+    if not g["yword"] and not _search(text, "year_lead", max(0, m.start() - 30), m.start()):
         return None
     return Atom(m.start(), m.end(), "year", int(g["yy"]))
 
@@ -199,14 +236,24 @@ def _valid(a: Atom) -> bool:
     return a.quarter is None or 1 <= a.quarter <= 4
 
 
+def _atom_starts(text: str) -> list[int] | None:
+    """Every place an atom can start: a run of digits or one of its words."""
+    words = word_starts(text, first_words(_cues()["range"]["leads"]) + _ATOM_WORDS)
+    if words is None:
+        return None
+    return sorted([m.start() for m in _DIGIT_RUN.finditer(text)] + words)
+
+
 def scan(doc: Document) -> list[Atom]:
     """Every date atom of the text, in order."""
-    atoms = []
-    for m in _atom_re().finditer(doc.match_text):
-        a = _atom(doc, m)
-        if a is not None and _valid(a):
-            atoms.append(a)
-    return atoms
+    return list(_scan(doc.match_text))
+
+
+@lru_cache(maxsize=2)
+def _scan(text: str) -> tuple[Atom, ...]:
+    # Cached: the dates and the targets extractors both read a plan's atoms.
+    atoms = (_atom(text, m) for m in finditer_at(_atom_re(), text, _atom_starts(text)))
+    return tuple(a for a in atoms if a is not None and _valid(a))
 
 
 # --- values ------------------------------------------------------------------
@@ -308,7 +355,7 @@ def _event_before(doc: Document, a: Atom) -> tuple[int, dict] | None:
     text = doc.match_text
     window_start = max(0, a.start - 120)
     best = None
-    for m in _patterns()["event"].finditer(text, window_start, a.start):
+    for m in _find(text, "event", window_start, a.start):
         if re.fullmatch(r"[\s(]*(?:vào\s+)?", text[m.end():a.start], re.IGNORECASE):
             index = next(int(k[1:]) for k, v in m.groupdict().items() if v)
             best = (m.start(), _cues()["event"][index])
@@ -344,26 +391,26 @@ def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int
 
 def _period_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]:
     """`từ X đến Y`, `từ khi ban hành đến hết Y`, and a plan's own time frame."""
-    text, p, rows = doc.match_text, _patterns(), []
+    text, rows = doc.match_text, []
     for i, a in enumerate(atoms):
-        line = doc.line_at(a.start)
-        before = text[line.start:a.start]
+        if i in used:
+            continue
+        line_start = doc.line_at(a.start).start
         nxt = atoms[i + 1] if i + 1 < len(atoms) else None
-        start_cue = p["period_start"].search(before)
-        if start_cue and nxt and i not in used and p["period_join"].fullmatch(text, a.end, nxt.start):
-            rows.append(_Row(line.start + start_cue.start("cue"), a.end, "period_start", a, year=nxt.year))
+        start_cue = _search(text, "period_start", line_start, a.start)
+        if start_cue and nxt and _patterns()["period_join"].fullmatch(text, a.end, nxt.start):
+            rows.append(_Row(start_cue.start("cue"), a.end, "period_start", a, year=nxt.year))
             rows.append(_Row(_skip_blanks(text, a.end), nxt.end, "period_end", nxt, last=True, year=a.year))
             used.update((i, i + 1))
             continue
-        open_start = p["open_start"].search(before)
-        if open_start and i not in used:
-            join = p["join_before"].search(before)
-            rows.append(_Row(line.start + open_start.start("cue"), line.start + open_start.end("cue"),
-                             "period_start"))
-            rows.append(_Row(line.start + join.start("cue"), a.end, "period_end", a, last=True))
+        open_start = _search(text, "open_start", line_start, a.start)
+        if open_start:
+            join = _search(text, "join_before", line_start, a.start)
+            rows.append(_Row(open_start.start("cue"), open_start.end("cue"), "period_start"))
+            rows.append(_Row(join.start("cue"), a.end, "period_end", a, last=True))
             used.add(i)
             continue
-        if i not in used and p["scope"].search(before) and a.form in ("years", "year", "month", "quarter"):
+        if a.form in ("years", "year", "month", "quarter") and _search(text, "scope", line_start, a.start):
             rows.extend(_whole_span_rows(a))
             used.add(i)
     return rows
@@ -384,9 +431,9 @@ def _skip_blanks(text: str, pos: int) -> int:
     return pos
 
 
-def _recurring_after(doc: Document, a: Atom) -> re.Match | None:
+def _recurring_after(text: str, a: Atom) -> re.Match | None:
     """A frequency written right after the atom (`ngày 14 hàng tháng`)."""
-    m = _patterns()["recurring"].match(doc.match_text, _skip_blanks(doc.match_text, a.end))
+    m = _patterns()["recurring"].match(text, _skip_blanks(text, a.end))
     return m if m and m.group("freq") else None
 
 
@@ -409,7 +456,8 @@ def _rule(freq_text: str | None, a: Atom | None = None, every: str | None = None
 
 def _standalone_recurring(doc: Document, taken: list[tuple[int, int]]) -> list[_Row]:
     rows = []
-    for m in _patterns()["recurring"].finditer(doc.match_text):
+    text = doc.match_text
+    for m in _find(text, "recurring", 0, len(text)):
         if any(s <= m.start() < e for s, e in taken):
             continue
         rule = _rule(m.group("freq") or m.group("pfreq"), every=m.group("every"), unit=m.group("unit"))
@@ -419,18 +467,17 @@ def _standalone_recurring(doc: Document, taken: list[tuple[int, int]]) -> list[_
 
 def _atom_row(doc: Document, a: Atom, targets: list[Atom]) -> _Row:
     """The row of an atom outside any period."""
-    text, p = doc.match_text, _patterns()
-    line = doc.line_at(a.start)
-    before = text[line.start:a.start]
-    deadline = p["deadline"].search(before)
+    text = doc.match_text
+    line_start = doc.line_at(a.start).start
+    deadline = _search(text, "deadline", line_start, a.start)
     if deadline:
-        return _Row(line.start + deadline.start("cue"), a.end, "deadline", a, last=True)
-    recur = _recurring_after(doc, a)
+        return _Row(deadline.start("cue"), a.end, "deadline", a, last=True)
+    recur = _recurring_after(text, a)
     event = _event_before(doc, a)
     if recur:
         return _Row(event[0] if event else a.start, recur.end(), "recurring", a,
                     recurrence=_rule(recur.group("freq"), a), event=event[1]["name"] if event else None)
-    if a.form in ("dmy", "verbal") and _follows_document_number(before):
+    if a.form in ("dmy", "verbal") and _follows_document_number(text[line_start:a.start]):
         return _Row(a.start, a.end, "citation", a)
     if event:
         entry = event[1]

@@ -11,9 +11,11 @@ All offsets index `doc.match_text` (== `doc.text` offsets).
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.vocab import load
 from pipeline.document import Document
@@ -29,6 +31,85 @@ def phrase_pattern(phrases: list[str]) -> str:
         words = [re.escape(w) for w in phrase.split()]
         return r"\s+".join(words).replace(r",\s+", r",?\s+")
     return "(?:" + "|".join(one(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
+
+
+# --- prefilter ---------------------------------------------------------------
+#
+# Python's re tries a pattern that opens with a lookbehind and is matched
+# case-insensitively at every position of the text, which was most of the
+# time the extractors spent on a 30,000-character plan. `str.find` of the
+# lowercase first words of a vocabulary in the lowered text lists the few
+# places such a pattern can start, and the pattern is tried only there.
+
+# Letters re.IGNORECASE folds onto a Latin one (`i`, `s`) and str.lower keeps
+# apart; checked over every code point for the letters of the vocabularies.
+_EXTRA_FOLDS = "ıſ"
+
+
+@lru_cache(maxsize=2)
+def lowered(text: str) -> str | None:
+    """`text.lower()`, or None where it moves offsets or misses an IGNORECASE fold."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in low for c in _EXTRA_FOLDS):
+        return None
+    return low
+
+
+def first_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The lowercase first word of each phrase: where a phrase match starts
+    (`phrase_pattern` makes a comma after a word optional)."""
+    return tuple(sorted({p.split()[0].rstrip(",").lower() for p in phrases}))
+
+
+def word_starts(text: str, words: tuple[str, ...], start: int = 0, end: int | None = None) -> list[int] | None:
+    """Sorted offsets in [start, end) where one of the lowercase `words`
+    opens a word (no letter, digit or `_` before it), in any case.
+
+    Every match of a pattern that opens at a word start with one of these
+    words is at one of them. None when `lowered` cannot tell.
+    """
+    if start == 0 and end is None:
+        return _text_word_starts(text, words)
+    return _scan_words(text, words, start, len(text) if end is None else end)
+
+
+@lru_cache(maxsize=16)
+def _text_word_starts(text: str, words: tuple[str, ...]) -> list[int] | None:
+    # Cached: several extractors ask for the same words over a whole plan;
+    # a window is short enough to scan again.
+    return _scan_words(text, words, 0, len(text))
+
+
+def _scan_words(text: str, words: tuple[str, ...], start: int, end: int) -> list[int] | None:
+    low = lowered(text)
+    if low is None:
+        return None
+    out = []
+    for word in words:
+        i = low.find(word, start, end)
+        while i >= 0:
+            c = text[i - 1] if i else " "
+            if not (c.isalnum() or c == "_"):  # what re's `\w` is
+                out.append(i)
+            i = low.find(word, i + 1, end)
+    return sorted(out)
+
+
+def finditer_at(pattern: re.Pattern, text: str, starts: Iterable[int] | None,
+                start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+    """`pattern.finditer(text, start, end)` for a pattern that never matches
+    empty and can start only at one of the sorted `starts` (None: anywhere)."""
+    end = len(text) if end is None else end
+    if starts is None:
+        yield from pattern.finditer(text, start, end)
+        return
+    pos = start
+    for p in starts:
+        if p >= pos:
+            m = pattern.match(text, p, end)
+            if m:
+                yield m
+                pos = m.end()
 
 
 # Where a sentence may end: a full stop, `!` or `?` (or the plan's closing
@@ -56,26 +137,36 @@ class Statement(Span):
 
 def sentences(doc: Document, start: int = 0, end: int | None = None) -> list[Span]:
     """Sentences of the lines overlapping [start, end): a line is a paragraph."""
-    end = len(doc.match_text) if end is None else end
+    return list(_sentences(doc.match_text, start, len(doc.match_text) if end is None else end))
+
+
+@lru_cache(maxsize=4)
+def _sentences(text: str, start: int, end: int) -> tuple[Span, ...]:
+    # Cached: the dates and the targets extractors both read a plan's statements.
     out = []
-    for line in doc.lines:
-        if line.end <= start or line.start >= end or not line.text.strip():
-            continue
-        # A list marker (`a)`, `1.2.`, `-`) opens the line but says nothing.
-        pos = _LIST_MARKER.match(line.text).end()
-        for m in _SENTENCE_END.finditer(line.text, pos):
-            if not _capital_follows(line.text, m.end()):
-                continue
-            out.append(Span(line.start + pos, line.start + m.end()))
-            pos = m.end()
-        if line.text[pos:].strip():
-            out.append(Span(line.start + pos, line.end))
-    return [s for s in out if doc.match_text[s.start:s.end].strip()]
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        if line_end > start and line_start < end and line and not line.isspace():
+            # A list marker (`a)`, `1.2.`, `-`) opens the line but says nothing.
+            pos = _LIST_MARKER.match(line).end()
+            for m in _SENTENCE_END.finditer(line, pos):
+                if _capital_follows(line, m.end()):
+                    out.append(Span(line_start + pos, line_start + m.end()))
+                    pos = m.end()
+            if _NONBLANK.search(line, pos):
+                out.append(Span(line_start + pos, line_end))
+        line_start = line_end + 1
+    return tuple(out)
+
+
+_NONBLANK = re.compile(r"\S")
+_OPENERS = re.compile(r"[ \t\"“(]*")  # what may stand between a full stop and the next word
 
 
 def _capital_follows(text: str, pos: int) -> bool:
-    rest = text[pos:].lstrip(" \t\"“(")
-    return not rest or rest[0].isupper() or rest[0].isdigit()
+    i = _OPENERS.match(text, pos).end()
+    return i == len(text) or text[i].isupper() or text[i].isdigit()
 
 
 def clauses(doc: Document, span: Span) -> list[Span]:
@@ -100,6 +191,11 @@ def _cue_patterns() -> list[tuple[str, re.Pattern, re.Pattern | None, bool]]:
     return out
 
 
+@cache
+def _cue_words() -> tuple[str, ...]:
+    return first_words(p for entry in load("target_cues")["cue"] for p in entry["phrases"])
+
+
 # What `quantity_next` cues need right after them: a number, or a year lead
 # (`Đảm bảo 100%`, `đảm bảo đến năm 2030`, `mục tiêu: đến 2030`).
 _QUANTITY_NEXT = re.compile(r"[\s:]*(?:(?:đến|vào|trong|tới)\s+)?(?:năm\s+)?\d", re.IGNORECASE)
@@ -110,12 +206,20 @@ def _inside_quotes(text: str, start: int, pos: int) -> bool:
     return text.count('"', start, pos) % 2 == 1
 
 
+def _within(starts: list[int] | None, span: Span) -> list[int] | None:
+    """The sorted `starts` inside the span (None stays None: unknown)."""
+    if starts is None:
+        return None
+    return starts[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)]
+
+
 def find_cue(doc: Document, span: Span) -> tuple[str, int] | None:
     """(cue name, end of the cue) of the first live cue in the span, if any."""
     text = doc.match_text
     best = None
+    starts = _within(word_starts(text, _cue_words()), span)
     for name, cue, not_after, quantity_next in _cue_patterns():
-        for m in cue.finditer(text, span.start, span.end):
+        for m in finditer_at(cue, text, starts, span.start, span.end):
             if _inside_quotes(text, span.start, m.start()):
                 continue
             if not_after and not_after.search(text, span.start, m.start()):
@@ -133,10 +237,9 @@ def _aim_kinds() -> frozenset[str]:
     return frozenset(load("target_cues")["sections"]["kinds"])
 
 
-def _aim_section_kind(doc: Document, pos: int) -> str | None:
+def _aim_section_kind(doc: Document, pos: int, by_id: dict) -> str | None:
     """The aim kind (`muc_tieu`, `chi_tieu`) of the section at pos or an ancestor."""
     kinds = _aim_kinds()
-    by_id = {s.section_id: s for s in doc.sections}
     sec = doc.section_at(pos)
     while sec is not None:
         if sec.kind in kinds:
@@ -150,13 +253,16 @@ def target_statements(doc: Document) -> list[Statement]:
     end = doc.body_end if doc.body_end is not None else len(doc.match_text)
     # The heading line of an aim section (`3. Chỉ tiêu`) names it; it states nothing.
     aim_headings = {s.start_char for s in doc.sections if s.kind in _aim_kinds()}
+    by_id = {s.section_id: s for s in doc.sections}
+    # Only a sentence holding a cue's first word can hold a cue.
+    cue_words = word_starts(doc.match_text, _cue_words())
     out = []
     for sent in sentences(doc, 0, end):
-        cue = find_cue(doc, sent)
+        cue = find_cue(doc, sent) if cue_words is None or _within(cue_words, sent) else None
         if cue is not None:
             out.append(Statement(sent.start, sent.end, cue[0], cue[1]))
             continue
-        kind = _aim_section_kind(doc, sent.start)
+        kind = _aim_section_kind(doc, sent.start, by_id)
         if kind and doc.line_at(sent.start).start not in aim_headings:
             out.append(Statement(sent.start, sent.end, kind, sent.start))
     return out
