@@ -179,6 +179,7 @@ def _body_pattern() -> re.Pattern:
             (?P<national>{_alternation(_with_abbreviations(vocab['national']))})(?!\w)     # Thủ tướng Chính phủ, Bộ Chính trị
           | (?:{_alternation(vocab['ministry_heads'])}){_SP}+(?:{_alternation(vocab['ministries'])})(?!\w)  # Bộ trưởng Bộ Công an, Sở Y tế
           | (?P<head>{_alternation(heads)})                                  # Ủy ban nhân dân / UBND, Đảng ủy, Công an
+            (?P<qualifier>{_SP}+(?:{_alternation(vocab['qualifiers'])})(?!\w))?  # Ban Chỉ đạo liên ngành
             (?:{_SP}+(?i:{_alternation(vocab['levels'])})(?!\w))?           # tỉnh, thành phố, phường
             (?:{_SP}+{place})?                                               # Ninh Bình, Tân Hưng
             (?:{_SP}+lần{_SP}+thứ{_SP}+[IVXLC]+(?!\w))?                      # Đại hội ... lần thứ XV
@@ -191,13 +192,58 @@ _JOIN = re.compile(rf"{_SP}+(?:và|với){_SP}+")
 ISSUER_LEAD = re.compile(rf"{_SP}*,?{_SP}*(?:của|giữa){_SP}+")
 
 
+@cache
+def _heads_with(flag: str) -> tuple[str, ...]:
+    """Heads of local bodies whose vocabulary entry sets `flag`, in match form, longest first."""
+    heads = [e["head"] for e in load("issuers")["local"] if e.get(flag)]
+    return tuple(sorted({match_form(h) for h in _with_abbreviations(heads)}, key=len, reverse=True))
+
+
+def names_its_acts(body: str) -> bool:
+    """`Đại hội đại biểu Đảng bộ ...`: a body whose resolution is known by the
+    body's name (`Nghị quyết Đại hội ... lần thứ I, nhiệm kỳ 2025 - 2030`)."""
+    return match_form(body).startswith(_heads_with("names_its_acts"))
+
+
+TERM = re.compile(rf",?{_SP}*nhiệm{_SP}+kỳ{_SP}+(?:19|20)\d\d{_SP}*-{_SP}*(?:19|20)\d\d(?!\d)")
+
+
+@cache
+def _domain() -> re.Pattern:
+    """`về an toàn thực phẩm`, `về phòng, chống tham nhũng`: a domain runs to
+    the next `về`, punctuation or a date."""
+    comma_words = _alternation(grammar()["name_comma_words"])
+    return re.compile(
+        rf"{_SP}+về(?P<words>(?:(?:{_SP}+|,{_SP}+(?=(?:{comma_words})(?!\w)))(?!(?:về|ngày)(?!\w))\w+){{1,8}})(?!\w)")
+
+
+_NEXT_SUBJECT = re.compile(rf"{_SP}*,?{_SP}*(?:về|V/v)(?!\w)")
+
+
+def _domain_end(text: str, body: re.Match) -> int:
+    """End of a body named by its domain. `về X` after the body is its domain,
+    not the cited document's subject, when X does not open with a verb (`về
+    tổ chức ...`) and the name says so: the body is `liên ngành` (an
+    inter-sectoral committee is always named by its field) or another `về`
+    follows with the subject."""
+    if match_form(body.group("head")) not in _heads_with("named_by_domain"):
+        return body.end()
+    domain = _domain().match(text, body.end())
+    if not domain or _opener(True).match(text, domain.start("words")) \
+            or text.startswith("việc", domain.start("words") + 1):
+        return body.end()
+    if body.group("qualifier") or _NEXT_SUBJECT.match(text, domain.end()):
+        return domain.end()
+    return body.end()
+
+
 def read_bodies(text: str, pos: int) -> tuple[list[tuple[int, int]], int]:
     """Spans of one or more joint issuing bodies starting at `pos` (`X và Y`)."""
     spans: list[tuple[int, int]] = []
     body = _body_pattern().match(text, pos)
     while body:
-        spans.append((body.start(), body.end()))
-        join = _JOIN.match(text, body.end())
+        spans.append((body.start(), _domain_end(text, body) if body.group("head") else body.end()))
+        join = _JOIN.match(text, spans[-1][1])
         body = _body_pattern().match(text, join.end()) if join else None
     return spans, (spans[-1][1] if spans else pos)
 
@@ -303,7 +349,7 @@ def head_starts(text: str) -> list[int]:
 
 
 def matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
-    """`finditer` of `(?<!\w)` + `pattern`, for a pattern that can only match
+    r"""`finditer` of `(?<!\w)` + `pattern`, for a pattern that can only match
     at `starts`: tried there in order, past what the last match took."""
     taken_to = 0
     for start in starts:
@@ -331,10 +377,49 @@ def self_after() -> re.Pattern:
     return re.compile(rf"{_SP}+(?:{_alternation(grammar()['self_markers'])})(?!\w)")
 
 
+# `(Ban hành) kèm theo Quyết định này`: what follows is carried by the citing document.
+_ATTACHED_BY = rf"kèm{_SP}+theo{_SP}+\w+(?:{_SP}+\w+)?{_SP}+này"
+
+
 @cache
 def self_before() -> re.Pattern:
-    """`... ban hành Kế hoạch ...`: the document announcing itself."""
-    return re.compile(rf"(?<!\w)(?:{_alternation(grammar()['self_verbs'])}){_SP}+$", re.IGNORECASE)
+    """`... ban hành Kế hoạch ...`, `kèm theo Quyết định này Kế hoạch ...`:
+    the document announcing itself or a document it carries."""
+    return re.compile(rf"(?:(?<!\w)(?:{_alternation(grammar()['self_verbs'])})|{_ATTACHED_BY}){_SP}+$", re.IGNORECASE)
+
+
+@cache
+def _carried() -> re.Pattern:
+    return re.compile(rf"{_ATTACHED_BY}{_SP}+(?P<type>{type_words_pattern()})(?!\w)")
+
+
+@cache
+def _capital_type() -> re.Pattern:
+    return re.compile(_alternation([t["name"].upper() for t in load("doc_types")["type"]]))
+
+
+@cache
+def _issues_in_title() -> re.Pattern:
+    """A title `Ban hành Kế hoạch ...`, `Phê duyệt Đề án ...`."""
+    return re.compile(rf"(?i:{_alternation(grammar()['issuing_verbs'])}){_SP}+(?P<type>{type_words_pattern()})(?!\w)")
+
+
+_LINE_REST = re.compile(r"[ \t]*(?:\n|$)")
+
+
+def issued_types(text: str, title: str | None) -> set[str]:
+    """Type words (as in the vocabulary, casefolded) of the documents the
+    citing document issues or carries with it, which it calls by the bare
+    type word: a title `Ban hành Kế hoạch ...`, `kèm theo Quyết định này Kế
+    hoạch ...`, a `KẾ HOẠCH` alone on its line (the attached plan's own
+    heading after the decision's signature)."""
+    found = [m.group("type") for m in _carried().finditer(text)]
+    for m in _capital_type().finditer(text):  # capitals are rare: check the line only around a hit
+        if not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip() and _LINE_REST.match(text, m.end()):
+            found.append(m.group())
+    if title and (m := _issues_in_title().match(match_form(title))):
+        found.append(m.group("type"))
+    return {re.sub(r"\s+", " ", t).casefold() for t in found}
 
 
 _WORD = re.compile(rf"{_SP}+(?P<word>[\w][\w/-]*)")
@@ -370,6 +455,90 @@ def read_name(text: str, pos: int, max_words: int = 14) -> int:
             return end
         end = step.end()
     return end
+
+
+# A law is named with a capital (`Luật Phòng, chống ma túy`), not `Luật này`.
+_CAPITAL_NEXT = re.compile(rf"{_SP}+[{UPPER}]")
+# What joins the items of a name (`Phòng cháy, chữa cháy và cứu nạn, cứu hộ`).
+_ITEM_JOIN = re.compile(rf",|{_SP}+và(?!\w)")
+
+
+@cache
+def _amending() -> re.Pattern:
+    """`Luật sửa đổi, bổ sung một số điều của ...`: a law named by the laws it amends."""
+    return re.compile(rf"{_SP}+(?:{_alternation(grammar()['amending_leads'])}){_SP}+(?=[{UPPER}])")
+
+
+@cache
+def _name_end() -> re.Pattern:
+    """Where a law's name can end: a date, a number, punctuation, the line end,
+    or the next document of a list (`và các văn bản`, `, Luật ...`)."""
+    return re.compile(
+        rf"""(?:
+            [ \t]*(?:[;.:()\n]|$)                                        # punctuation, the line end
+          | ,?{_SP}+(?:ngày|số)(?!\w)                                    # `ngày 29/11/2024`, `số 73/2021/QH14`
+          | (?:,|{_SP}+và){_SP}+(?:các|những|{type_words_pattern()})(?!\w)  # the next document of a list
+        )""",
+        re.VERBOSE,
+    )
+
+
+def read_title_name(text: str, pos: int) -> int | None:
+    """End of a law's name from `pos` (after the type word), or None.
+
+    The name opens with a capital and runs like `read_name`; then items
+    joined by commas and `và` (`Luật Phòng cháy, chữa cháy và cứu nạn, cứu
+    hộ`, `Luật Bảo vệ, chăm sóc và giáo dục trẻ em`) are kept only when the
+    run of items stops where a name can end (`_name_end`). A run that goes on
+    into `của ...`, a clause or a long phrase (`Luật Phòng, chống ma túy,
+    tác hại và hệ lụy của ma túy`) is the citing text, and the name ends
+    before it. An amending law is named with the laws it amends, in full.
+    """
+    amending = _amending().match(text, pos)
+    if amending:
+        return _read_law_list(text, amending.end())
+    if not _CAPITAL_NEXT.match(text, pos):
+        return None
+    end = read_name(text, pos)
+    items_end = end
+    while (join := _ITEM_JOIN.match(text, items_end)) and (item := _read_item(text, join.end())):
+        items_end = item
+    return items_end if items_end > end and _name_end().match(text, items_end) else end
+
+
+def _read_law_list(text: str, pos: int) -> int | None:
+    """End of `Luật A[, Luật B] [và Luật C]` from `pos`, or None."""
+    end = None
+    while head := named_head("title").match(text, pos):
+        name_end = read_title_name(text, head.end())
+        if name_end is None or name_end == head.end():
+            break
+        end = name_end
+        join = _LAW_JOIN.match(text, end)
+        if not join:
+            break
+        pos = join.end()
+    return end
+
+
+_LAW_JOIN = re.compile(rf",?{_SP}+(?:và{_SP}+)?|,")
+# An item of a name is short: `chữa cháy`, `cứu nạn`, `giáo dục trẻ em`.
+_ITEM_WORDS = 4
+
+
+def _read_item(text: str, pos: int) -> int | None:
+    """End of one lower-case item of a name at `pos`, or None when none is
+    there (a capital, a stop word, a verb opening a clause, a long phrase)."""
+    first = _WORD.match(text, pos)
+    if not first or not first.group("word")[0].islower() or _name_stop().match(text, pos) \
+            or _opener(True).match(text, pos):
+        return None
+    end = first.end()
+    for _ in range(_ITEM_WORDS - 1):
+        if _name_stop().match(text, end) or not (step := _WORD.match(text, end)):
+            return end
+        end = step.end()
+    return None if _WORD.match(text, end) and not _name_stop().match(text, end) else end
 
 
 def read_period_name(text: str, pos: int, max_words: int = 22) -> int | None:

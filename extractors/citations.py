@@ -9,14 +9,16 @@ skipping text an earlier one claimed:
    `Đề án "..."`, `Kế hoạch triển khai ... đến năm 2030 trên địa bàn phường`;
 3. a type word with an issuer and no number (`Nghị quyết Đại hội đại biểu
    Đảng bộ tỉnh ...`), kept only as the short form of the one cited
-   document of that type and issuer;
+   document of that type and issuer, except a congress's resolution, which
+   is known by that name when no numbered one of that congress is cited;
 4. a bare type word (`thực hiện Đề án`), kept only when the document cites
-   exactly one document of that type and is not of that type itself.
+   exactly one document of that type and is neither of that type itself nor
+   issues or carries one (a decision `Ban hành Kế hoạch ...`).
 
 Then mentions of one document are grouped (same number; a name that starts
-another name; passes 3-4 as said), short forms inherit date, issuer and
-subject from their full form, and each group gets one `cited_key`
-(see `citekeys`).
+another name; passes 3-4 as said), a name met only inside the title of a
+numbered citation is dropped, short forms inherit date, issuer and subject
+from their full form, and each group gets one `cited_key` (see `citekeys`).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class _Mention:
     year: int | None = None  # also when the date is impossible (`31/2/2025`)
     bodies: list[str] = field(default_factory=list)  # issuing bodies as written, abbreviations expanded
     title: str | None = None
+    subject: tuple[int, int] | None = None  # span of the title read after the number
     name: str | None = None
     anomalies: list[str] = field(default_factory=list)
     group: int | None = None  # index of the cited document after grouping
@@ -153,6 +156,7 @@ def _read_date_issuer_subject(doc: Document, text: str, mention: _Mention) -> No
         mention.end = end
     subject = g.read_subject(text, mention.end, after_issuer=bool(spans))
     if subject:
+        mention.subject = subject
         mention.title = doc.text[subject[0]:subject[1]].strip(" ,") or None
 
 
@@ -173,7 +177,7 @@ def _share_issuers(mentions: list[_Mention], text: str) -> None:
 
 def _named(doc: Document, text: str, starts: list[int]) -> list[_Mention]:
     found = []
-    for mode, reader in (("programme", g.read_name), ("title", g.read_name),
+    for mode, reader in (("programme", g.read_name), ("title", g.read_title_name),
                          ("quoted", None), ("period", g.read_period_name)):
         for head in g.matches_at(g.named_head(mode), text, starts):
             if _generic(text, head.start()):
@@ -182,9 +186,6 @@ def _named(doc: Document, text: str, starts: list[int]) -> list[_Mention]:
             if mention:
                 found.append(mention)
     return found
-
-
-_CAPITAL_NEXT = re.compile(rf"[ \t]+[{g.UPPER}]")
 
 
 def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> _Mention | None:
@@ -197,8 +198,6 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
         name = f"{entry['name']} {doc.text[quoted.start('name'):quoted.end('name')].strip()}"
         end = quoted.end()
     else:
-        if mode == "title" and not _CAPITAL_NEXT.match(text[head.end():head.end() + 2]):
-            return None  # a law is named with a capital: `Luật Phòng, chống ma túy`
         end = reader(text, head.end())
         if end is None or end == head.end():
             return None
@@ -227,8 +226,10 @@ def _typed_issuer(doc: Document, text: str, heads: list[re.Match]) -> list[_Ment
         spans, end = g.read_bodies(text, lead.end()) if lead else ([], head.end())
         if spans:
             entry = g.type_entry(head.group("type"))
-            found.append(_Mention(head.start(), end, entry["name"], entry["base"], "typed_issuer",
-                                  type_end=head.end(), bodies=[expand_abbreviations(doc.text[s:e]) for s, e in spans]))
+            bodies = [expand_abbreviations(doc.text[s:e]) for s, e in spans]
+            term = g.TERM.match(text, end) if g.names_its_acts(bodies[-1]) else None
+            found.append(_Mention(head.start(), term.end() if term else end, entry["name"], entry["base"],
+                                  "typed_issuer", type_end=head.end(), bodies=bodies))
     return found
 
 
@@ -237,10 +238,15 @@ def _bare_type(doc: Document, text: str, heads: list[re.Match]) -> list[_Mention
     if own is None:  # without knowing its own type, a bare `Kế hoạch` may be the document itself
         return []
     own_base = g.types().get(own.casefold(), {"base": own})["base"]
+    carried = None  # types it issues or carries besides its own; read when first needed
     found = []
     for head in heads:
         entry = g.type_entry(head.group("type"))
         if entry["base"] == own_base:
+            continue
+        if carried is None:
+            carried = {g.types()[t]["base"] for t in g.issued_types(text, doc.meta.title)}
+        if entry["base"] in carried:
             continue
         if _generic(text, head.start()) or _list_item(text, head.end()):
             continue
@@ -276,7 +282,7 @@ def _is_self(doc: Document, text: str, m: _Mention) -> bool:
     Kế hoạch ...`, its own number or its own title."""
     if m.form != "numbered" and g.self_after().match(text, m.type_end):
         return True
-    if m.form == "named" and g.self_before().search(text[max(0, m.start - 20):m.start]):
+    if m.form == "named" and g.self_before().search(text[max(0, m.start - 40):m.start]):
         return True
     meta = doc.meta
     if meta and m.number and meta.number and canonical_number(meta.number) == m.number:
@@ -300,6 +306,7 @@ class _Cited:
     title: str | None = None
     name: str | None = None
     base: str | None = None
+    dropped: bool = False
 
 
 def _context(doc: Document) -> Context:
@@ -316,6 +323,8 @@ def _group(mentions: list[_Mention], doc: Document) -> list[_Cited]:
         m.group = index.setdefault(ident, len(groups))
         if m.group == len(groups):
             groups.append(_Cited(number=m.number, doc_type=m.doc_type, base=m.base))
+    context = _context(doc)
+    _name_congress_resolutions(mentions, doc, context)
     # Names: a name that starts a longer one (`Chương trình MTQG phòng chống ma túy`) is its short form.
     known: dict[str, int] = {}
     for m in sorted((m for m in mentions if m.form == "named"), key=lambda m: -len(name_key(m.name))):
@@ -326,12 +335,12 @@ def _group(mentions: list[_Mention], doc: Document) -> list[_Cited]:
             continue
         known[key] = m.group = len(groups)
         groups.append(_Cited(name=m.name, doc_type=m.doc_type, base=m.base))
+    _drop_titles_only(groups, mentions)
     _fill(groups, mentions)
-    context = _context(doc)
     # A type word with an issuer, or alone: the one cited document it can be.
     for m in (m for m in mentions if m.form in ("typed_issuer", "bare_type")):
         wanted = issuer_key(m.bodies, context) if m.bodies else None
-        candidates = [i for i, c in enumerate(groups) if c.base == m.base and (
+        candidates = [i for i, c in enumerate(groups) if c.base == m.base and not c.dropped and (
             wanted is None or (c.bodies and issuers_compatible(wanted, issuer_key(c.bodies, context))))]
         if len(candidates) == 1:
             m.group, m.short = candidates[0], True
@@ -343,6 +352,33 @@ def _group(mentions: list[_Mention], doc: Document) -> list[_Cited]:
         cited.key = cited_key(cited.number, cited.doc_type, cited.year, issuer_key(cited.bodies, context) if cited.bodies else "",
                               cited.name)
     return groups
+
+
+def _name_congress_resolutions(mentions: list[_Mention], doc: Document, context: Context) -> None:
+    """`Nghị quyết Đại hội đại biểu Đảng bộ phường X lần thứ I, nhiệm kỳ 2025 -
+    2030`: a congress's resolution is cited by that name. It is a short form
+    when a numbered resolution of that congress is cited too, else a document
+    known by name."""
+    numbered = [(m.base, issuer_key(m.bodies, context)) for m in mentions if m.form == "numbered" and m.bodies]
+    for m in mentions:
+        if m.form == "typed_issuer" and g.names_its_acts(m.bodies[-1]):
+            wanted = issuer_key(m.bodies, context)
+            if not any(base == m.base and issuers_compatible(wanted, key) for base, key in numbered):
+                m.form, m.name = "named", doc.text[m.start:m.end]
+
+
+def _drop_titles_only(groups: list[_Cited], mentions: list[_Mention]) -> None:
+    """A programme named only inside the title of a numbered citation (`phê
+    duyệt "Chương trình Chuyển đổi số quốc gia ..."`) is what that document
+    is about, not a document this one cites: dropped with its short forms
+    unless some mention of it stands outside such a title."""
+    titles = [m.subject for m in mentions if m.form == "numbered" and m.subject]
+    standing = {m.group for m in mentions if m.form == "named"
+                and not any(start <= m.start < end for start, end in titles)}
+    for m in mentions:
+        if m.form == "named" and m.group not in standing:
+            groups[m.group].dropped = True
+            m.group = None
 
 
 def _fill(groups: list[_Cited], mentions: list[_Mention]) -> None:

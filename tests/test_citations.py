@@ -1,7 +1,8 @@
 """Citations: one table-driven case per form, per non-citation, per alias and key rule.
 
-Sentences are copied from the seeds (data/raw); the citing document's
-context (province, locality, level, own type) is the one its header gives.
+Sentences are copied from the seeds (data/raw) and the held-out texts
+(data/holdout); the citing document's context (province, locality, level,
+own type, title) is the one its header gives.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ PHONG_QUANG = {"province": "Thái Nguyên", "locality": "Phong Quang", "issuer_l
 HAI_PHONG = {"province": "Hải Phòng", "locality": "Hải Phòng", "issuer_level": "thanh_pho"}  # 002
 LAI_CHAU = {"province": "Lai Châu", "locality": "Lai Châu", "issuer_level": "tinh"}  # 003
 TAN_HUNG = {"province": "Hải Phòng", "locality": "Tân Hưng", "issuer_level": "phuong"}  # 004
+PHU_THO = {"province": "Phú Thọ", "locality": "Phú Thọ", "issuer_level": "tinh"}  # h03
+HAI_CHAU = {"province": "Đà Nẵng", "locality": "Hải Châu", "issuer_level": "phuong"}  # h05
 
 
-def cite(sentence: str, context: dict | None = None, doc_type: str = "Kế hoạch"):
+def cite(sentence: str, context: dict | None = None, doc_type: str = "Kế hoạch", title: str | None = None):
     doc = Document(clean_text(sentence)[0], "case.txt")
-    doc.meta = DocumentMeta(doc_id=doc.doc_id, source_name="case.txt", text=doc.text, doc_type=doc_type,
+    doc.meta = DocumentMeta(doc_id=doc.doc_id, source_name="case.txt", text=doc.text, doc_type=doc_type, title=title,
                             **(context or {}))
     return citations.extract(doc)
 
@@ -99,6 +102,11 @@ NUMBERED = [
      [("Kế hoạch", "339-KH/TU", d("2025-05-08"), "Ban Thường vụ Tỉnh ủy"),
       ("Kết luận", "132-KL/TW", None, None),
       ("Công văn", "3050-CV/TU", d("2025-08-21"), "Ban Thường vụ Tỉnh ủy Lai Châu")]),
+    # a steering committee named by its field: the first `về` is its name, the second the subject (h03)
+    ("Thực hiện Kế hoạch số 1256/KH-BCĐTWATTP ngày 18/3/2026 của Ban Chỉ đạo liên ngành Trung ương về an toàn thực "
+     "phẩm về tổ chức Tháng hành động vì an toàn thực phẩm năm 2026; Kế hoạch số 95/KH-UBND", PHU_THO,
+     [("Kế hoạch", "1256/KH-BCĐTWATTP", d("2026-03-18"), "Ban Chỉ đạo liên ngành Trung ương về an toàn thực phẩm"),
+      ("Kế hoạch", "95/KH-UBND", None, None)]),
 ]
 
 
@@ -124,6 +132,10 @@ SUBJECTS = [
      "đối với công tác phòng, chống và kiểm soát ma túy trong tình hình mới, gắn với thực hiện Nghị quyết số 01-NQ/TU "
      "ngày 08/11/2025", "tiếp tục tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống và kiểm soát ma túy "
      "trong tình hình mới"),
+    # after a committee named by its field (h03)
+    ("Kế hoạch số 1256/KH-BCĐTWATTP ngày 18/3/2026 của Ban Chỉ đạo liên ngành Trung ương về an toàn thực phẩm về tổ "
+     "chức Tháng hành động vì an toàn thực phẩm năm 2026; Kế hoạch",
+     "tổ chức Tháng hành động vì an toàn thực phẩm năm 2026"),
 ]
 
 
@@ -153,14 +165,69 @@ NAMED = [
      "thiếu niên đến năm 2030 trên địa bàn phường; tăng cường", TAN_HUNG,
      [("Kế hoạch", "Kế hoạch triển khai Chương trình phòng, chống ma túy trong thanh, thiếu niên đến năm 2030 trên địa "
                    "bàn phường", None)]),
+    # a law's name runs over its commas and `và` to the date / the semicolon (h06)
+    ("Căn cứ Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ ngày 29/11/2024; Nghị", TAN_HUNG,
+     [("Luật", "Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ", None)]),
+    ("điều và biện pháp thi hành Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ;", TAN_HUNG,
+     [("Luật", "Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ", None)]),
+    # an amending law is named with the laws it amends, which are not cited apart (h01)
+    ("Căn cứ Luật Phòng, chống thiên tai ngày 19/6/2013; Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên "
+     "tai và Luật Đê điều ngày 17/6/2020;", TAN_HUNG,
+     [("Luật", "Luật Phòng, chống thiên tai", None),
+      ("Luật", "Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên tai và Luật Đê điều", None)]),
+    # a congress's resolution, cited by the congress's name and term (h05)
+    ("Kế hoạch số 12-KH/TU ngày 05/3/2026 của Ban Thường vụ Thành ủy Đà Nẵng về thực hiện Nghị quyết số 57-NQ/TW; Nghị "
+     "quyết Đại hội đại biểu Đảng bộ phường Hải Châu lần thứ I, nhiệm kỳ 2025 - 2030 và Nghị quyết", HAI_CHAU,
+     [("Nghị quyết", "Nghị quyết Đại hội đại biểu Đảng bộ phường Hải Châu lần thứ I, nhiệm kỳ 2025 - 2030",
+       "Đại hội đại biểu Đảng bộ phường Hải Châu lần thứ I")]),
 ]
 
 
-@pytest.mark.parametrize("sentence, context, expected", NAMED, ids=[c[2][0][1][:40] for c in NAMED])
+@pytest.mark.parametrize("sentence, context, expected", NAMED, ids=[c[0][:40] for c in NAMED])
 def test_named_references(sentence, context, expected):
-    found = cite(sentence, context)
+    found = [c for c in cite(sentence, context) if c.number is None]
     assert [(c.doc_type, c.name, c.issuer) for c in found] == expected
-    assert all(c.number is None for c in found)
+
+
+# (text, own type, own title, texts of the citations): a programme named only as what a numbered
+# document is about, and the plan a decision issues, are no citations.
+NOT_CITED_HERE = [
+    # the programme approved by QĐ 749 (h02)
+    ('*Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ phê duyệt "Chương trình Chuyển đổi số '
+     'quốc gia đến năm 2025, định hướng đến năm 2030";*', "Quyết định", None,
+     ["Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ"]),
+    # the programme KH 210 carries out, and its bare short form (h04)
+    ("Thực hiện Kế hoạch số 210/KH-UBND ngày 15/8/2025 của Ủy ban nhân dân tỉnh Đồng Tháp về thực hiện Chương trình mục "
+     "tiêu quốc gia xây dựng nông thôn mới năm 2025; Nghị quyết\nTổng nguồn vốn huy động thực hiện Chương trình năm 2025 "
+     "là 48,6 tỷ đồng", "Báo cáo", None,
+     ["Kế hoạch số 210/KH-UBND ngày 15/8/2025 của Ủy ban nhân dân tỉnh Đồng Tháp"]),
+    # a decision issuing a plan calls it `Kế hoạch`: known from its title, ... (h02)
+    ("*Căn cứ Kế hoạch số 88/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh Thanh Hóa về chuyển đổi số tỉnh Thanh Hóa "
+     "năm 2026;*\n- Là cơ quan thường trực, tham mưu UBND phường chỉ đạo triển khai Kế hoạch.", "Quyết định",
+     "Ban hành Kế hoạch chuyển đổi số phường Hạc Thành năm 2026",
+     ["Kế hoạch số 88/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh Thanh Hóa"]),
+    # ... from `kèm theo Quyết định này`, ...
+    ("*Căn cứ Kế hoạch số 88/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh Thanh Hóa;*\n**Điều 1.** Ban hành kèm "
+     "theo Quyết định này Kế hoạch chuyển đổi số phường Hạc Thành năm 2026.\n- Là cơ quan thường trực, tham mưu UBND "
+     "phường chỉ đạo triển khai Kế hoạch.", "Quyết định", None,
+     ["Kế hoạch số 88/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh Thanh Hóa"]),
+    # ... or from the attached plan's own heading
+    ("*Căn cứ Kế hoạch số 88/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh Thanh Hóa;*\n**KẾ HOẠCH**\n- Là cơ quan "
+     "thường trực, tham mưu UBND phường chỉ đạo triển khai Kế hoạch.", "Quyết định", None,
+     ["Kế hoạch số 88/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh Thanh Hóa"]),
+]
+
+
+@pytest.mark.parametrize("text, own_type, title, expected", NOT_CITED_HERE)
+def test_not_cited_here(text, own_type, title, expected):
+    assert [c.text for c in cite(text, VI_KHE, doc_type=own_type, title=title)] == expected
+
+
+def test_bare_type_word_of_a_cited_plan_in_a_decision_is_its_short_form():
+    """The counterpart of the cases above: nothing says the decision issues a plan."""
+    found = cite("*Căn cứ Kế hoạch số 88/KH-UBND ngày 10/3/2026 của Ủy ban nhân dân tỉnh Thanh Hóa;*\n- Là cơ quan "
+                 "thường trực, tham mưu UBND phường chỉ đạo triển khai Kế hoạch.", VI_KHE, doc_type="Quyết định")
+    assert [(c.text, c.number, c.is_short_form) for c in found][1:] == [("Kế hoạch", "88/KH-UBND", True)]
 
 
 # Sentences with nothing to cite (from the seeds), and what they tempt.
