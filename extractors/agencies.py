@@ -35,6 +35,8 @@ class Entry:
     level: str | None  # None: from the level word only
     plural_only: bool
     as_written: bool
+    named: bool = False  # names a body only with the place written after it: `Báo Nghệ An`
+    party_committee: bool = False  # `Đảng ủy <organisation>` is one Party body
 
 
 @lru_cache(maxsize=8192)  # heads and level words recur in every document
@@ -103,7 +105,7 @@ def recognizer() -> Recognizer:
     entries, loose, exact, plural_only = {}, [], [], []
     for item in vocab["agency"]:
         entry = Entry(item["canonical"], item["type"], item.get("level"), item.get("plural_only", False),
-                      item.get("as_written", False))
+                      item.get("as_written", False), item.get("named", False), item.get("party_committee", False))
         for v in item.get("variants", []):
             entries[name_key(v)] = entry
             (plural_only if entry.plural_only else loose).append(v)
@@ -181,15 +183,36 @@ def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
         level = rec.level_codes.get(name_key(t.group("level"))) if t.group("level") else None
         span_end = max([m.end()] + [t.end(g) for g in ("levels", "number", "area") if t.group(g)])
         place = None
-        if t.group("place") and level_words:
+        if entry.named and not (t.group("place") and not level_words):
+            continue  # `Báo cáo`: no paper without its place name
+        if t.group("place") and (level_words or entry.named):
             place_start = t.start("place") + len(t.group("place")) - len(t.group("place").lstrip())
             place = _place(doc.text[place_start:t.end("place")], doc)
             span_end = max(span_end, place_start + len(place))
         found.append(Found(m.start(), span_end, m.end(), entry, bool(m.group("plural")), level_words, level, place,
                            t.group("number").strip() if t.group("number") else None,
                            re.sub(r"\s+", " ", t.group("area").strip()) if t.group("area") else None))
+    found = _party_committees(text, found)
     _share_levels(text, found)
     return found
+
+
+def _party_committees(text: str, found: list[Found]) -> list[Found]:
+    """`Đảng ủy Ủy ban nhân dân phường`: a Party committee written right
+    before an organisation's name is that organisation's committee, one
+    Party body named after it, not the committee and the organisation."""
+    out: list[Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.entry.party_committee and not (prev.level_words or prev.place or prev.number)
+                and not f.entry.party_committee and not text[prev.end:f.start].strip(" \t")):
+            e = f.entry
+            entry = Entry(f"{prev.entry.canonical} {e.canonical}", prev.entry.type, e.level, False, e.as_written)
+            out[-1] = Found(prev.start, f.end, f.head_end, entry, False, f.level_words, f.level, f.place, f.number,
+                            f.area)
+            continue
+        out.append(f)
+    return out
 
 
 _COORDINATION = re.compile(r"^\s*(?:,|;|và)\s*$")

@@ -7,8 +7,14 @@ Tasks come from three places:
    names is an agency heading; every paragraph of its body is one task of
    each agency it names. A bullet opening with `- <agency>:` starts that
    member's own tasks (`- Hội Nông dân: ...`); a group followed by members
-   in parentheses gives way to the members.
-2. `Giao <agency> ...` / `Đề nghị <agency> ...` sentences anywhere.
+   in parentheses gives way to the members. A child whose heading opens
+   with agencies and a task verb (`4. Ban Chỉ huy Quân sự phường bố trí
+   ...`) is their task. `Đối với <agency>` headings are agency headings
+   wherever they stand. A body paragraph about every unit at once (`Các cơ
+   quan, đơn vị căn cứ ...`) is no one's task.
+2. `Giao <agency> ...` / `Đề nghị <agency> ...` sentences anywhere in the
+   body of the document and of a document attached after its signature;
+   such a sentence is the named agency's even inside another's body.
 3. In implementation sections (funding, reporting), a clause opened by a
    named agency and one of the task verbs of `vocab/roles.toml`.
 
@@ -63,6 +69,9 @@ class Grammar:
     default_role: str
     filler: re.Pattern
     requested: re.Pattern
+    lead: re.Pattern
+    generic: re.Pattern
+    heading_verb: re.Pattern
     assign: re.Pattern
     subject_kinds: frozenset
     subject_verb: re.Pattern
@@ -82,6 +91,11 @@ def grammar() -> Grammar:
         default_role=v["default"],
         filler=re.compile(rf"^(?:[\s,;.:()\-]|(?<!\w)(?:{_words(v['heading']['fillers'])})(?!\w))*$", flags),
         requested=re.compile(rf"^\s*(?:{_words(v['heading']['requested'])})(?!\w)", flags),
+        # The next three are anchored by `.match(text, pos)`.
+        lead=re.compile(rf"\s*(?:{_words(v['heading']['leads'])})(?!\w)", flags),
+        generic=re.compile(rf"\s*(?:{_words(v['generic']['openers'])})(?!\w)", flags),
+        heading_verb=re.compile(
+            rf"[ \t,]*(?:{_words(v['subject']['verbs'] + v['subject']['heading_verbs'])})(?!\w)", flags),
         # `Giao [đồng chí Trưởng] <agency>`: the agency must start where this ends.
         assign=re.compile(
             rf"(?<!\w)(?<!được\ )(?P<cue>{_words(v['assign']['cues'])})\s+"
@@ -168,6 +182,7 @@ class Heading:
     agencies: list[Agency]
     requested: bool
     inline: tuple[int, int] | None = None  # a task written after `Agency:` on the heading line
+    body_start: int | None = None  # where the body's tasks begin, when not right after the heading
 
 
 class _Agencies:
@@ -184,6 +199,22 @@ class _Agencies:
 
     def after(self, agency: Agency) -> list[Agency]:
         return self.items[bisect.bisect_right(self._starts, agency.start_char):]
+
+    def starting_at(self, pos: int) -> Agency | None:
+        i = bisect.bisect_left(self._starts, pos)
+        return self.items[i] if i < len(self.items) and self._starts[i] == pos else None
+
+    def listed_from(self, first: Agency, text: str) -> list[Agency]:
+        """`first` and the agencies listed right after it: `X, Y và Z`."""
+        named, last = [first], first
+        for a in self.after(first):
+            if a.start_char <= last.end_char:
+                continue
+            if not _AND.fullmatch(text, last.end_char, a.start_char):
+                break  # the text up to any later one holds this one's words
+            named.append(a)
+            last = a
+        return named
 
 
 def _distinct(agencies: list[Agency]) -> list[Agency]:
@@ -227,6 +258,28 @@ def read_heading(doc: Document, agencies: _Agencies, start: int, end: int) -> He
     inline = (name_end + 1, end) if colon >= 0 and doc.match_text[name_end + 1:end].strip() else None
     return Heading(_members_in_parentheses(doc, named), bool(g.requested.match(doc.match_text[name_start:end])),
                    inline)
+
+
+def _name_start(doc: Document, sec: Section) -> int:
+    """Where a heading's words begin, after its label (`IV.`, `3.`)."""
+    label = _LABEL.match(doc.match_text[sec.start_char:sec.heading_end])
+    return sec.start_char + (label.end() if label else 0)
+
+
+def read_subject_heading(doc: Document, agencies: _Agencies, sec: Section) -> Heading | None:
+    """`3. Phòng Văn hóa - Xã hội chủ trì, phối hợp ...`: a numbered item that
+    opens with agencies and a task verb is their task; its first paragraph
+    (the heading line and what runs on from it) is one task, each later
+    paragraph another."""
+    first = agencies.starting_at(_name_start(doc, sec))
+    if first is None:
+        return None
+    named = agencies.listed_from(first, doc.match_text)
+    if not grammar().heading_verb.match(doc.match_text, named[-1].end_char):
+        return None
+    _, end = next(paragraphs(doc, sec.start_char, sec.end_char))
+    task_start = end - len(doc.match_text[named[-1].end_char:end].lstrip(" \t,"))
+    return Heading(_distinct(named), False, (task_start, end), body_start=end)
 
 
 def _members_in_parentheses(doc: Document, named: list[Agency]) -> list[Agency]:
@@ -296,16 +349,22 @@ def _member_bullet(doc: Document, agencies: _Agencies, start: int, end: int) -> 
 
 def _assign_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Section, heading: Heading,
                     body_end: int) -> None:
+    g = grammar()
     owners = heading.agencies
     groups: list[tuple[list[Agency], list[tuple[int, int]]]] = [(owners, [])]
     if heading.inline:
         groups[0][1].append(heading.inline)
-    for start, end in paragraphs(doc, sec.heading_end, body_end):
+    for start, end in paragraphs(doc, heading.body_start or sec.heading_end, body_end):
         member = _member_bullet(doc, agencies, start, end)
+        task = _task_start(doc, start)
         if member:
             groups.append(([member[0]], [(member[1], end)]))
+        elif (cue := g.assign.match(doc.match_text, task)) and _assign_sentence(b, doc, agencies, cue):
+            continue  # `Giao Công an phường theo dõi ...`: the named agency's task
+        elif g.generic.match(doc.match_text, task) or _other_subject(doc, agencies, task, owners):
+            continue  # `Các cơ quan, đơn vị căn cứ ...`, `Sở Y tế đề nghị các đơn vị ...`
         else:
-            groups[-1][1].append((_task_start(doc, start), end))
+            groups[-1][1].append((task, end))
     named_members = {m.canonical_name for ms, _ in groups[1:] for m in ms}
     lead = [a for a in owners if a.canonical_name not in named_members]
     for i, (who, tasks) in enumerate(groups):
@@ -314,13 +373,25 @@ def _assign_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Sectio
                 b.add(agency, start, end, heading.requested)
 
 
+def _other_subject(doc: Document, agencies: _Agencies, start: int, owners: list[Agency]) -> bool:
+    """A paragraph whose subject is an agency the heading does not name
+    (`Sở Y tế đề nghị các đơn vị ...` closing a Công văn's last item)."""
+    a = agencies.starting_at(start)
+    if a is None or a.canonical_name in {o.canonical_name for o in owners}:
+        return False
+    g = grammar()
+    return bool(g.heading_verb.match(doc.match_text, a.end_char)
+                or g.requested.match(doc.match_text[a.end_char:a.end_char + 20]))
+
+
 def _children(doc: Document, sec: Section) -> list[Section]:
     return [s for s in doc.sections if s.parent_id == sec.section_id]
 
 
 def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: Section) -> None:
     for child in _children(doc, sec):
-        heading = read_heading(doc, agencies, child.start_char, child.heading_end)
+        heading = (read_heading(doc, agencies, child.start_char, child.heading_end)
+                   or read_subject_heading(doc, agencies, child))
         grandchildren = _children(doc, child)
         if heading is None:
             if sec.kind == "phan_cong" and grandchildren:
@@ -335,25 +406,47 @@ def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: S
 
 
 def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
-    """`Giao Công an xã, Văn phòng UBND xã theo dõi ...` anywhere in the body."""
+    """`Giao Công an xã, Văn phòng UBND xã theo dõi ...` anywhere in a body."""
     g = grammar()
-    starts = {a.start_char: a for a in agencies.items}
-    for m in g.assign.finditer(doc.match_text, 0, _body_end(doc)):
-        first = starts.get(m.end())
-        if first is None or b.covers(m.start()) or _TABLE_ROW.match(doc.line_at(m.start()).text):
+    for start, end in _bodies(doc):
+        for m in g.assign.finditer(doc.match_text, start, end):
+            if not b.covers(m.start()) and not _TABLE_ROW.match(doc.line_at(m.start()).text):
+                _assign_sentence(b, doc, agencies, m)
+
+
+def _assign_sentence(b: _Builder, doc: Document, agencies: _Agencies, m: re.Match) -> bool:
+    """The task of one `Giao X, Y ...` sentence for each agency it names;
+    False when no agency follows the cue."""
+    first = agencies.starting_at(m.end())
+    if first is None:
+        return False
+    named = agencies.listed_from(first, doc.match_text)
+    end = next((e for s, e in paragraphs(doc, m.start(), len(doc.text)) if s <= m.start() < e), doc.line_at(m.start()).end)
+    requested = bool(grammar().requested.match(m.group("cue")))
+    for a in _distinct(named):
+        b.add(a, m.start(), end, requested, role_from=named[-1].end_char)
+    return True
+
+
+def _bodies(doc: Document) -> list[tuple[int, int]]:
+    """The document's body and the sections of what follows its signature
+    (a plan attached to a decision, appendices): no recipients or signatures."""
+    body_end = _body_end(doc)
+    return [(0, body_end)] + [(s.start_char, s.end_char) for s in doc.sections
+                              if s.parent_id is None and s.start_char >= body_end]
+
+
+def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:
+    """`1. Đối với Ủy ban nhân dân các xã, phường` outside an assignment section."""
+    g = grammar()
+    for sec in doc.sections:
+        if (any(s <= sec.start_char < e for s, e in b.claimed)
+                or not g.lead.match(doc.match_text, _name_start(doc, sec))):
             continue
-        named, last = [first], first
-        for a in agencies.after(first):
-            if a.start_char <= last.end_char:
-                continue
-            if not _AND.fullmatch(doc.match_text, last.end_char, a.start_char):
-                break  # the text up to any later one holds this one's words
-            named.append(a)
-            last = a
-        end = next((e for s, e in paragraphs(doc, m.start(), len(doc.text)) if s <= m.start() < e), doc.line_at(m.start()).end)
-        requested = bool(g.requested.match(m.group("cue")))
-        for a in _distinct(named):
-            b.add(a, m.start(), end, requested, role_from=last.end_char)
+        heading = read_heading(doc, agencies, sec.start_char, sec.heading_end)
+        if heading is not None:
+            _assign_section(b, doc, agencies, sec, heading, sec.end_char)
+            b.claimed.append((sec.start_char, sec.end_char))
 
 
 def _subject_clauses(b: _Builder, doc: Document, agencies: _Agencies) -> None:
@@ -394,6 +487,7 @@ def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> 
     for sec in doc.sections:
         if sec.kind in ("phan_cong", "to_chuc_thuc_hien"):
             _assignment_sections(b, doc, found, sec)
+    _lead_headings(b, doc, found)
     _assign_sentences(b, doc, found)
     _subject_clauses(b, doc, found)
     return b.rows

@@ -6,12 +6,8 @@ from extractors import agencies
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import clean_text
+from places import CITY, COMMUNE, HAI_CHAU, NGHE_AN, PHU_THO, PROVINCE, WARD
 from schemas.records import DocumentMeta
-
-WARD = ("phuong", "Vị Khê", "Ninh Bình")
-COMMUNE = ("xa", "Phong Quang", "Thái Nguyên")
-CITY = ("thanh_pho", "Hải Phòng", "Hải Phòng")
-PROVINCE = ("tinh", "Lai Châu", "Lai Châu")
 
 
 def make_doc(text: str, where=WARD) -> Document:
@@ -62,6 +58,31 @@ CASES = [
     ("Lưu CAX (PCTP, VT).", COMMUNE, [("CAX", "Công an xã", "cong_an", "xa")]),
     ("6. Các Trường học đóng trên địa bàn xã", COMMUNE,
      [("Các Trường học đóng trên địa bàn xã", "Các trường học đóng trên địa bàn xã", "giao_duc", "xa")]),
+    # Held-out forms. A Party committee before an organisation is that organisation's committee.
+    ("3. Đảng ủy Ủy ban nhân dân phường", HAI_CHAU,
+     [("Đảng ủy Ủy ban nhân dân phường", "Đảng ủy Ủy ban nhân dân phường Hải Châu", "dang", "phuong")]),
+    ("1. Ban Xây dựng Đảng Đảng ủy phường chủ trì, phối hợp với Văn phòng Đảng ủy tham mưu", HAI_CHAU,
+     [("Ban Xây dựng Đảng Đảng ủy phường", "Ban Xây dựng Đảng Đảng ủy phường Hải Châu", "dang", "phuong"),
+      ("Văn phòng Đảng ủy", "Văn phòng Đảng ủy", "dang", None)]),
+    ("5. Các chi bộ trực thuộc xây dựng kế hoạch thực hiện, hoàn thành trước ngày 30/5/2026", HAI_CHAU,
+     [("Các chi bộ trực thuộc", "Các chi bộ trực thuộc", "dang", None)]),
+    # A city's committee above the ward keeps its own name.
+    ("Kế hoạch số 12-KH/TU ngày 05/3/2026 của Ban Thường vụ Thành ủy Đà Nẵng về thực hiện", HAI_CHAU,
+     [("Ban Thường vụ Thành ủy", "Ban Thường vụ Thành ủy", "dang", "thanh_pho")]),
+    # The provincial command is a Bộ Chỉ huy, a ward's a Ban Chỉ huy.
+    ("2. Bộ Chỉ huy Quân sự tỉnh", NGHE_AN,
+     [("Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Quân sự tỉnh Nghệ An", "quan_su", "tinh")]),
+    # A newspaper is named by its place; `Báo cáo` is no paper.
+    ("6. Đài Phát thanh và Truyền hình tỉnh, Báo Nghệ An", NGHE_AN,
+     [("Đài Phát thanh và Truyền hình tỉnh", "Đài Phát thanh và Truyền hình tỉnh Nghệ An", "bao_chi", "tinh"),
+      ("Báo Nghệ An", "Báo Nghệ An", "bao_chi", "tinh")]),
+    ("- Báo cáo kết quả về Sở Y tế (qua Chi cục An toàn vệ sinh thực phẩm) trước ngày 25/5/2026.", PHU_THO,
+     [("Sở Y tế", "Sở Y tế", "y_te", "tinh"),
+      ("Chi cục An toàn vệ sinh thực phẩm", "Chi cục An toàn vệ sinh thực phẩm", "y_te", "tinh")]),
+    ("3. Đối với Trung tâm Kiểm soát bệnh tật tỉnh", PHU_THO,
+     [("Trung tâm Kiểm soát bệnh tật tỉnh", "Trung tâm Kiểm soát bệnh tật tỉnh Phú Thọ", "y_te", "tinh")]),
+    ("4. Đối với các cơ sở sản xuất, kinh doanh thực phẩm", PHU_THO,
+     [("các cơ sở sản xuất, kinh doanh thực phẩm", "các cơ sở sản xuất, kinh doanh thực phẩm", "doanh_nghiep", None)]),
 ]
 
 

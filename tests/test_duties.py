@@ -6,12 +6,9 @@ from extractors import agencies, duties
 from pipeline.document import Document
 from pipeline.normalize import clean_text
 from pipeline.segment import segment
+from places import (CITY, COMMUNE, DONG_HA, HAC_THANH, HAI_CHAU, NGHE_AN, PHONG_DIEN, PHU_THO, PROVINCE,
+                    THUAN_HOA, WARD)
 from schemas.records import DateMention, DocumentMeta
-
-WARD = ("phuong", "Vị Khê", "Ninh Bình")
-COMMUNE = ("xa", "Phong Quang", "Thái Nguyên")
-CITY = ("thanh_pho", "Hải Phòng", "Hải Phòng")
-PROVINCE = ("tinh", "Lai Châu", "Lai Châu")
 
 
 def make_doc(text: str, where) -> Document:
@@ -112,6 +109,66 @@ SHAPES = [
      "1. Các phòng, ban, ngành, đoàn thể của phường, Công an phường, Ban chỉ huy quân sự phường căn cứ vào chức "
      "năng, nhiệm vụ được giao và nội dung được phân công, tổ chức triển khai thực hiện.\n",
      WARD, {}),
+    # Held-out forms. An item opening with agencies and a task verb is their task.
+    ("IV. TỔ CHỨC THỰC HIỆN\n"
+     "3. Phòng Văn hóa - Xã hội chủ trì, phối hợp với Công an phường đẩy mạnh tuyên\n"
+     "truyền về phòng cháy, chữa cháy trên hệ thống truyền thanh và trang thông tin\nđiện tử của phường.\n"
+     "4. Ban Chỉ huy Quân sự phường bố trí lực lượng dân quân sẵn sàng tham gia chữa\n"
+     "cháy, cứu nạn, cứu hộ khi có yêu cầu.\n",
+     DONG_HA, {"Phòng Văn hóa - Xã hội": (1, False), "Ban Chỉ huy Quân sự phường Đông Hà": (1, False)}),
+    ("IV. TỔ CHỨC THỰC HIỆN\n\n"
+     "1. Ban Xây dựng Đảng Đảng ủy phường chủ trì, phối hợp với Văn phòng Đảng ủy tham mưu Ban Thường vụ Đảng ủy "
+     "tổ chức quán triệt Nghị quyết; theo dõi, đôn đốc việc thực hiện Kế hoạch.\n\n"
+     "2. Ủy ban Kiểm tra Đảng ủy phường đưa nội dung thực hiện Kế hoạch vào chương trình kiểm tra, giám sát hằng năm.\n\n"
+     "3. Đảng ủy Ủy ban nhân dân phường\n\n"
+     "- Lãnh đạo Ủy ban nhân dân phường cụ thể hóa Kế hoạch thành các chương trình, đề án cụ thể.\n\n"
+     "- Chỉ đạo bố trí nguồn lực, kinh phí cho hoạt động chuyển đổi số.\n\n"
+     "4. Ủy ban Mặt trận Tổ quốc Việt Nam phường và các tổ chức chính trị - xã hội phường tuyên truyền, vận động "
+     "đoàn viên, hội viên và Nhân dân tích cực tham gia chuyển đổi số.\n\n"
+     "5. Các chi bộ trực thuộc xây dựng kế hoạch thực hiện, hoàn thành trước ngày 30/5/2026.\n\n"
+     "Kế hoạch này được phổ biến đến chi bộ và đảng viên./.\n",
+     HAI_CHAU, {"Ban Xây dựng Đảng Đảng ủy phường Hải Châu": (1, False),
+                "Ủy ban Kiểm tra Đảng ủy phường Hải Châu": (1, False),
+                "Đảng ủy Ủy ban nhân dân phường Hải Châu": (2, False),
+                "Ủy ban Mặt trận Tổ quốc Việt Nam phường Hải Châu": (1, False),
+                "Các tổ chức chính trị - xã hội phường Hải Châu": (1, False),
+                "Các chi bộ trực thuộc": (1, False)}),
+    # `Đối với <agency>` headings of a Công văn; a `Đề nghị X` paragraph is X's; the issuer's closing is no one's.
+    ("Sở Y tế đề nghị các đơn vị triển khai một số nội dung sau:\n\n"
+     "1. Đối với Ủy ban nhân dân các xã, phường\n\n"
+     "- Báo cáo kết quả về Sở Y tế (qua Chi cục An toàn vệ sinh thực phẩm) trước ngày 25/5/2026.\n\n"
+     "4. Đối với các cơ sở sản xuất, kinh doanh thực phẩm\n\n"
+     "Chấp hành nghiêm các quy định về điều kiện bảo đảm an toàn thực phẩm, nguồn gốc, xuất xứ nguyên liệu.\n\n"
+     "Đề nghị Sở Công Thương, Sở Nông nghiệp và Môi trường phối hợp chỉ đạo lực lượng chức năng kiểm tra, xử lý "
+     "vi phạm về an toàn thực phẩm trong lĩnh vực được phân công quản lý.\n\n"
+     "Sở Y tế đề nghị các đơn vị quan tâm, phối hợp triển khai thực hiện./.\n",
+     PHU_THO, {"Ủy ban nhân dân các xã, phường": (1, False),
+               "các cơ sở sản xuất, kinh doanh thực phẩm": (1, False),
+               "Sở Công Thương": (1, True), "Sở Nông nghiệp và Môi trường": (1, True)}),
+    # A closing `Giao X ...` after another body's bullets is X's.
+    ("IV. TỔ CHỨC THỰC HIỆN\n\n"
+     "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam phường và các tổ chức chính trị - xã hội phường\n\n"
+     "- Hội Liên hiệp Phụ nữ phường: vận động hội viên không để người thân vi phạm pháp luật về ma túy.\n\n"
+     "Giao Công an phường theo dõi, đôn đốc việc thực hiện Kế hoạch này./.\n",
+     THUAN_HOA, {"Hội Liên hiệp Phụ nữ phường Thuận Hóa": (1, True), "Công an phường Thuận Hóa": (1, False)}),
+    # A generic closing sentence is nobody's task.
+    ("IV. TỔ CHỨC THỰC HIỆN\n\n"
+     "3. Công an xã\n\n"
+     "Phối hợp cập nhật, khai thác dữ liệu dân cư phục vụ giải quyết thủ tục hành chính.\n\n"
+     "Các cơ quan, đơn vị căn cứ nhiệm vụ được giao tổ chức thực hiện nghiêm túc Kế hoạch này./.\n",
+     PHONG_DIEN, {"Công an xã Phong Điền": (1, False)}),
+    # A newspaper named by its place, in a heading with the broadcaster.
+    ("IV. TỔ CHỨC THỰC HIỆN\n\n"
+     "6. Đài Phát thanh và Truyền hình tỉnh, Báo Nghệ An\n\n"
+     "Tăng cường thời lượng thông tin, kịp thời đưa tin cảnh báo, dự báo thiên tai và chỉ đạo ứng phó của các cấp.\n",
+     NGHE_AN, {"Đài Phát thanh và Truyền hình tỉnh Nghệ An": (1, False), "Báo Nghệ An": (1, False)}),
+    # In a plan attached after a decision's signature, `Giao X` is read too.
+    ("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số phường Hạc Thành năm 2026.\n\n"
+     "Nơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nKẾ HOẠCH\n\n"
+     "II. NHIỆM VỤ, GIẢI PHÁP\n\n2. Phát triển dữ liệu số và kỹ năng số\n\n"
+     "Tổ chức đợt cao điểm \"Bình dân học vụ số\" từ ngày 15/5/2026 đến ngày 15/8/2026. Giao Phòng Văn hóa - Xã hội "
+     "chủ trì, phối hợp với Công an phường hướng dẫn người dân kích hoạt tài khoản định danh điện tử mức độ 2.\n",
+     HAC_THANH, {"Phòng Văn hóa - Xã hội": (1, False)}),
 ]
 
 

@@ -68,7 +68,7 @@ APPENDIX_DUTIES = [
     ("Sở Văn hóa, Thể thao và Du lịch", "chu_tri", "PL.I", dt.date(2026, 6, 30), "Tăng cường tuyên truyền"),
     ("Công an tỉnh Lai Châu", "phoi_hop", "PL.I", dt.date(2026, 6, 30), "Tăng cường tuyên truyền"),
     ("Công an tỉnh Lai Châu", "chu_tri", "PL.II", dt.date(2026, 6, 30), "Mở đợt cao điểm"),
-    ("Ban Chỉ huy Bộ đội Biên phòng tỉnh Lai Châu", "phoi_hop", "PL.II", dt.date(2026, 6, 30), "Mở đợt cao điểm"),
+    ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh Lai Châu", "phoi_hop", "PL.II", dt.date(2026, 6, 30), "Mở đợt cao điểm"),
     ("Ủy ban nhân dân các xã, phường", "chu_tri", "PL.II", None, "Quản lý người sử dụng"),
     ("Công an tỉnh Lai Châu", "phoi_hop", "PL.II", None, "Quản lý người sử dụng"),
     ("Sở Y tế", "phoi_hop", "PL.II", None, "Quản lý người sử dụng"),
