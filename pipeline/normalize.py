@@ -24,16 +24,25 @@ from functools import lru_cache
 from underthesea.pipeline.text_normalize.token_normalize import token_normalize
 
 # Characters that carry no text: zero-width spaces and joiners, soft hyphen, BOM.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"), None)
+_INVISIBLE = dict.fromkeys("\u200b\u200c\u200d\u2060\u00ad\ufeff", "")
 # Exotic spaces become a plain space.
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
+_SPACES = dict.fromkeys("\u00a0\u2007\u202f\u2009\u200a\u3000", " ")
 
 # One character in, one character out: quotes, dashes, markdown emphasis.
-_FOLD = str.maketrans({
+_FOLD = {
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
     "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "*": " ",
-})
+}
+
+
+def _replace_chars(text: str, table: dict[str, str]) -> str:
+    # str.translate walks Vietnamese text character by character in Python
+    # objects; one str.replace per character present is several times faster.
+    for old, new in table.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 _WORD = re.compile(r"\w+")
 
@@ -48,7 +57,7 @@ def _word_form(word: str) -> str:
 
 def match_form(text: str) -> str:
     """Length-preserving form of `text` for matching (see module doc)."""
-    folded = text.translate(_FOLD)
+    folded = _replace_chars(text, _FOLD)
     # Few distinct words need a fix: find them once, then replace only those.
     fixes = {w: f for w in set(_WORD.findall(folded)) if (f := _word_form(w)) != w}
     if fixes:
@@ -133,7 +142,7 @@ def clean_text(raw: str) -> tuple[str, bool]:
 
     Returns the text and whether PDF line repair was applied.
     """
-    text = unicodedata.normalize("NFC", raw).translate(_INVISIBLE).translate(_SPACES)
+    text = _replace_chars(_replace_chars(unicodedata.normalize("NFC", raw), _INVISIBLE), _SPACES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.rstrip() for ln in text.split("\n")]
     if looks_pdf_broken(lines):
