@@ -373,17 +373,36 @@ def _in_programme_name(doc: Document, a: Atom, since: int) -> bool:
     return bool(_name_opener().search(doc.match_text, since, a.start)) if since < a.start else False
 
 
+@cache
+def _baseline_before() -> re.Pattern:
+    """A comparison still open right before a year: `so với năm 2025`, `so với
+    cùng kỳ năm 2025`, `so với kết quả thực hiện năm 2025` (a few words between)."""
+    leads = phrase_pattern(load("target_cues")["baseline"]["phrases"])
+    return re.compile(r"(?<!\w)" + leads + r"(?:\s+[^\W\d_]+){0,4}\s+$", re.IGNORECASE)
+
+
+# How far before a year a comparison may open.
+_BASELINE_WINDOW = 60
+
+
+def _is_baseline(doc: Document, a: Atom, since: int) -> bool:
+    start = max(since, a.start - _BASELINE_WINDOW)
+    return bool(_baseline_before().search(doc.match_text, start, a.start))
+
+
 def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int) -> list[Atom]:
     """Year atoms of a statement span that give the year an aim is due.
 
     A year in a programme's name opened after the statement's cue
-    (`Phấn đấu thực hiện Chương trình ... đến năm 2030`) is not an aim of this plan.
+    (`Phấn đấu thực hiện Chương trình ... đến năm 2030`) is not an aim of this
+    plan, nor is the baseline an aim is measured against (`giảm 15% số vụ
+    cháy so với năm 2025`).
     """
     out = []
     for a in atoms:
         if not (span.start <= a.start < span.end) or a.form != "year":
             continue
-        if _in_programme_name(doc, a, max(cue_end, span.start)):
+        if _in_programme_name(doc, a, max(cue_end, span.start)) or _is_baseline(doc, a, span.start):
             continue
         out.append(a)
     return out
@@ -451,7 +470,35 @@ def _rule(freq_text: str | None, a: Atom | None = None, every: str | None = None
         rule += f";BYMONTHDAY={a.day}"
     elif a is not None and a.day and a.month and rule == "FREQ=YEARLY":
         rule += f";BYMONTH={a.month};BYMONTHDAY={a.day}"
+    elif a is not None and a.month and rule == "FREQ=YEARLY":
+        rule += f";BYMONTH={a.month}"
     return rule
+
+
+def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]:
+    """`định kỳ hằng năm báo cáo ... trước ngày 15/12`: a day or month without
+    a year later in the clause of a yearly rule is the rule's day, not a
+    one-off date; the row runs from the rule's words to the date."""
+    text, rows = doc.match_text, []
+    bounds = sentences(doc)
+    ends = [s.end for s in bounds]
+    starts = [a.start for a in atoms]
+    for m in _find(text, "recurring", 0, len(text)):
+        freq = m.group("freq") or m.group("pfreq")
+        if not freq or _rule(freq) != "FREQ=YEARLY":
+            continue
+        i = bisect.bisect_right(ends, m.start())
+        if i == len(bounds) or bounds[i].start > m.start():
+            continue
+        semicolon = text.find(";", m.end(), bounds[i].end)
+        clause_end = bounds[i].end if semicolon < 0 else semicolon
+        for j in range(bisect.bisect_left(starts, m.end()), bisect.bisect_left(starts, clause_end)):
+            a = atoms[j]
+            if j not in used and a.year is None and a.form in ("dm", "month"):
+                rows.append(_Row(m.start(), a.end, "recurring", a, recurrence=_rule(freq, a)))
+                used.add(j)
+                break
+    return rows
 
 
 def _standalone_recurring(doc: Document, taken: list[tuple[int, int]]) -> list[_Row]:
@@ -470,12 +517,15 @@ def _atom_row(doc: Document, a: Atom, targets: list[Atom]) -> _Row:
     text = doc.match_text
     line_start = doc.line_at(a.start).start
     deadline = _search(text, "deadline", line_start, a.start)
-    if deadline:
-        return _Row(deadline.start("cue"), a.end, "deadline", a, last=True)
     recur = _recurring_after(text, a)
+    # `trước ngày 15/12 hằng năm` falls due every year; `trước ngày 15/12/2026 hằng năm`
+    # names one date.
+    if deadline and not (recur and a.year is None):
+        return _Row(deadline.start("cue"), a.end, "deadline", a, last=True)
     event = _event_before(doc, a)
     if recur:
-        return _Row(event[0] if event else a.start, recur.end(), "recurring", a,
+        start = deadline.start("cue") if deadline else event[0] if event else a.start
+        return _Row(start, recur.end(), "recurring", a,
                     recurrence=_rule(recur.group("freq"), a), event=event[1]["name"] if event else None)
     if a.form in ("dmy", "verbal") and _follows_document_number(text[line_start:a.start]):
         return _Row(a.start, a.end, "citation", a)
@@ -521,6 +571,7 @@ def extract(doc: Document) -> list[DateMention]:
     used: set[int] = {atoms.index(issued)} if issued else set()
     rows = [_Row(issued.start, issued.end, "issued", issued)] if issued else []
     rows += _period_rows(doc, atoms, used)
+    rows += _yearly_rows(doc, atoms, used)
     targets = [a for st in target_statements(doc) for a in target_year_atoms(doc, atoms, st, st.cue_end)]
     rows += [_atom_row(doc, a, targets) for i, a in enumerate(atoms) if i not in used]
     rows += _standalone_recurring(doc, [(r.start, r.end) for r in rows])

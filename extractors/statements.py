@@ -16,9 +16,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from extractors.vocab import load
 from pipeline.document import Document
+from schemas.records import Section
 
 
 def phrase_pattern(phrases: list[str]) -> str:
@@ -133,6 +135,11 @@ class Statement(Span):
 
     cue: str
     cue_end: int  # where the cue phrase ends (the sentence start for a section)
+    # The title of an aim section (`2. Chỉ tiêu đến năm 2030`): it states no aim
+    # of its own, its year is the horizon of the items under it.
+    title: bool = False
+    # Starts of the aim sections holding the sentence, innermost first.
+    aim_sections: tuple[int, ...] = ()
 
 
 def sentences(doc: Document, start: int = 0, end: int | None = None) -> list[Span]:
@@ -213,8 +220,14 @@ def _within(starts: list[int] | None, span: Span) -> list[int] | None:
     return starts[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)]
 
 
-def find_cue(doc: Document, span: Span) -> tuple[str, int] | None:
-    """(cue name, end of the cue) of the first live cue in the span, if any."""
+class Cue(NamedTuple):
+    name: str
+    end: int
+    start: int
+
+
+def find_cue(doc: Document, span: Span) -> Cue | None:
+    """The first live cue in the span, if any."""
     text = doc.match_text
     best = None
     starts = _within(word_starts(text, _cue_words()), span)
@@ -226,10 +239,23 @@ def find_cue(doc: Document, span: Span) -> tuple[str, int] | None:
                 continue
             if quantity_next and not _QUANTITY_NEXT.match(text, m.end(), span.end):
                 continue
-            if best is None or m.start() < best[2]:
-                best = (name, m.end(), m.start())
+            if best is None or m.start() < best.start:
+                best = Cue(name, m.end(), m.start())
             break
-    return (best[0], best[1]) if best else None
+    return best
+
+
+def opening_cue(doc: Document, span: Span) -> Cue | None:
+    """The live cue the span opens with (after blanks), if any."""
+    first = _NONBLANK.search(doc.match_text, span.start, span.end)
+    if first is None:
+        return None
+    pos = first.start()
+    starts = word_starts(doc.match_text, _cue_words())
+    if starts is not None and not _within(starts, Span(pos, pos + 1)):
+        return None
+    cue = find_cue(doc, Span(pos, span.end))
+    return cue if cue and cue.start == pos else None
 
 
 @cache
@@ -237,32 +263,51 @@ def _aim_kinds() -> frozenset[str]:
     return frozenset(load("target_cues")["sections"]["kinds"])
 
 
-def _aim_section_kind(doc: Document, pos: int, by_id: dict) -> str | None:
-    """The aim kind (`muc_tieu`, `chi_tieu`) of the section at pos or an ancestor."""
+def _aim_sections(doc: Document, pos: int, by_id: dict) -> list[Section]:
+    """The aim sections (`muc_tieu`, `chi_tieu`) holding pos, innermost first."""
     kinds = _aim_kinds()
+    out = []
     sec = doc.section_at(pos)
     while sec is not None:
         if sec.kind in kinds:
-            return sec.kind
+            out.append(sec)
         sec = by_id.get(sec.parent_id) if sec.parent_id else None
-    return None
+    return out
+
+
+def bodies(doc: Document) -> list[Span]:
+    """The document's body and the sections of what follows its signature (a
+    plan attached to a decision, appendices): no recipients or signatures."""
+    end = doc.body_end if doc.body_end is not None else len(doc.match_text)
+    return [Span(0, end)] + [Span(s.start_char, s.end_char) for s in doc.sections
+                             if s.parent_id is None and s.start_char >= end]
+
+
+def _is_title(doc: Document, sent: Span, aim_headings: set[int]) -> bool:
+    """True for the heading line of an aim section that is only a title: a
+    `Label: text` heading (`1. Mục tiêu: phấn đấu ...`) states its text."""
+    if doc.line_at(sent.start).start not in aim_headings:
+        return False
+    return ":" not in doc.match_text[sent.start:sent.end].rstrip(": \t")
 
 
 def target_statements(doc: Document) -> list[Statement]:
-    """Every sentence of the body that states aims, in text order."""
-    end = doc.body_end if doc.body_end is not None else len(doc.match_text)
-    # The heading line of an aim section (`3. Chỉ tiêu`) names it; it states nothing.
+    """Every sentence that states aims, and the titles of aim sections, in text order."""
     aim_headings = {s.start_char for s in doc.sections if s.kind in _aim_kinds()}
     by_id = {s.section_id: s for s in doc.sections}
     # Only a sentence holding a cue's first word can hold a cue.
     cue_words = word_starts(doc.match_text, _cue_words())
     out = []
-    for sent in sentences(doc, 0, end):
-        cue = find_cue(doc, sent) if cue_words is None or _within(cue_words, sent) else None
-        if cue is not None:
-            out.append(Statement(sent.start, sent.end, cue[0], cue[1]))
-            continue
-        kind = _aim_section_kind(doc, sent.start, by_id)
-        if kind and doc.line_at(sent.start).start not in aim_headings:
-            out.append(Statement(sent.start, sent.end, kind, sent.start))
+    every = sentences(doc)
+    firsts = [s.start for s in every]
+    for body in bodies(doc):
+        for sent in every[bisect.bisect_left(firsts, body.start):bisect.bisect_left(firsts, body.end)]:
+            cue = find_cue(doc, sent) if cue_words is None or _within(cue_words, sent) else None
+            aims = _aim_sections(doc, sent.start, by_id) if aim_headings else []
+            held_by = tuple(s.start_char for s in aims)
+            title = bool(aims) and _is_title(doc, sent, aim_headings)
+            if cue is not None:
+                out.append(Statement(sent.start, sent.end, cue.name, cue.end, title, held_by))
+            elif aims:
+                out.append(Statement(sent.start, sent.end, aims[0].kind, sent.start, title, held_by))
     return out

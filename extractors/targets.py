@@ -20,10 +20,11 @@ vocab/target_cues.toml.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from extractors.dates import Atom, scan, target_year_atoms
-from extractors.statements import Span, Statement, clauses, phrase_pattern, target_statements
+from extractors.statements import Span, clauses, opening_cue, phrase_pattern, target_statements
 from extractors.vocab import load
 from pipeline.document import Document
 from schemas.records import Target
@@ -54,7 +55,14 @@ def _quantity_re() -> re.Pattern:
         \s*
         (?:
             (?P<pct>%)                               # a share
-          | (?P<unit>{phrase_pattern(v['units']['phrases'])})(?!\w)   # a count of things
+          | (?P<unit>
+                (?:
+                    {phrase_pattern(v['units']['phrases'])}                 # a count of things
+                  | (?P<measure>{phrase_pattern(v['measures']['phrases'])})  # an amount: money, length, area
+                )
+                (?:\s*/\s*{phrase_pattern(v['measures']['per'])})*      # a rate: `/người/năm`
+            )
+            (?!\w)
         )
         """,
         re.VERBOSE | re.IGNORECASE,
@@ -70,7 +78,7 @@ def _zero_re() -> re.Pattern:
 @cache
 def _stop_re() -> re.Pattern:
     recurrences = [p for e in load("date_cues")["recurring"] for p in e["phrases"]]
-    stops = _vocab()["subject"]["stops"] + recurrences
+    stops = _vocab()["subject"]["stops"] + recurrences + _vocab()["baseline"]["phrases"]
     return re.compile(r"(?<!\w)" + phrase_pattern(stops) + r"(?!\w)|[;:.]", re.IGNORECASE)
 
 
@@ -112,26 +120,37 @@ def _subject(doc: Document, start: int, end: int, cut: list[tuple[int, int]], pr
     return " ".join(words[:SUBJECT_WORDS]) or None
 
 
-def _clause_targets(doc: Document, st: Statement, clause: Span, years: list[Atom],
-                    lead_year: int | None, atoms: list[Atom]) -> list[dict]:
+def _quantities(doc: Document, span: Span, date_spans: list[tuple[int, int]]) -> Iterator[re.Match]:
+    """Quantities of the span; none overlaps a date (`01/6/2026`, `năm 2026 xã ...`)."""
+    return (m for m in _quantity_re().finditer(doc.match_text, span.start, span.end)
+            if not any(s <= m.start("num") < e for s, e in date_spans))
+
+
+def _clause_targets(doc: Document, clause: Span, aim_start: int, years: list[Atom],
+                    year: int | None, atoms: list[Atom]) -> list[dict]:
+    """Rows of one clause; `year` is due where the clause names none."""
     v = _vocab()
     text = doc.match_text
     own_years = [a for a in years if clause.start <= a.start < clause.end]
-    year = own_years[0].year if own_years else lead_year
-    # Quantities never overlap dates (`01/6/2026`); their phrases end at the next
-    # quantity, date or recurrence.
+    year = own_years[0].year if own_years else year
+    # Quantities never overlap dates; their phrases end at the next quantity, date or recurrence.
     date_spans = [(a.start, a.end) for a in atoms if clause.start <= a.start < clause.end]
-    found = [m for m in _quantity_re().finditer(text, clause.start, clause.end)
-             if not any(s <= m.start("num") < e for s, e in date_spans)]
+    found = list(_quantities(doc, clause, date_spans))
     bounds = date_spans + [(m.start(), m.end()) for m in found]
     out = []
     for m in found:
-        subject_start = m.end() if m.group("pct") else m.start("unit")
+        after = None
+        if not m.group("measure"):
+            # `100% các thôn`, `01 buổi tuyên truyền`: what is counted follows.
+            after = _subject(doc, m.end() if m.group("pct") else m.start("unit"), clause.end,
+                             [b for b in bounds if b[0] > m.start()])
+        # `thu nhập ... đạt 78 triệu đồng`, `tỷ lệ ... đạt trên 80%`: what is measured comes first.
+        before_start = max([aim_start] + [e for _, e in bounds if e <= m.start()])
         out.append(dict(
             value=_number(m.group("num")),
             unit="%" if m.group("pct") else re.sub(r"\s+", " ", doc.text[m.start("unit"):m.end("unit")]),
             target_year=year,
-            subject=_subject(doc, subject_start, clause.end, [b for b in bounds if b[0] > m.start()]),
+            subject=after or _subject(doc, before_start, m.start(), []),
             direction=_first_group(m, "d", v["direction"]),
             comparator=_first_group(m, "c", v["comparator"]),
         ))
@@ -141,7 +160,6 @@ def _clause_targets(doc: Document, st: Statement, clause: Span, years: list[Atom
     if zero:
         return [dict(value=0.0, unit=None, target_year=year, direction="không phát sinh",
                      subject=_subject(doc, zero.end(), clause.end, date_spans, predicate=False))]
-    aim_start = st.cue_end if clause.start <= st.cue_end <= clause.end else clause.start
     rows = []
     for a in own_years:
         lead_start = _YEAR_LEAD.search(text, clause.start, a.start).start()
@@ -158,14 +176,26 @@ def _clause_targets(doc: Document, st: Statement, clause: Span, years: list[Atom
 def extract(doc: Document) -> list[Target]:
     atoms = scan(doc)
     out = []
+    horizons: dict[int, int] = {}  # aim section start -> the year its title names
     for st in target_statements(doc):
         years = target_year_atoms(doc, atoms, st, st.cue_end)
+        if st.title and years:
+            horizons[st.aim_sections[0]] = years[0].year
+        horizon = next((horizons[s] for s in st.aim_sections if s in horizons), None)
         parts = clauses(doc, st)
-        # A year the statement opens with (`Đến năm 2030, ...`) dues every clause.
-        first_quantity = _quantity_re().search(doc.match_text, st.start, st.end)
+        # A year the statement opens with (`Đến năm 2030, ...`) dues every clause ...
+        first = next(_quantities(doc, st, [(a.start, a.end) for a in atoms if st.start <= a.start < st.end]), None)
         lead_year = next((a.year for a in years if a.start < parts[0].end
-                          and (first_quantity is None or a.end <= first_quantity.start())), None)
-        for clause in parts:
-            for fields in _clause_targets(doc, st, clause, years, lead_year, atoms):
+                          and (first is None or a.end <= first.start())), None)
+        for i, clause in enumerate(parts):
+            aim_start = st.cue_end if clause.start <= st.cue_end <= clause.end else clause.start
+            cue = opening_cue(doc, clause) if i else None
+            if cue:
+                # ... up to a clause that opens an aim of its own (`...; phấn đấu thu nhập ...`).
+                lead_year, aim_start = None, cue.end
+            for fields in _clause_targets(doc, clause, aim_start, years, lead_year or horizon, atoms):
+                # A section title gives its items their year; it is no aim itself.
+                if st.title and fields["value"] is None:
+                    continue
                 out.append(Target(**doc.span(clause.start, clause.end), cue=st.cue, **fields))
     return out

@@ -19,6 +19,7 @@ from pipeline.normalize import clean_text
 from pipeline.segment import segment
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+HOLDOUT = RAW.parent / "holdout"
 D = dt.date
 
 
@@ -116,6 +117,23 @@ CASES = [
      "phòng, chống ma túy và Ngày toàn dân phòng, chống ma túy 26/6 hằng năm.",
      "Ngày toàn dân phòng, chống ma túy 26/6 hằng năm", "recurring", None, "day",
      {"recurrence": "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=26", "event": "Ngày toàn dân phòng, chống ma túy"}),
+    # a day and month later in the clause of a yearly rule is the rule's day, no one-off deadline (h05)
+    ("5. Các chi bộ trực thuộc xây dựng kế hoạch thực hiện, hoàn thành trước ngày 30/5/2026; định kỳ hằng năm "
+     "báo cáo kết quả về Ban Thường vụ Đảng ủy phường (qua Văn phòng Đảng ủy) trước ngày 15/12.",
+     "định kỳ hằng năm báo cáo kết quả về Ban Thường vụ Đảng ủy phường (qua Văn phòng Đảng ủy) trước ngày 15/12",
+     "recurring", None, "day", {"recurrence": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"}),
+    ("5. Các chi bộ trực thuộc xây dựng kế hoạch thực hiện, hoàn thành trước ngày 30/5/2026; định kỳ hằng năm "
+     "báo cáo kết quả về Ban Thường vụ Đảng ủy phường (qua Văn phòng Đảng ủy) trước ngày 15/12.",
+     "hoàn thành trước ngày 30/5/2026", "deadline", D(2026, 5, 30), "day", {}),
+    # the same rule written date first (h05's sentence, reordered)
+    ("Trước ngày 15/12 hằng năm, các chi bộ báo cáo kết quả về Ban Thường vụ Đảng ủy phường.",
+     "Trước ngày 15/12 hằng năm", "recurring", None, "day", {"recurrence": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"}),
+    # a baseline year is no target year (h06)
+    ("II. CHỈ TIÊU\n\n3. Phấn đấu giảm 15% số vụ cháy so với năm 2025.",
+     "năm 2025", "other", D(2025, 1, 1), "year", {}),
+    # an aim section's title names its items' year (h05)
+    ("2. Chỉ tiêu đến năm 2030\n\n- Phấn đấu 100% đảng viên sử dụng ứng dụng Sổ tay đảng viên điện tử.",
+     "năm 2030", "target_year", D(2030, 1, 1), "year", {}),
     # events: `(tháng 6)`, `(26/6)` take the issued year
     ("Vị Khê, ngày tháng 6 năm 2026\n\nThực hiện Công văn số 573/TTg-KGVX ngày 25/5/2026 của Thủ tướng triển khai "
      "các hoạt động hưởng ứng Tháng hành động phòng, Chống ma túy (tháng 6), Ngày quốc tế phòng, chống ma túy "
@@ -209,6 +227,14 @@ def test_partial_date_without_any_year_has_no_value():
     ]
 
 
+def test_attached_plan_target_year():
+    # h02: the Kế hoạch after the decision's signature states its own aims.
+    doc = make_doc((HOLDOUT / "h02_thanhhoa_qd_chuyendoiso.txt").read_text(encoding="utf-8"))
+    found = [r for r in dates.extract(doc) if r.kind == "target_year"]
+    assert [(r.text, r.value) for r in found] == [("năm 2030", D(2030, 1, 1))]
+    assert found[0].start_char > doc.text.index("Phấn đấu đến năm 2030, 100% giao dịch") > doc.body_end
+
+
 def test_deadline_within_task_span():
     text = ("3. Chế độ thông tin báo cáo: Kết thúc Tháng cao điểm các đơn vị báo cáo kết quả thực hiện trước ngày "
             "03/7/2026; Cơ quan thường trực Ban Chỉ đạo hoàn thiện dự thảo báo cáo trình UBND tỉnh trước ngày "
@@ -290,3 +316,21 @@ def test_dateparser_agrees_with_the_parts(seed_rows):
         for r in rows:
             if r.value is not None and r.kind not in ("range",) and r.event is None and r.granularity != "quarter":
                 assert r.parser == "dateparser", r.text
+
+
+# --- the prefilters find what a plain search finds ---------------------------------
+
+@pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")) + sorted(HOLDOUT.glob("*.txt")), ids=lambda p: p.stem)
+def test_prefiltered_scans_match_plain_finditer(path):
+    text = make_doc(path.read_text(encoding="utf-8")).match_text
+    # atoms: tried only at digits and opening words
+    plain = [a for a in (dates._atom(text, m) for m in dates._atom_re().finditer(text))
+             if a is not None and dates._valid(a)]
+    assert list(dates._scan(text)) == plain
+    # cue patterns: tried only where one of their first words opens a word, over the text and a window
+    mid = len(text) // 2
+    for name, pattern in dates._patterns().items():
+        if name in dates._opening_words():
+            for start in (0, mid):
+                assert ([m.span() for m in dates._find(text, name, start, len(text))]
+                        == [m.span() for m in pattern.finditer(text, start)]), name

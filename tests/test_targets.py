@@ -1,4 +1,4 @@
-"""Targets extractor: real target statements from the seed plans, exact values.
+"""Targets extractor: real target statements from the seed and held-out plans, exact values.
 
 The direction cases (`giảm ... 10%`, `không để phát sinh`) have no numbered
 instance in the seeds; they use the issue's phrases in a seed sentence frame.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import targets
+from extractors import statements, targets
 from extractors.dates import scan, target_year_atoms
 from extractors.statements import Span, find_cue
 from extractors.vocab import load
@@ -19,6 +19,7 @@ from pipeline.normalize import clean_text
 from pipeline.segment import segment
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+HOLDOUT = RAW.parent / "holdout"
 
 
 def make_doc(text: str) -> Document:
@@ -80,6 +81,29 @@ CASES = [
      [(10.0, "%", None, "giảm", ">=", "số người nghiện ma túy trên địa bàn")]),
     ("Phấn đấu không để phát sinh người nghiện mới trên địa bàn.",
      [(0.0, None, None, "không phát sinh", None, "người nghiện mới trên địa bàn")]),
+    # a baseline year is no target year (h06, h08)
+    ("II. CHỈ TIÊU\n\n3. Phấn đấu giảm 15% số vụ cháy so với năm 2025.",
+     [(15.0, "%", None, "giảm", None, "số vụ cháy")]),
+    ("II. CHỈ TIÊU\n\n2. Phấn đấu giảm 10% số người sử dụng trái phép chất ma túy so với năm 2025.",
+     [(10.0, "%", None, "giảm", None, "số người sử dụng trái phép chất ma túy")]),
+    # a money rate measures what is written before it; a clause opening its own
+    # `phấn đấu` ends the first clause's year (h04)
+    ("1. Mục tiêu\n\nPhấn đấu năm 2026 xã Cái Bè đạt chuẩn nông thôn mới nâng cao; phấn đấu thu nhập bình quân "
+     "đầu người đạt 78 triệu đồng/người/năm; tỷ lệ hộ nghèo giảm còn dưới 1,5%.",
+     [(None, None, 2026, None, None, "xã Cái Bè đạt chuẩn nông thôn mới nâng cao"),
+      (78.0, "triệu đồng/người/năm", None, None, None, "thu nhập bình quân đầu người"),
+      (1.5, "%", None, "giảm", "<=", "tỷ lệ hộ nghèo")]),
+    # an aim section's title gives its items their year and is no target itself (h05)
+    ("2. Chỉ tiêu đến năm 2030\n\n- 100% văn bản, hồ sơ công việc của Đảng ủy phường được xử lý trên môi trường "
+     "mạng (trừ hồ sơ mật).\n\n- Phấn đấu tỷ lệ dân số trưởng thành sử dụng dịch vụ công trực tuyến đạt trên "
+     "80%.\n\n- Mỗi năm có ít nhất 02 mô hình chuyển đổi số tiêu biểu được nhân rộng.",
+     [(100.0, "%", 2030, None, None, "văn bản, hồ sơ công việc của Đảng ủy phường"),
+      (80.0, "%", 2030, None, ">", "tỷ lệ dân số trưởng thành sử dụng dịch vụ công trực tuyến"),
+      (2.0, "mô hình", 2030, None, ">=", "mô hình chuyển đổi số tiêu biểu")]),
+    # a year the item names itself wins over the title's
+    ("2. Chỉ tiêu đến năm 2030\n\n- Phấn đấu đến năm 2027, 100% đảng viên sử dụng ứng dụng Sổ tay đảng viên "
+     "điện tử.",
+     [(100.0, "%", 2027, None, None, "đảng viên sử dụng ứng dụng Sổ tay đảng viên điện tử")]),
     # not targets: a programme's year, a slogan, `bảo đảm` without a figure, an aim without a number
     ("Phấn đấu thực hiện thắng lợi Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030.", []),
     ("- Tổ chức quán triệt, tuyên truyền sâu rộng chủ đề Tháng hành động phòng, chống ma túy năm 2026 \"Chung một "
@@ -94,6 +118,14 @@ CASES = [
 @pytest.mark.parametrize("text, expected", CASES, ids=[str(i) for i in range(len(CASES))])
 def test_targets(text, expected):
     assert found(text) == expected
+
+
+def test_attached_plan_after_the_signature_is_read():
+    # h02: a decision whose Kế hoạch follows its signature; the plan's Chỉ tiêu are the targets.
+    doc = make_doc((HOLDOUT / "h02_thanhhoa_qd_chuyendoiso.txt").read_text(encoding="utf-8"))
+    assert [(t.value, t.unit, t.target_year) for t in targets.extract(doc)] == [
+        (100.0, "%", None), (80.0, "%", None), (100.0, "%", 2030)]
+    assert all(t.start_char > doc.body_end for t in targets.extract(doc))
 
 
 def test_row_span_is_the_clause():
@@ -125,8 +157,9 @@ def _quantity_examples():
         for entry in v[group]:
             for example in entry["examples"]:
                 yield group, entry.get("name") or entry["symbol"], example
-    for example in v["units"]["examples"]:
-        yield "units", None, example
+    for group in ("units", "measures"):
+        for example in v[group]["examples"]:
+            yield group, None, example
 
 
 @pytest.mark.parametrize("group, name, example", list(_quantity_examples()))
@@ -159,3 +192,26 @@ def test_seed_spans_are_honest():
         doc = make_doc(path.read_text(encoding="utf-8"))
         for t in targets.extract(doc):
             assert doc.text[t.start_char:t.end_char] == t.text
+
+
+@pytest.mark.parametrize("example", load("target_cues")["baseline"]["examples"])
+def test_baseline_examples(example):
+    rows = targets.extract(make_doc("Phấn đấu " + example))
+    assert rows and all(t.target_year is None for t in rows)
+
+
+# --- the prefilter finds what a plain search finds --------------------------------
+
+@pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")) + sorted(HOLDOUT.glob("*.txt")), ids=lambda p: p.stem)
+def test_cue_prefilter_matches_plain_finditer(path):
+    text = make_doc(path.read_text(encoding="utf-8")).match_text
+    starts = statements.word_starts(text, statements._cue_words())
+    assert starts is not None
+    for _, cue, _, _ in statements._cue_patterns():
+        plain = [m.span() for m in cue.finditer(text)]
+        assert [m.span() for m in statements.finditer_at(cue, text, starts)] == plain
+        # and inside a window, as find_cue searches one sentence
+        mid = len(text) // 2
+        window = statements.word_starts(text, statements._cue_words(), mid, len(text))
+        assert ([m.span() for m in statements.finditer_at(cue, text, window, mid)]
+                == [m.span() for m in cue.finditer(text, mid)])
