@@ -4,7 +4,9 @@ A plan states its aims in two places: every sentence of a `Mục tiêu` /
 `Chỉ tiêu` section, and sentences anywhere that carry a cue (`Phấn đấu`,
 `Quyết tâm`, `Bảo đảm 100%`, ...; see vocab/target_cues.toml). Both the
 dates extractor (kind `target_year`) and the targets extractor read the same
-statements from here, so they never disagree on what counts as an aim.
+statements from here, so they never disagree on what counts as an aim. Every
+body is read: the main one and what follows the signature (a plan attached
+to a decision, appendices).
 
 All offsets index `doc.match_text` (== `doc.text` offsets).
 """

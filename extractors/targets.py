@@ -12,8 +12,12 @@ sentence of a `Mục tiêu` / `Chỉ tiêu` section, and `Phấn đấu` / `Quy�
   value null.
 
 A quantity is due in the year its clause names, or the year the statement
-opens with (`Đến năm 2030, ...; ...`). A year inside a programme's name
-(`Chương trình ... đến năm 2030`) dues nothing. Words come from
+opens with (`Đến năm 2030, ...; ...`) until a clause opens an aim of its own
+(`...; phấn đấu ...`), or the year the title of its aim section names
+(`2. Chỉ tiêu đến năm 2030`). A year inside a programme's name (`Chương
+trình ... đến năm 2030`) or a baseline (`so với năm 2025`) dues nothing.
+A count's subject follows it (`100% các thôn`); a measure's (money, area:
+`thu nhập ... đạt 78 triệu đồng/người/năm`) comes before it. Words come from
 vocab/target_cues.toml.
 """
 
