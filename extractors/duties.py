@@ -408,7 +408,7 @@ def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: S
 def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     """`Giao Công an xã, Văn phòng UBND xã theo dõi ...` anywhere in a body."""
     g = grammar()
-    for start, end in _bodies(doc):
+    for start, end in doc.body_spans():
         for m in g.assign.finditer(doc.match_text, start, end):
             if not b.covers(m.start()) and not _TABLE_ROW.match(doc.line_at(m.start()).text):
                 _assign_sentence(b, doc, agencies, m)
@@ -426,14 +426,6 @@ def _assign_sentence(b: _Builder, doc: Document, agencies: _Agencies, m: re.Matc
     for a in _distinct(named):
         b.add(a, m.start(), end, requested, role_from=named[-1].end_char)
     return True
-
-
-def _bodies(doc: Document) -> list[tuple[int, int]]:
-    """The document's body and the sections of what follows its signature
-    (a plan attached to a decision, appendices): no recipients or signatures."""
-    body_end = _body_end(doc)
-    return [(0, body_end)] + [(s.start_char, s.end_char) for s in doc.sections
-                              if s.parent_id is None and s.start_char >= body_end]
 
 
 def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:

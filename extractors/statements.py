@@ -277,14 +277,6 @@ def _aim_sections(doc: Document, pos: int, by_id: dict) -> list[Section]:
     return out
 
 
-def bodies(doc: Document) -> list[Span]:
-    """The document's body and the sections of what follows its signature (a
-    plan attached to a decision, appendices): no recipients or signatures."""
-    end = doc.body_end if doc.body_end is not None else len(doc.match_text)
-    return [Span(0, end)] + [Span(s.start_char, s.end_char) for s in doc.sections
-                             if s.parent_id is None and s.start_char >= end]
-
-
 def _is_title(doc: Document, sent: Span, aim_headings: set[int]) -> bool:
     """True for the heading line of an aim section that is only a title: a
     `Label: text` heading (`1. Mục tiêu: phấn đấu ...`) states its text."""
@@ -302,7 +294,7 @@ def target_statements(doc: Document) -> list[Statement]:
     out = []
     every = sentences(doc)
     firsts = [s.start for s in every]
-    for body in bodies(doc):
+    for body in (Span(*span) for span in doc.body_spans()):
         for sent in every[bisect.bisect_left(firsts, body.start):bisect.bisect_left(firsts, body.end)]:
             cue = find_cue(doc, sent) if cue_words is None or _within(cue_words, sent) else None
             aims = _aim_sections(doc, sent.start, by_id) if aim_headings else []

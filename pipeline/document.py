@@ -70,6 +70,14 @@ class Document:
                 return sec
         return None
 
+    def body_spans(self) -> list[tuple[int, int]]:
+        """The body and the top-level sections of what follows the signature
+        (a plan attached to a decision, appendices): where a document states
+        its content, without recipients or signatures."""
+        end = self.body_end if self.body_end is not None else len(self.text)
+        return [(0, end)] + [(s.start_char, s.end_char) for s in self.sections
+                             if s.parent_id is None and s.start_char >= end]
+
     def _section_index(self) -> tuple[list[Section], list[int]]:
         # Rebuilt only when the section list is replaced or grows.
         key = (id(self.sections), len(self.sections))
