@@ -328,7 +328,7 @@ def _programme_lead() -> str:
 
 @cache
 def named_head(mode: str) -> re.Pattern:
-    """Type words cited by name in `mode` (one of NAMED_MODES). Scan with `matches_at`."""
+    """Type words cited by name in `mode` (one of NAMED_MODES). Scan with `scan.finditer_at`."""
     if mode == "programme":
         return re.compile(rf"(?P<type>{_programme_lead()})(?!\w)")
     entries = [t["name"] for t in load("doc_types")["type"] if mode in t.get("named", [])]
@@ -344,18 +344,8 @@ def _any_head() -> re.Pattern:
 def head_starts(text: str) -> list[int]:
     """Every word start where a `named_head(...)` or `named_head_all` pattern
     matches (overlapping: a start inside another head's match counts too).
-    One scan serves all of them (see `matches_at`)."""
+    One scan serves all of them (see `scan.finditer_at`)."""
     return [m.start() for m in at_word_start(_any_head(), text, overlapping=True)]
-
-
-def matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
-    r"""`finditer` of `(?<!\w)` + `pattern`, for a pattern that can only match
-    at `starts`: tried there in order, past what the last match took."""
-    taken_to = 0
-    for start in starts:
-        if start >= taken_to and (match := pattern.match(text, start)):
-            taken_to = match.end()
-            yield match
 
 
 @cache
@@ -367,7 +357,7 @@ def type_words_pattern() -> str:
 @cache
 def named_head_all() -> re.Pattern:
     """A capitalized type word anywhere: the start of a reference without number.
-    Scan with `matches_at`."""
+    Scan with `scan.finditer_at`."""
     return re.compile(rf"(?P<type>{type_words_pattern()})(?!\w)")
 
 

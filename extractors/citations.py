@@ -35,7 +35,6 @@ from extractors.citekeys import (
     canonical_number,
     cited_key,
     expand_abbreviations,
-    expand_name,
     issuer_for_code,
     issuer_key,
     issuers_compatible,
@@ -43,8 +42,8 @@ from extractors.citekeys import (
     parse_symbol,
     type_for_code,
 )
+from extractors.scan import finditer_at
 from pipeline.document import Document
-from pipeline.normalize import fold_key
 from schemas.records import Citation
 
 
@@ -71,7 +70,7 @@ class _Mention:
 def extract(doc: Document) -> list[Citation]:
     text = doc.match_text
     word_starts = g.head_starts(text)  # one scan serves passes 2-4
-    heads = list(g.matches_at(g.named_head_all(), text, word_starts))  # passes 3 and 4 read the same type words
+    heads = list(finditer_at(g.named_head_all(), text, word_starts))  # passes 3 and 4 read the same type words
     passes = (_numbered(doc, text), _named(doc, text, word_starts), _typed_issuer(doc, text, heads),
               _bare_type(doc, text, heads))
     mentions: list[_Mention] = []
@@ -179,7 +178,7 @@ def _named(doc: Document, text: str, starts: list[int]) -> list[_Mention]:
     found = []
     for mode, reader in (("programme", g.read_name), ("title", g.read_title_name),
                          ("quoted", None), ("period", g.read_period_name)):
-        for head in g.matches_at(g.named_head(mode), text, starts):
+        for head in finditer_at(g.named_head(mode), text, starts):
             if _generic(text, head.start()):
                 continue
             mention = _read_named(doc, text, head, mode, reader)

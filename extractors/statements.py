@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from extractors.scan import finditer_at
 from extractors.vocab import load
 from pipeline.document import Document
 from schemas.records import Section
@@ -97,23 +98,6 @@ def _scan_words(text: str, words: tuple[str, ...], start: int, end: int) -> list
                 out.append(i)
             i = low.find(word, i + 1, end)
     return sorted(out)
-
-
-def finditer_at(pattern: re.Pattern, text: str, starts: Iterable[int] | None,
-                start: int = 0, end: int | None = None) -> Iterator[re.Match]:
-    """`pattern.finditer(text, start, end)` for a pattern that never matches
-    empty and can start only at one of the sorted `starts` (None: anywhere)."""
-    end = len(text) if end is None else end
-    if starts is None:
-        yield from pattern.finditer(text, start, end)
-        return
-    pos = start
-    for p in starts:
-        if p >= pos:
-            m = pattern.match(text, p, end)
-            if m:
-                yield m
-                pos = m.end()
 
 
 # Where a sentence may end: a full stop, `!` or `?` (or the plan's closing

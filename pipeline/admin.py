@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from extractors.scan import finditer_at
 from pipeline.normalize import fold_key, match_form
 
 # Context weights: a superior body's mention, the place of the date line, a plain mention.
@@ -243,11 +244,7 @@ def _mentions(div: _Division, folded: str) -> Iterator[re.Match[str]]:
     with a plain character, which the engine skips to; the mention pattern is
     then tried at those places in order, past what the last match took, as
     `finditer` would."""
-    taken_to = 0
-    for start in _starts(div, folded):
-        if start >= taken_to and (found := div.mentions.match(folded, start)):
-            taken_to = found.end()
-            yield found
+    return finditer_at(div.mentions, folded, _starts(div, folded))
 
 
 def province_scores(context: str, *, in_match_form: bool = False) -> dict[str, int]:

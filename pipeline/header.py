@@ -179,7 +179,7 @@ def _read_block(doc: Document, zone_end: int) -> tuple[_Header, _Cell | None, li
             header.number = cell
         elif DATE_LINE.match(cell.text) and header.date is None:
             header.date = cell
-        elif (m := SUBJECT_LINE.match(cell.text)) and not header.subject:
+        elif SUBJECT_LINE.match(cell.text) and not header.subject:
             header.subject.append(cell)
         elif header.subject and _continues(doc, header.subject[-1], cell):
             header.subject.append(cell)  # a V/v subject running onto the next line

@@ -14,6 +14,7 @@ import pytest
 
 from extractors import citation_grammar as g
 from extractors import citations
+from extractors.scan import finditer_at
 from extractors.citation_grammar import read_bodies
 from extractors.citekeys import cited_key, self_identifying
 from extractors.vocab import load
@@ -390,7 +391,7 @@ def test_573_shares_one_key_in_every_seed(seed_records):
 
 
 def test_word_start_scans_find_what_a_lookbehind_would(seed_records):
-    """`at_word_start` and `matches_at` drop the `(?<!\\w)` from the head patterns
+    """`at_word_start` and `finditer_at` drop the `(?<!\\w)` from the head patterns
     for speed; on every seed they must find exactly what the lookbehind finds."""
     for records in seed_records.values():
         text = match_form(records.document.text)
@@ -399,7 +400,7 @@ def test_word_start_scans_find_what_a_lookbehind_would(seed_records):
             expected = [m.span() for m in re.finditer(rf"(?<!\w)(?:{pattern.pattern})", text)]
             assert [m.span() for m in g.at_word_start(pattern, text)] == expected
             if pattern is not g.typed_head():
-                assert [m.span() for m in g.matches_at(pattern, text, starts)] == expected
+                assert [m.span() for m in finditer_at(pattern, text, starts)] == expected
         numbers = re.compile(rf"(?<![\w/.-]){g.NUMBER.pattern}", re.VERBOSE)
         assert ([m.span() for m in g.at_word_start(g.NUMBER, text, before=re.compile(r"[\w/.-]"))]
                 == [m.span() for m in numbers.finditer(text)])

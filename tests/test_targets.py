@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.scan import finditer_at
 from extractors import statements, targets
 from extractors.dates import scan, target_year_atoms
 from extractors.statements import Span, find_cue
@@ -209,9 +210,9 @@ def test_cue_prefilter_matches_plain_finditer(path):
     assert starts is not None
     for _, cue, _, _ in statements._cue_patterns():
         plain = [m.span() for m in cue.finditer(text)]
-        assert [m.span() for m in statements.finditer_at(cue, text, starts)] == plain
+        assert [m.span() for m in finditer_at(cue, text, starts)] == plain
         # and inside a window, as find_cue searches one sentence
         mid = len(text) // 2
         window = statements.word_starts(text, statements._cue_words(), mid, len(text))
-        assert ([m.span() for m in statements.finditer_at(cue, text, window, mid)]
+        assert ([m.span() for m in finditer_at(cue, text, window, mid)]
                 == [m.span() for m in cue.finditer(text, mid)])
