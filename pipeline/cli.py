@@ -21,7 +21,7 @@ def main() -> None:
 
 def _summary(records: DocumentRecords) -> str:
     d = records.document
-    head = " ".join(str(x) for x in (d.doc_type, d.number or (f"(số trống)/{d.symbol}" if d.symbol else None),
+    head = " ".join(str(x) for x in (d.doc_type, d.number or (f"(no number) {d.symbol}" if d.symbol else None),
                                     d.issuer) if x)
     counts = ", ".join(f"{len(getattr(records, t))} {t}" for t in
                        ("sections", "citations", "agencies", "duties", "dates", "targets", "document_issues"))
