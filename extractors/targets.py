@@ -64,7 +64,12 @@ def _quantity_re() -> re.Pattern:
                     {phrase_pattern(v['units']['phrases'])}                 # a count of things
                   | (?P<measure>{phrase_pattern(v['measures']['phrases'])})  # an amount: money, length, area
                 )
-                (?:\s*/\s*{phrase_pattern(v['measures']['per'])})*      # a rate: `/người/năm`
+                (?:\s*/\s*
+                    (?:
+                        {phrase_pattern(v['measures']['per'])}          # a rate: `/người/năm`
+                      | \d{{1,3}}(?:\.\d{{3}})*\s*{phrase_pattern(v['units']['phrases'] + v['measures']['phrases'])}  # a ratio: `/100 bé gái`
+                    )
+                )*
             )
             (?!\w)
         )
@@ -130,6 +135,20 @@ def _quantities(doc: Document, span: Span, date_spans: list[tuple[int, int]]) ->
             if not any(s <= m.start("num") < e for s, e in date_spans))
 
 
+def _drop_qualifiers(doc: Document, found: list[re.Match]) -> list[re.Match]:
+    """Without a measure that stands in the subject of a share or count before
+    it, no predicate between (`80% người dân từ đủ 14 tuổi trở lên`): it
+    says who is counted, it is no aim."""
+    kept = []
+    for m in found:
+        prev = kept[-1] if kept else None
+        if (m.group("measure") and prev is not None and not prev.group("measure")
+                and not _stop_re().search(doc.match_text, prev.end(), m.start())):
+            continue
+        kept.append(m)
+    return kept
+
+
 def _clause_targets(doc: Document, clause: Span, aim_start: int, years: list[Atom],
                     year: int | None, atoms: list[Atom]) -> list[dict]:
     """Rows of one clause; `year` is due where the clause names none."""
@@ -139,7 +158,7 @@ def _clause_targets(doc: Document, clause: Span, aim_start: int, years: list[Ato
     year = own_years[0].year if own_years else year
     # Quantities never overlap dates; their phrases end at the next quantity, date or recurrence.
     date_spans = [(a.start, a.end) for a in atoms if clause.start <= a.start < clause.end]
-    found = list(_quantities(doc, clause, date_spans))
+    found = _drop_qualifiers(doc, list(_quantities(doc, clause, date_spans)))
     bounds = date_spans + [(m.start(), m.end()) for m in found]
     out = []
     for m in found:

@@ -105,6 +105,17 @@ CASES = [
     ("2. Chỉ tiêu đến năm 2030\n\n- Phấn đấu đến năm 2027, 100% đảng viên sử dụng ứng dụng Sổ tay đảng viên "
      "điện tử.",
      [(100.0, "%", 2027, None, None, "đảng viên sử dụng ứng dụng Sổ tay đảng viên điện tử")]),
+    # decimal commas, counts of births and years of age, a sex ratio; the title's year (b06)
+    ("**1. Mục tiêu đến năm 2030**\n\n- Duy trì vững chắc mức sinh thay thế, bình quân mỗi phụ nữ trong độ tuổi "
+     "sinh đẻ có 2,1 con.\n- Tỷ số giới tính khi sinh dưới 109 bé trai/100 bé gái.\n- Tuổi thọ trung bình đạt "
+     "75,5 tuổi.",
+     [(2.1, "con", 2030, None, None,
+       "Duy trì vững chắc mức sinh thay thế, bình quân mỗi phụ nữ trong độ tuổi"),
+      (109.0, "bé trai/100 bé gái", 2030, None, "<=", "Tỷ số giới tính khi sinh"),
+      (75.5, "tuổi", 2030, None, None, "Tuổi thọ trung bình")]),
+    # an age in the subject of a share says who is counted (h02)
+    (CHI_TIEU + "- Phấn đấu 80% người dân từ đủ 14 tuổi trở lên kích hoạt và sử dụng tài khoản định danh điện tử.",
+     [(80.0, "%", None, None, None, "người dân từ đủ 14 tuổi trở lên kích hoạt và sử dụng tài khoản định")]),
     # not targets: a programme's year, a slogan, `bảo đảm` without a figure, an aim without a number
     ("Phấn đấu thực hiện thắng lợi Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030.", []),
     ("- Tổ chức quán triệt, tuyên truyền sâu rộng chủ đề Tháng hành động phòng, chống ma túy năm 2026 \"Chung một "
