@@ -27,6 +27,15 @@ from schemas.records import DocumentMeta, Recipient
 # line break inside a table cell (`<br>`) separates lines of one column.
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}")
 _COLUMN_SPLIT = re.compile(r"[^|\t]+?(?=\s*\||\t|\s{3,}|$)")
+# Where a second column opens on a line flattened with single spaces.
+_SOFT_SPLIT = re.compile(
+    r"""(?P<motto>\s+)(?=CỘNG\s+HÒA\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN)  # issuer | motto
+      | (?P<sign>\s+)(?=(?:TM|KT|TL|TUQ)\.\s|[TK]/[ML]\s)                # recipients | signature
+      | (?<=\S)(?P<date>\s+)(?=(?:\w+\s+){0,4}?\w+,\s*ngày\s)          # number | place and date
+      | (?<=[;.)])(?P<tail>\s+)(?=\S[^;]*$)                               # recipient | signer's title or name
+    """,
+    re.VERBOSE,
+)
 _LINE_BREAK_SPLIT = re.compile(r"(?:<br\s*/?>)?(?P<cell>(?:[^<]|<(?!br\s*/?>))+)", re.IGNORECASE)
 
 NUMBER_LINE = re.compile(
@@ -82,14 +91,37 @@ def _cells(doc: Document, start: int, end: int) -> list[_Cell]:
         if line.start < start or line.start >= end:
             continue
         column = 0
-        for piece in _COLUMN_SPLIT.finditer(line.text):
-            cells = [m for m in _LINE_BREAK_SPLIT.finditer(piece.group()) if m.group("cell").strip()]
+        for piece_start, piece in _columns(line.text):
+            cells = [m for m in _LINE_BREAK_SPLIT.finditer(piece) if m.group("cell").strip()]
             for m in cells:
                 stripped = m.group("cell").strip()
-                s = line.start + piece.start() + m.start("cell") + m.group("cell").index(stripped)
+                s = line.start + piece_start + m.start("cell") + m.group("cell").index(stripped)
                 out.append(_Cell(stripped, s, s + len(stripped), column))
             column += 1 if cells else 0
     return out
+
+
+def _columns(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each column of a header or end-matter line.
+
+    Columns are apart by a table bar, a tab or a run of spaces; a copy out of
+    a PDF may leave a single space, so a line with no such gap is cut where a
+    second column's known opening stands (see `_SOFT_SPLIT`)."""
+    pieces = [(m.start(), m.group()) for m in _COLUMN_SPLIT.finditer(text)]
+    if len(pieces) != 1:
+        return pieces
+    cuts = [m for m in _SOFT_SPLIT.finditer(text) if _soft_cut_holds(text, m)]
+    bounds = [0] + [m.end() for m in cuts] + [len(text)]
+    return [(a, text[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def _soft_cut_holds(text: str, cut: re.Match) -> bool:
+    rest = text[cut.end():].strip()
+    if cut.lastgroup == "date":  # right after the symbol (`Số: 318/KH-SGDĐT`), not inside the place name
+        return text.lstrip().startswith("Số") and re.search(r"[/\d]\S*$", text[:cut.start()]) is not None
+    if cut.lastgroup == "tail":  # a signer's title (two words or more) or name
+        return (_is_upper(rest) and len(rest.split()) >= 2 and rest[-1].isalpha()) or bool(SIGNER_NAME.match(rest))
+    return True
 
 
 def _is_upper(s: str) -> bool:

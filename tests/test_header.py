@@ -184,3 +184,18 @@ def test_signature_and_recipients_in_one_table_row():
     assert (meta.signer, meta.signer_title) == ("Hoàng Văn Minh", "Chủ tịch")
     assert [r.text for r in records.recipients] == [
         "UBND thành phố Huế", "Công an thành phố Huế", "TT Đảng ủy, TT HĐND phường", "Lưu: VT"]
+
+
+def test_header_and_signature_flattened_with_single_spaces():
+    # `UBND TỈNH GIA LAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM` / `Số: 318/KH-SGDĐT Gia Lai, ngày 16 tháng 3 năm 2026`
+    # and `Nơi nhận: KT. GIÁM ĐỐC` / `- UBND tỉnh (b/c); PHÓ GIÁM ĐỐC` / `- Lưu: VT, GDNN-GDTX. Trần Thị Thu Hà`
+    from pipeline.run import process_file
+
+    records = process_file(next((ROOT / "data" / "blind").glob("b01_*.txt")))
+    meta = records.document
+    assert (meta.number, meta.issuer, meta.parent_issuer, meta.place, meta.issued_date) == (
+        "318/KH-SGDĐT", "Sở Giáo dục và Đào tạo tỉnh Gia Lai", "Ủy ban nhân dân tỉnh Gia Lai", "Gia Lai",
+        dt.date(2026, 3, 16))
+    assert (meta.signer, meta.signer_title) == ("Trần Thị Thu Hà", "Phó Giám đốc")
+    assert [r.text for r in records.recipients] == [
+        "UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "UBND các xã, phường", "Các cơ sở GDNN", "Lưu: VT, GDNN-GDTX"]
