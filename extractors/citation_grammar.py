@@ -27,7 +27,11 @@ UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀ�
 _SP = r"[ \t]"
 
 
-def _alternation(words: list[str], any_case: bool = False) -> str:
+# A space inside a multi-word name, or a line break where a PDF wrapped it.
+_WRAPPED_SP = rf"(?:{_SP}+|{_SP}*\n{_SP}*)"
+
+
+def _alternation(words: list[str], any_case: bool = False, wrapped: bool = False) -> str:
     """Longest first, so `Kế hoạch phối hợp` wins over `Kế hoạch`.
 
     `any_case` spells out the case of the first letter and ignores case for
@@ -35,11 +39,13 @@ def _alternation(words: list[str], any_case: bool = False) -> str:
     an alternation whose branches all open with a plain letter lets the regex
     engine jump straight to those letters instead of trying every branch at
     every position. Lower and upper case are all IGNORECASE adds on NFC text
-    (NFC maps the Kelvin sign to `K`)."""
+    (NFC maps the Kelvin sign to `K`). `wrapped`: a line break may stand for
+    a space inside a phrase."""
     forms = sorted({match_form(w) for w in words}, key=len, reverse=True)
+    gap = _WRAPPED_SP if wrapped else rf"{_SP}+"
 
     def spaced(form: str) -> str:
-        return re.escape(form).replace(r"\ ", rf"{_SP}+")
+        return re.escape(form).replace(r"\ ", gap)
 
     if not any_case:
         return "|".join(spaced(f) for f in forms)
@@ -176,9 +182,9 @@ def _body_pattern() -> re.Pattern:
     heads = _with_abbreviations([entry["head"] for entry in vocab["local"]])
     return re.compile(
         rf"""(?:
-            (?P<national>{_alternation(_with_abbreviations(vocab['national']))})(?!\w)     # Thủ tướng Chính phủ, Bộ Chính trị
+            (?P<national>{_alternation(_with_abbreviations(vocab['national']), wrapped=True)})(?!\w)  # Thủ tướng Chính phủ, Bộ Chính trị
           | (?:{_alternation(vocab['ministry_heads'])}){_SP}+(?:{_alternation(vocab['ministries'])})(?!\w)  # Bộ trưởng Bộ Công an, Sở Y tế
-          | (?P<head>{_alternation(heads)})                                  # Ủy ban nhân dân / UBND, Đảng ủy, Công an
+          | (?P<head>{_alternation(heads, wrapped=True)})                    # Ủy ban nhân dân / UBND, Đảng ủy, Công an
             (?P<qualifier>{_SP}+(?:{_alternation(vocab['qualifiers'])})(?!\w))?  # Ban Chỉ đạo liên ngành
             (?:{_SP}+(?i:{_alternation(vocab['levels'])})(?!\w))?           # tỉnh, thành phố, phường
             (?:{_SP}+{place})?                                               # Ninh Bình, Tân Hưng
@@ -378,6 +384,16 @@ def self_before() -> re.Pattern:
     return re.compile(rf"(?:(?<!\w)(?:{_alternation(grammar()['self_verbs'])})|{_ATTACHED_BY}){_SP}+$", re.IGNORECASE)
 
 
+# `(Kèm theo Kế hoạch số 318/KH-SGDĐT ...)` alone on its line under an
+# appendix's heading: the appendix belongs to the citing document itself.
+_ATTACHED_LINE = re.compile(rf"[ \t(*_]*(?:ban{_SP}+hành{_SP}+)?kèm{_SP}+theo{_SP}+", re.IGNORECASE)
+
+
+def attached_to_line(text: str, start: int) -> bool:
+    """Does the line up to `start` read `(Kèm theo` / `(Ban hành kèm theo`?"""
+    return bool(_ATTACHED_LINE.fullmatch(text, text.rfind("\n", 0, start) + 1, start))
+
+
 @cache
 def _carried() -> re.Pattern:
     return re.compile(rf"{_ATTACHED_BY}{_SP}+(?P<type>{type_words_pattern()})(?!\w)")
@@ -423,7 +439,7 @@ def _name_stop() -> re.Pattern:
 
 @cache
 def _comma_word() -> re.Pattern:
-    return re.compile(rf",{_SP}+(?:{_alternation(grammar()['name_comma_words'])})(?!\w)")
+    return re.compile(rf",(?:{_SP}+|{_SP}*\n{_SP}*)(?:{_alternation(grammar()['name_comma_words'])})(?!\w)")
 
 
 def read_name(text: str, pos: int, max_words: int = 14) -> int:

@@ -151,12 +151,21 @@ def _read_date_issuer_subject(doc: Document, text: str, mention: _Mention) -> No
         mention.anomalies += date.anomalies
     spans, end = g.read_issuer(text, mention.end)
     if spans:
-        mention.bodies = [expand_abbreviations(doc.text[s:e]) for s, e in spans]
+        mention.bodies = _bodies(doc, spans)
         mention.end = end
     subject = g.read_subject(text, mention.end, after_issuer=bool(spans))
     if subject:
         mention.subject = subject
         mention.title = doc.text[subject[0]:subject[1]].strip(" ,") or None
+
+
+def _bodies(doc: Document, spans: list[tuple[int, int]]) -> list[str]:
+    """Issuing bodies as written, abbreviations expanded, a wrapped line joined."""
+    return [expand_abbreviations(_one_line(doc.text[s:e])) for s, e in spans]
+
+
+def _one_line(written: str) -> str:
+    return re.sub(r"\s+", " ", written)
 
 
 _LIST_JOIN = re.compile(r"[ \t]*,?[ \t]*(?:và[ \t]+)?(?:số[ \t]+)?")
@@ -203,7 +212,7 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
         if entry.get("scoped"):
             scope = g.scope_pattern().match(text, end)
             end = scope.end() if scope else end
-        name = doc.text[head.start():end]
+        name = _one_line(doc.text[head.start():end])
     mention = _Mention(head.start(), end, entry["name"], entry["base"], "named", type_end=head.end(), name=name)
     _read_date_issuer_subject(doc, text, mention)
     mention.title = None  # a name is its own subject
@@ -225,7 +234,7 @@ def _typed_issuer(doc: Document, text: str, heads: list[re.Match]) -> list[_Ment
         spans, end = g.read_bodies(text, lead.end()) if lead else ([], head.end())
         if spans:
             entry = g.type_entry(head.group("type"))
-            bodies = [expand_abbreviations(doc.text[s:e]) for s, e in spans]
+            bodies = _bodies(doc, spans)
             term = g.TERM.match(text, end) if g.names_its_acts(bodies[-1]) else None
             found.append(_Mention(head.start(), term.end() if term else end, entry["name"], entry["base"],
                                   "typed_issuer", type_end=head.end(), bodies=bodies))
@@ -278,8 +287,11 @@ def _list_item(text: str, end: int) -> bool:
 
 def _is_self(doc: Document, text: str, m: _Mention) -> bool:
     """The citing document speaking of itself: `Kế hoạch này`, `... ban hành
-    Kế hoạch ...`, its own number or its own title."""
+    Kế hoạch ...`, its own number or its own title, the line `(Kèm theo Kế
+    hoạch số ...)` under its appendix."""
     if m.form != "numbered" and g.self_after().match(text, m.type_end):
+        return True
+    if m.form == "numbered" and g.attached_to_line(text, m.start):
         return True
     if m.form == "named" and g.self_before().search(text[max(0, m.start - 40):m.start]):
         return True

@@ -108,6 +108,10 @@ NUMBERED = [
      "phẩm về tổ chức Tháng hành động vì an toàn thực phẩm năm 2026; Kế hoạch số 95/KH-UBND", PHU_THO,
      [("Kế hoạch", "1256/KH-BCĐTWATTP", d("2026-03-18"), "Ban Chỉ đạo liên ngành Trung ương về an toàn thực phẩm"),
       ("Kế hoạch", "95/KH-UBND", None, None)]),
+    # a PDF line break inside the issuer's name (b05)
+    ("Thực hiện Kế hoạch số 15/KH-BATGT ngày 08/01/2026 của Ban An toàn giao\nthông Thành phố Hồ Chí Minh về bảo đảm "
+     "trật tự, an toàn giao thông năm 2026;", VI_KHE,
+     [("Kế hoạch", "15/KH-BATGT", d("2026-01-08"), "Ban An toàn giao thông Thành phố Hồ Chí Minh")]),
 ]
 
 
@@ -171,6 +175,10 @@ NAMED = [
      [("Luật", "Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ", None)]),
     ("điều và biện pháp thi hành Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ;", TAN_HUNG,
      [("Luật", "Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ", None)]),
+    # `trật tự, an toàn` keeps its comma, also over a PDF line break (b05)
+    ("Ủy ban nhân dân phường đã ban hành 04 văn bản chỉ đạo, triển khai Luật Trật tự,\nan toàn giao thông đường bộ "
+     "và Nghị định số 168/2024/NĐ-CP ngày 26/12/2024", TAN_HUNG,
+     [("Luật", "Luật Trật tự, an toàn giao thông đường bộ", None)]),
     # an amending law is named with the laws it amends, which are not cited apart (h01)
     ("Căn cứ Luật Phòng, chống thiên tai ngày 19/6/2013; Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống thiên "
      "tai và Luật Đê điều ngày 17/6/2020;", TAN_HUNG,
@@ -249,6 +257,8 @@ NOT_CITATIONS = [
     "hoạch triển khai thực hiện như sau:",
     "thông qua các buổi sinh hoạt lồng ghép các nội dung tuyên truyền về luật phòng chống tội phạm ma túy, các tác hại",
     "Số: 4290 /KH-UBND",
+    # the line under an appendix's heading names the citing document itself (b01)
+    "PHỤ LỤC\n(Kèm theo Kế hoạch số 318/KH-SGDĐT ngày 16/3/2026 của Sở Giáo dục và Đào tạo)",
 ]
 
 
