@@ -263,6 +263,28 @@ def read_issuer(text: str, pos: int) -> tuple[list[tuple[int, int]], int]:
     return (spans, end) if spans else ([], pos)
 
 
+_BLANKS = re.compile(rf"{_SP}+")
+
+
+@cache
+def _issued_before_verb() -> re.Pattern:
+    return re.compile(rf"{_SP}+(?:{_alternation(grammar()['issued_before_verbs'])}){_SP}+")
+
+
+def read_issued_before(text: str, start: int) -> tuple[DateRead, list[tuple[int, int]]] | None:
+    """Date and issuer written in the clause before a citation's type word
+    (`ngày 12/12/2025 Ủy ban nhân dân tỉnh đã ban hành Công văn số ...`), or None."""
+    clause = max(text.rfind(c, 0, start) for c in ",;\n") + 1
+    lead = text.rfind("ngày", clause, start)
+    date = read_date(text, lead) if lead >= 0 else None
+    gap = _BLANKS.match(text, date.end) if date else None
+    if gap is None:
+        return None
+    spans, end = read_bodies(text, gap.end())
+    verb = _issued_before_verb().match(text, end) if spans else None
+    return (date, spans) if verb and verb.end() == start else None
+
+
 # --- subjects -----------------------------------------------------------------
 
 SUBJECT_LEAD = re.compile(rf"{_SP}*,?{_SP}*(?:về{_SP}+việc|về|V/v)[ \t:]+", re.IGNORECASE)

@@ -141,6 +141,11 @@ def _read_rest(doc: Document, text: str, start: int, number: re.Match, entry: di
     mention = _Mention(start, number.end(), entry["name"], entry["base"], "numbered", type_end=number.start(),
                        number=canonical, anomalies=anomalies)
     _read_date_issuer_subject(doc, text, mention)
+    if mention.issued_date is None and not mention.bodies and (before := g.read_issued_before(text, start)):
+        # `ngày 12/12/2025 Ủy ban nhân dân tỉnh đã ban hành Công văn số 2087/UBND-NLN`
+        date, spans = before
+        mention.issued_date, mention.year, mention.bodies = date.value, date.year, _bodies(doc, spans)
+        mention.anomalies += date.anomalies
     return mention
 
 

@@ -108,6 +108,12 @@ NUMBERED = [
      "phẩm về tổ chức Tháng hành động vì an toàn thực phẩm năm 2026; Kế hoạch số 95/KH-UBND", PHU_THO,
      [("Kế hoạch", "1256/KH-BCĐTWATTP", d("2026-03-18"), "Ban Chỉ đạo liên ngành Trung ương về an toàn thực phẩm"),
       ("Kế hoạch", "95/KH-UBND", None, None)]),
+    # date and issuer in the clause before the type word (b04)
+    ("Thực hiện Công văn số 9875/BNNMT-CN ngày 10/12/2025 của Bộ Nông nghiệp và Môi trường về việc chủ động phòng, "
+     "chống đói, rét cho vật nuôi vụ Đông Xuân 2025 - 2026, ngày 12/12/2025 Ủy ban nhân dân tỉnh đã ban hành Công văn "
+     "số 2087/UBND-NLN chỉ đạo các địa phương chủ động phòng, chống đói, rét cho vật nuôi, cây trồng.", LAI_CHAU,
+     [("Công văn", "9875/BNNMT-CN", d("2025-12-10"), "Bộ Nông nghiệp và Môi trường"),
+      ("Công văn", "2087/UBND-NLN", d("2025-12-12"), "Ủy ban nhân dân tỉnh")]),
     # a PDF line break inside the issuer's name (b05)
     ("Thực hiện Kế hoạch số 15/KH-BATGT ngày 08/01/2026 của Ban An toàn giao\nthông Thành phố Hồ Chí Minh về bảo đảm "
      "trật tự, an toàn giao thông năm 2026;", VI_KHE,
