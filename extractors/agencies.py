@@ -157,15 +157,26 @@ class Found:
     area: str | None
 
 
-def _place(words: str, doc: Document) -> str:
+@cache
+def _sentence_verbs() -> re.Pattern:
+    """Task verbs (`vocab/roles.toml`) that may open the sentence after a name."""
+    v = load("roles")["subject"]
+    verbs = sorted({fold_key(w) for w in v["verbs"] + v["heading_verbs"]}, key=len, reverse=True)
+    return re.compile("|".join(r"\s+".join(map(re.escape, w.split())) for w in verbs) + r"(?!\w)")
+
+
+def _place(words: str, after: str, doc: Document) -> str:
     """A place name after a level word, cut to a known locality when it runs on."""
     for known in (doc.locality, doc.province):
         if known and fold_key(words).startswith(fold_key(known)):
             return words[: len(known)]
     parts = words.split()
-    # `UBND tỉnh Ninh Bình Tổ chức ...`: a long capitalized run that a lower-case
-    # word continues has swallowed the next sentence's first word.
-    return " ".join(parts[:-1]) if len(parts) > 2 else words
+    # `UBND tỉnh Ninh Bình Tổ chức ...`: a long capitalized run whose last word
+    # opens a task verb has swallowed the next sentence's first word; `phường
+    # Bắc Cam Ranh tập trung ...` is a three-syllable name.
+    if len(parts) > 2 and _sentence_verbs().match(fold_key(parts[-1] + after[:30])):
+        return " ".join(parts[:-1])
+    return words
 
 
 def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
@@ -183,11 +194,11 @@ def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
         level = rec.level_codes.get(name_key(t.group("level"))) if t.group("level") else None
         span_end = max([m.end()] + [t.end(g) for g in ("levels", "number", "area") if t.group(g)])
         place = None
-        if entry.named and not (t.group("place") and not level_words):
-            continue  # `Báo cáo`: no paper without its place name
+        if entry.named and not (t.group("place") or level_words):
+            continue  # `Báo cáo`: no paper without its place or level
         if t.group("place") and (level_words or entry.named):
             place_start = t.start("place") + len(t.group("place")) - len(t.group("place").lstrip())
-            place = _place(doc.text[place_start:t.end("place")], doc)
+            place = _place(doc.text[place_start:t.end("place")], doc.text[t.end("place"):t.end("place") + 30], doc)
             span_end = max(span_end, place_start + len(place))
         found.append(Found(m.start(), span_end, m.end(), entry, bool(m.group("plural")), level_words, level, place,
                            t.group("number").strip() if t.group("number") else None,

@@ -388,21 +388,30 @@ def _children(doc: Document, sec: Section) -> list[Section]:
     return [s for s in doc.sections if s.parent_id == sec.section_id]
 
 
-def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: Section) -> None:
+def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: Section,
+                         requested: bool = False) -> None:
     for child in _children(doc, sec):
         heading = (read_heading(doc, agencies, child.start_char, child.heading_end)
                    or read_subject_heading(doc, agencies, child))
-        grandchildren = _children(doc, child)
         if heading is None:
-            if sec.kind == "phan_cong" and grandchildren:
-                _assignment_sections(b, doc, agencies, child)
+            if sec.kind == "phan_cong" and _children(doc, child):
+                _assignment_sections(b, doc, agencies, child, requested)
             continue
-        sub = [read_heading(doc, agencies, g.start_char, g.heading_end) for g in grandchildren]
-        if grandchildren and all(sub):
-            _assignment_sections(b, doc, agencies, child)  # a group heading over member headings
-        else:
-            _assign_section(b, doc, agencies, child, heading, child.end_char)
-            b.claimed.append((child.start_char, child.end_char))
+        _agency_section(b, doc, agencies, child, heading, requested)
+
+
+def _agency_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Section, heading: Heading,
+                    requested: bool) -> None:
+    """The tasks under one agency heading; a group heading over member headings
+    (`3. Đề nghị Ủy ban MTTQ xã và các tổ chức chính trị - xã hội` over `3.1.`,
+    `3.2.` ...) gives way to its members, who inherit its `Đề nghị`."""
+    heading.requested = heading.requested or requested
+    grandchildren = _children(doc, sec)
+    if grandchildren and all(read_heading(doc, agencies, g.start_char, g.heading_end) for g in grandchildren):
+        _assignment_sections(b, doc, agencies, sec, heading.requested)
+    else:
+        _assign_section(b, doc, agencies, sec, heading, sec.end_char)
+    b.claimed.append((sec.start_char, sec.end_char))
 
 
 def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
@@ -429,16 +438,16 @@ def _assign_sentence(b: _Builder, doc: Document, agencies: _Agencies, m: re.Matc
 
 
 def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:
-    """`1. Đối với Ủy ban nhân dân các xã, phường` outside an assignment section."""
+    """Agency headings outside an assignment section: `1. Đối với Ủy ban nhân
+    dân các xã, phường`, or a numbered item that is only agency names
+    (`2. Sở Nông nghiệp và Môi trường`, the requests of a Công văn or a Chỉ thị)."""
     g = grammar()
     for sec in doc.sections:
-        if (any(s <= sec.start_char < e for s, e in b.claimed)
-                or not g.lead.match(doc.match_text, _name_start(doc, sec))):
+        if any(s <= sec.start_char < e for s, e in b.claimed):
             continue
         heading = read_heading(doc, agencies, sec.start_char, sec.heading_end)
-        if heading is not None:
-            _assign_section(b, doc, agencies, sec, heading, sec.end_char)
-            b.claimed.append((sec.start_char, sec.end_char))
+        if heading is not None and (heading.inline is None or g.lead.match(doc.match_text, _name_start(doc, sec))):
+            _agency_section(b, doc, agencies, sec, heading, False)
 
 
 def _subject_clauses(b: _Builder, doc: Document, agencies: _Agencies) -> None:

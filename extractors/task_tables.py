@@ -210,17 +210,24 @@ def _month_end(year: int, month: int) -> dt.date:
 
 def _named(doc: Document, agencies: list[Agency], cell: _Cell) -> list[tuple[str, str]]:
     """(canonical name, type) of each agency in a cell, in order, once each;
-    a part of the cell the recognizer does not know keeps its own words."""
+    a part of the cell the recognizer does not know keeps its own words, and
+    so does a part it knows only the first words of (`Phòng Giáo dục` is not
+    `Phòng Giáo dục nghề nghiệp và ...`), with the type of those words."""
     inside = [a for a in agencies if cell.start <= a.start_char and a.end_char <= cell.end]
-    out = [(a.canonical_name, a.agency_type) for a in inside]
+    out = []
     pos = cell.start
     for part in _SPLIT.split(doc.text[cell.start:cell.end]):
         start = pos + len(part) - len(part.lstrip())
         end = pos + len(part.rstrip())
         pos += len(part) + 1
-        name = re.sub(r"^[-+•\s]+|[\s,.]+$", "", doc.text[start:end])
-        if name and not any(a.start_char < end and start < a.end_char for a in inside):
-            out.append((re.sub(r"\s+", " ", name), "khac"))
+        name = re.sub(r"\s+", " ", re.sub(r"^[-+•\s]+|[\s,.]+$", "", doc.text[start:end]))
+        known = [a for a in inside if a.start_char < end and start < a.end_char]
+        if known and re.search(r"\w", doc.text[max(a.end_char for a in known):end]):
+            out.append((name, known[0].agency_type))
+        elif known:
+            out += [(a.canonical_name, a.agency_type) for a in known]
+        elif name:
+            out.append((name, "khac"))
     return list(dict.fromkeys(out))
 
 

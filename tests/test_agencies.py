@@ -9,6 +9,12 @@ from pipeline.normalize import clean_text
 from places import CITY, COMMUNE, HAI_CHAU, NGHE_AN, PHU_THO, PROVINCE, WARD
 from schemas.records import DocumentMeta
 
+# Issuers of the blind documents
+KHANH_HOA = ("tinh", "Khánh Hòa", "Khánh Hòa")
+LAO_CAI = ("tinh", "Lào Cai", "Lào Cai")
+GIA_LAI = ("so", "Gia Lai", "Gia Lai")
+BA_RIA = ("phuong", "Bà Rịa", "Hồ Chí Minh")
+
 
 def make_doc(text: str, where=WARD) -> Document:
     doc = Document(clean_text(text)[0])
@@ -51,6 +57,21 @@ CASES = [
     # A place name ends where the next sentence's first word starts.
     ("Kế hoạch số 195/KH-UBND ngày 03/6/2026 của UBND tỉnh Ninh Bình Tổ chức các hoạt động hưởng ứng", WARD,
      [("UBND tỉnh Ninh Bình", "Ủy ban nhân dân tỉnh Ninh Bình", "ubnd", "tinh")]),
+    # A three-syllable place name that no task verb follows stays whole.
+    ("2.3. Giao Ủy ban nhân dân phường Bắc Cam Ranh tập trung đối thoại, vận động các hộ dân", KHANH_HOA,
+     [("Ủy ban nhân dân phường Bắc Cam Ranh", "Ủy ban nhân dân phường Bắc Cam Ranh", "ubnd", "phuong")]),
+    # The merged paper and broadcaster is named by its province.
+    ("4. Báo và Phát thanh, Truyền hình Lào Cai", LAO_CAI,
+     [("Báo và Phát thanh, Truyền hình Lào Cai", "Báo và Phát thanh, Truyền hình Lào Cai", "bao_chi", "tinh")]),
+    # A Sở's own division and office.
+    ("1. Phòng Giáo dục nghề nghiệp và Giáo dục thường xuyên", GIA_LAI,
+     [("Phòng Giáo dục nghề nghiệp và Giáo dục thường xuyên", "Phòng Giáo dục nghề nghiệp và Giáo dục thường xuyên",
+       "giao_duc", "tinh")]),
+    ("- Phối hợp với các cơ sở giáo dục nghề nghiệp bố trí địa điểm mở lớp", GIA_LAI,
+     [("các cơ sở giáo dục nghề nghiệp", "Các cơ sở giáo dục nghề nghiệp", "giao_duc", "tinh")]),
+    ("1. Đề nghị Ban An toàn giao thông Thành phố hỗ trợ kinh phí lắp đặt hệ", BA_RIA,
+     [("Ban An toàn giao thông Thành phố", "Ban An toàn giao thông thành phố Hồ Chí Minh", "ban_chi_dao",
+       "thanh_pho")]),
     # `cán bộ y tế` and `cơ sở y tế` are no Bộ / Sở.
     ("Tập huấn cho đội ngũ cán bộ y tế về công tác xác định tình trạng nghiện", WARD, []),
     ("Chỉ đạo các cơ sở y tế thực hiện nghiêm quy trình quản lý", CITY, []),

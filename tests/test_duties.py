@@ -10,6 +10,8 @@ from places import (CITY, COMMUNE, DONG_HA, HAC_THANH, HAI_CHAU, NGHE_AN, PHONG_
                     THUAN_HOA, WARD)
 from schemas.records import DateMention, DocumentMeta
 
+LAO_CAI = ("tinh", "Lào Cai", "Lào Cai")
+
 
 def make_doc(text: str, where) -> Document:
     doc = Document(clean_text(text)[0])
@@ -169,6 +171,45 @@ SHAPES = [
      "Tổ chức đợt cao điểm \"Bình dân học vụ số\" từ ngày 15/5/2026 đến ngày 15/8/2026. Giao Phòng Văn hóa - Xã hội "
      "chủ trì, phối hợp với Công an phường hướng dẫn người dân kích hoạt tài khoản định danh điện tử mức độ 2.\n",
      HAC_THANH, {"Phòng Văn hóa - Xã hội": (1, False)}),
+    # A Công văn's numbered requests headed by an agency, outside any assignment section.
+    ("Để chủ động ứng phó, hạn chế thấp nhất thiệt hại, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị, "
+     "địa phương khẩn trương thực hiện các nội dung sau:\n\n"
+     "2. Sở Nông nghiệp và Môi trường\n"
+     "- Thành lập các đoàn kiểm tra, đôn đốc công tác phòng, chống đói, rét tại các xã vùng cao.\n"
+     "- Hướng dẫn biện pháp kỹ thuật bảo vệ mạ, lúa xuân, cây ăn quả ôn đới trước băng giá, sương muối.\n\n"
+     "4. Báo và Phát thanh, Truyền hình Lào Cai\n"
+     "Tăng thời lượng đưa tin về diễn biến thời tiết và các biện pháp phòng, chống đói, rét cho vật nuôi.\n\n"
+     "Yêu cầu Thủ trưởng các cơ quan, đơn vị và Chủ tịch Ủy ban nhân dân các xã, phường nghiêm túc triển khai "
+     "thực hiện./.\n",
+     LAO_CAI, {"Sở Nông nghiệp và Môi trường": (2, False), "Báo và Phát thanh, Truyền hình Lào Cai": (1, False)}),
+    # A `Giao X:` item whose tasks are the bullets after it, one each.
+    ("2.2. Giao Sở Nông nghiệp và Môi trường:\n\n"
+     "- Hướng dẫn Ủy ban nhân dân các phường trình tự, thủ tục xác định giá đất cụ thể.\n\n"
+     "- Chủ động tham mưu xử lý các trường hợp đất có nguồn gốc phức tạp, tranh chấp kéo dài.\n",
+     PROVINCE, {"Sở Nông nghiệp và Môi trường": (2, False)}),
+    # A group heading over member headings: the members inherit its `Đề nghị`.
+    ("V. TỔ CHỨC THỰC HIỆN\n"
+     "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam xã và các tổ chức chính trị - xã hội\n"
+     "3.1. Ủy ban Mặt trận Tổ quốc Việt Nam xã\n"
+     "Đưa nội dung phân loại chất thải vào cuộc vận động; giám sát việc thực hiện tại cộng đồng.\n"
+     "3.2. Hội Liên hiệp Phụ nữ xã\n"
+     "- Duy trì, nhân rộng mô hình \"Phụ nữ nói không với túi ni lông\".\n"
+     "- Vận động hội viên gương mẫu thực hiện phân loại tại gia đình.\n",
+     COMMUNE, {"Ủy ban Mặt trận Tổ quốc Việt Nam xã Phong Quang": (1, True),
+               "Hội Liên hiệp Phụ nữ xã Phong Quang": (2, True)}),
+    # Closing paragraphs after the last agency heading are no one's task.
+    ("V. TỔ CHỨC THỰC HIỆN\n"
+     "4. Trưởng các thôn\n"
+     "- Phổ biến Kế hoạch đến từng hộ gia đình.\n\n"
+     "Trên đây là Kế hoạch thực hiện phân loại chất thải rắn sinh hoạt tại nguồn năm 2026 của Ủy ban nhân dân xã "
+     "Tiên Lữ. Yêu cầu các cơ quan, đơn vị, các thôn nghiêm túc triển khai thực hiện./.\n",
+     COMMUNE, {"Trưởng thôn": (1, False)}),
+    ("IV. TỔ CHỨC THỰC HIỆN\n"
+     "4. Đề nghị Sở Tài chính\n"
+     "Tham mưu Ủy ban nhân dân tỉnh bố trí kinh phí thực hiện Kế hoạch từ nguồn ngân sách địa phương.\n\n"
+     "Trong quá trình triển khai, nếu có khó khăn, vướng mắc, các đơn vị phản ánh về Sở Giáo dục và Đào tạo "
+     "(qua Phòng Giáo dục nghề nghiệp và Giáo dục thường xuyên) để được hướng dẫn./.\n",
+     PROVINCE, {"Sở Tài chính": (1, True)}),
 ]
 
 

@@ -137,3 +137,25 @@ def test_a_table_without_task_and_lead_columns_gives_no_duty():
     header_table = "| UBND TỈNH LAI CHÂU | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| Số: 4290/KH-UBND | Lai Châu |\n"
     records = process_text(header_table + PLAN_003, "header-table.txt")
     assert not [d for d in records.duties if "/table@" in d.duty_id]
+
+
+TABLE = ("PHỤ LỤC\nDANH MỤC NHIỆM VỤ TRỌNG TÂM NĂM 2026\n\n"
+         "| STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian thực hiện |\n|---|---|---|---|---|\n"
+         "| 1 | Kiểm tra, giám sát các lớp đào tạo | {lead} | UBND các xã, phường | Trước ngày 30/4/2026 |\n")
+
+LEAD_CELLS = [
+    # (lead cell as written, (agency, type) of its duty)
+    ("Văn phòng Sở", ("Văn phòng Sở", "van_phong")),
+    ("Các cơ sở giáo dục nghề nghiệp", ("Các cơ sở giáo dục nghề nghiệp", "giao_duc")),
+    # Known only by its first words (`Phòng Giáo dục`): the cell keeps its own name.
+    ("Phòng Giáo dục nghề nghiệp", ("Phòng Giáo dục nghề nghiệp", "giao_duc")),
+    # Unknown altogether.
+    ("Trung tâm Giáo dục thường xuyên tỉnh", ("Trung tâm Giáo dục thường xuyên tỉnh", "khac")),
+]
+
+
+@pytest.mark.parametrize("cell, expected", LEAD_CELLS)
+def test_lead_cell_is_named_as_written_or_by_the_vocabulary(cell, expected):
+    records = process_text(TABLE.format(lead=cell), "b01-appendix.txt")
+    leads = [(d.agency, d.agency_type) for d in records.duties if "/table@" in d.duty_id and d.role == "chu_tri"]
+    assert leads == [expected]
