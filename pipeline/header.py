@@ -25,7 +25,6 @@ from schemas.records import DocumentMeta, Recipient
 
 # A header column boundary: a table bar, a tab, or a run of 3+ spaces; a
 # line break inside a table cell (`<br>`) separates lines of one column.
-_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}")
 _COLUMN_SPLIT = re.compile(r"[^|\t]+?(?=\s*\||\t|\s{3,}|$)")
 # Where a second column opens on a line flattened with single spaces.
 _SOFT_SPLIT = re.compile(
@@ -333,8 +332,8 @@ def _unit_from_text(doc: Document, place: str) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def _issuer(doc: Document, header: _Header, authority: str | None, place: str | None,
-            zone_end: int) -> tuple[str | None, str | None, str | None]:
+def _issuer(doc: Document, header: _Header, authority: str | None,
+            place: str | None) -> tuple[str | None, str | None, str | None]:
     """(issuer full name, parent issuer, locality)."""
     levels = load("header")["levels"]
     lines = [c.text for c in header.issuer_lines]
@@ -417,7 +416,7 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
         doc_type = document_types()[1].get(code)
     title = " ".join(" ".join(doc.text[a:b] for a, b in title_parts).replace("*", " ").split()) or None
 
-    issuer, parent, locality = _issuer(doc, header, authority, place, zone_end)
+    issuer, parent, locality = _issuer(doc, header, authority, place)
     level = _level(issuer)
     if level == "thanh_pho" and locality and not admin.is_centrally_run_city(locality):
         level = "thanh_pho_thuoc_tinh"
