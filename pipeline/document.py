@@ -53,11 +53,12 @@ class Document:
         return out
 
     @cached_property
-    def _line_starts(self) -> list[int]:
+    def line_starts(self) -> list[int]:
+        """Start of each line, for bisecting an offset to its line."""
         return [ln.start for ln in self.lines]
 
     def line_at(self, pos: int) -> Line:
-        return self.lines[bisect.bisect_right(self._line_starts, pos) - 1]
+        return self.lines[bisect.bisect_right(self.line_starts, pos) - 1]
 
     def section_at(self, pos: int) -> Section | None:
         """The deepest section whose span holds `pos`.

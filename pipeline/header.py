@@ -12,6 +12,7 @@ or the signature (`TM. ỦY BAN NHÂN DÂN`), and the place line.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -86,9 +87,8 @@ class _Header:
 
 def _cells(doc: Document, start: int, end: int) -> list[_Cell]:
     out = []
-    for line in doc.lines:
-        if line.start < start or line.start >= end:
-            continue
+    first = bisect.bisect_left(doc.line_starts, start)
+    for line in doc.lines[first:bisect.bisect_left(doc.line_starts, end)]:
         column = 0
         for piece_start, piece in _columns(line.text):
             cells = [m for m in _LINE_BREAK_SPLIT.finditer(piece) if m.group("cell").strip()]

@@ -51,11 +51,22 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
-def _frame(rows: list, table: str, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
-    data = [r.model_dump() for r in rows]
-    frame = pd.DataFrame(data)
-    return frame[[c for c in columns if c in frame.columns]]
+def _table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """table -> its columns in order, read once per batch (a DESCRIBE per
+    table and batch cost more than some inserts)."""
+    columns: dict[str, list[str]] = {}
+    for table, column in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'main' ORDER BY table_name, column_index").fetchall():
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
+def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+    # Column by column from the attributes: `model_dump` per row was the
+    # store's main cost, and the records hold only plain values.
+    fields = type(rows[0]).model_fields
+    return pd.DataFrame({c: [getattr(r, c) for r in rows] for c in columns if c in fields})
 
 
 def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
@@ -100,9 +111,10 @@ def write_documents(con: duckdb.DuckDBPyConnection,
         ).fetchall()
         if old:  # a fresh document has nothing to delete: skip scanning every table
             delete_document(con, [r[0] for r in old])
-        _insert(con, "documents", [r.document for r in batch])
+        columns = _table_columns(con)
+        _insert(con, "documents", [r.document for r in batch], columns)
         for table in CHILD_TABLES:
-            _insert(con, table, [row for r in batch for row in getattr(r, table)])
+            _insert(con, table, [row for r in batch for row in getattr(r, table)], columns)
         con.execute("COMMIT")
     except (duckdb.Error, ValueError, KeyError) as exc:
         con.execute("ROLLBACK")
@@ -112,10 +124,10 @@ def write_documents(con: duckdb.DuckDBPyConnection,
     return []
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dict[str, list[str]]) -> None:
     if not rows:
         return
-    frame = _frame(rows, table, con)
+    frame = _frame(rows, columns[table])
     cols = ", ".join(frame.columns)
     con.register("_rows", frame)
     try:
