@@ -11,6 +11,7 @@ import bisect
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from pipeline.normalize import match_form
 from schemas.records import DocumentMeta, Section
@@ -21,8 +22,7 @@ def make_doc_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     start: int
     end: int  # exclusive, before the newline
     text: str  # from match_text: tone marks unified, emphasis blanked

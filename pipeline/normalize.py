@@ -45,6 +45,7 @@ def _replace_chars(text: str, table: dict[str, str]) -> str:
     return text
 
 _WORD = re.compile(r"\w+")
+_MARKDOWN_HEADING = re.compile(r"(?m)^#+(?=\s)")
 
 
 @lru_cache(maxsize=65536)
@@ -55,20 +56,40 @@ def _word_form(word: str) -> str:
     return fixed if len(fixed) == len(word) else word
 
 
+@lru_cache(maxsize=1024)
+def _any_of(words: frozenset[str]) -> re.Pattern[str]:
+    """One of `words`, whole; documents of a corpus tend to share their
+    misplaced tone marks, so the pattern is compiled once per set."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")\b")
+
+
+def _words(text: str) -> set[str]:
+    r"""The distinct `\w+` words of `text`. Splitting at blanks in C and
+    searching only the tokens that carry punctuation is faster than one
+    `findall` over the whole text."""
+    words: set[str] = set()
+    for token in set(text.split()):
+        if token.isalnum():  # `\w` is `isalnum()` or `_`
+            words.add(token)
+        else:
+            words.update(_WORD.findall(token))
+    return words
+
+
 def match_form(text: str) -> str:
     """Length-preserving form of `text` for matching (see module doc)."""
     folded = _replace_chars(text, _FOLD)
     # Few distinct words need a fix: find them once, then replace only those.
-    fixes = {w: f for w in set(_WORD.findall(folded)) if (f := _word_form(w)) != w}
+    fixes = {w: f for w in _words(folded) if (f := _word_form(w)) != w}
     if fixes:
-        changed = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(fixes, key=len, reverse=True))) + r")\b")
-        folded = changed.sub(lambda m: fixes[m.group()], folded)
-    # A markdown heading marker at a line start (`## I. ...`) is layout too.
-    folded = re.sub(r"(?m)^#+(?=\s)", lambda m: " " * len(m.group()), folded)
+        folded = _any_of(frozenset(fixes)).sub(lambda m: fixes[m.group()], folded)
+    if "#" in folded:  # a markdown heading marker at a line start (`## I. ...`) is layout too
+        folded = _MARKDOWN_HEADING.sub(lambda m: " " * len(m.group()), folded)
     assert len(folded) == len(text)
     return folded
 
 
+@lru_cache(maxsize=65536)  # names and headings recur across a corpus
 def fold_key(text: str) -> str:
     """Case- and spacing-insensitive key for comparing names (`Sở Y tế`)."""
     return re.sub(r"\s+", " ", match_form(text)).strip().casefold()
