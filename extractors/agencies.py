@@ -17,6 +17,7 @@ every row therefore has `source = "vocab"`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -46,12 +47,14 @@ def name_key(text: str) -> str:
 
 
 _SPACE = r"[ \t]+"
+_SPACES = re.compile(r"\s+")
+_PLURAL = re.compile(r"(?:các|những) ", re.IGNORECASE)
 
 
 def _units(text: str) -> list[str]:
     """A vocabulary phrase as regex pieces, one per character: free spacing
     between words and around `,`, `-` and `&`; letters lower-cased, as the
-    patterns ignore case."""
+    patterns ignore case or run on lower-cased text."""
     units: list[str] = []
     for token in re.split(r"\s*([,\-&])\s*|\s+", match_form(text).strip()):
         if not token:
@@ -92,7 +95,9 @@ def _alternation(phrases) -> str:
 
 @dataclass(frozen=True)
 class Recognizer:
-    pattern: re.Pattern
+    pattern: re.Pattern  # runs on lower-cased text: see `find`
+    exact: re.Pattern  # the case-sensitive forms, on the text as written
+    compounds: tuple[str, ...]  # syllables that make a compound with a following head
     tail: re.Pattern
     entries: dict  # name_key(variant) -> Entry, exact variants keyed as written
     level_codes: dict  # name_key(level word) -> level code
@@ -114,16 +119,18 @@ def recognizer() -> Recognizer:
             exact.append(v)
     level_codes = {name_key(w): code for code, words in vocab["levels"].items() for w in words}
     levels = _alternation(w for words in vocab["levels"].values() for w in words)
-    # `cán bộ y tế` is not `Bộ Y tế`: fixed-width lookbehinds, one per syllable.
-    compounds = "".join(rf"(?<!{re.escape(w)}\ )" for w in vocab["compounds"]["before_head"])
+    exact_forms = sorted(exact, key=len, reverse=True)
+    # No IGNORECASE: the scan runs on the lower-cased text, where the engine
+    # can rule out most word starts by their first letter. The exact forms
+    # are found there lower-cased too, then checked as written with `exact`.
     pattern = re.compile(
-        rf"""(?<![\w\-/]){compounds}            # not inside a symbol: `KH-UBND`, `CV/BCA`
+        rf"""(?<![\w\-/])                        # not inside a symbol: `KH-UBND`, `CV/BCA`
         (?:
             (?P<plural>các|những)[ \t]+(?P<group>{_alternation(plural_only + loose)})   # `các tổ dân phố`
           | (?P<head>{_alternation(loose)})                                      # `Công an`, `Sở Y tế`
-          | (?-i:(?P<abbr>{"|".join(map(re.escape, sorted(exact, key=len, reverse=True)))}))  # `BCA`, `CAX`
+          | (?P<abbr>{"|".join(re.escape(v.lower()) for v in exact_forms)})  # `BCA`, `CAX`
         )(?!\w)""",
-        re.VERBOSE | re.IGNORECASE,
+        re.VERBOSE,
     )
     level = rf"(?:{levels})(?!\w)(?!\s+hội)"  # `xã` but not `xã hội`
     word = rf"(?-i:[{_UPPER}][^\W\d_]*)"
@@ -138,7 +145,9 @@ def recognizer() -> Recognizer:
         """,
         re.VERBOSE | re.IGNORECASE,
     )
-    return Recognizer(pattern, tail, entries, level_codes, frozenset(vocab["provinces"]["cities"]))
+    return Recognizer(pattern, re.compile(rf"(?:{'|'.join(map(re.escape, exact_forms))})(?!\w)"),
+                      tuple(f"{w.lower()} " for w in vocab["compounds"]["before_head"]), tail, entries, level_codes,
+                      frozenset(vocab["provinces"]["cities"]))
 
 
 @dataclass
@@ -179,30 +188,61 @@ def _place(words: str, after: str, doc: Document) -> str:
     return words
 
 
+@lru_cache(maxsize=2)  # the agency scan and the duty partners lower the same text
+def lowered(text: str) -> str:
+    """`text` lower-cased letter for letter, so that offsets stay valid."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(ch.lower()[0] for ch in text)  # `İ` lower-cases to `i` and a combining dot
+
+
+def _heads(text: str, start: int, end: int) -> Iterator[tuple[int, int, Entry, bool]]:
+    """(start, end, entry, plural) of each head, left to right as one
+    case-insensitive scan would find them: a match the lower-cased scan
+    cannot keep (an exact form written in another case, a head right after
+    `cán `) is dropped and the scan goes on from the next character."""
+    rec = recognizer()
+    lower = lowered(text)
+    pos = start
+    while m := rec.pattern.search(lower, pos, end):
+        at = m.start()
+        pos = at + 1
+        if lower.endswith(rec.compounds, 0, at):
+            continue  # `cán bộ y tế` is not `Bộ Y tế`
+        if m.group("abbr"):
+            exact = rec.exact.match(text, at, end)
+            if exact is None:
+                continue
+            head_end, entry = exact.end(), rec.entries.get(exact.group())
+        else:
+            head_end, entry = m.end(), rec.entries.get(name_key(m.group("group") or m.group("head")))
+        pos = head_end
+        if entry is not None:
+            yield at, head_end, entry, m.group("plural") is not None
+
+
 def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
     rec = recognizer()
     text = doc.match_text
     end = len(text) if end is None else end
     found: list[Found] = []
-    for m in rec.pattern.finditer(text, start, end):
-        head = m.group("group") or m.group("head")
-        entry = rec.entries.get(m.group("abbr")) if m.group("abbr") else rec.entries.get(name_key(head))
-        if entry is None:
-            continue
-        t = rec.tail.match(text, m.end(), end)
-        level_words = t.group("levels").strip() if t.group("levels") else None
-        level = rec.level_codes.get(name_key(t.group("level"))) if t.group("level") else None
-        span_end = max([m.end()] + [t.end(g) for g in ("levels", "number", "area") if t.group(g)])
-        place = None
-        if entry.named and not (t.group("place") or level_words):
+    for at, head_end, entry, plural in _heads(text, start, end):
+        t = rec.tail.match(text, head_end, end)
+        levels, level_word, number, place_words, area = t.group("levels", "level", "number", "place", "area")
+        if entry.named and not (place_words or levels):
             continue  # `Báo cáo`: no paper without its place or level
-        if t.group("place") and (level_words or entry.named):
-            place_start = t.start("place") + len(t.group("place")) - len(t.group("place").lstrip())
+        # The tail's groups that belong to the mention; a place only after a level word or a named head.
+        span_end = max(head_end, t.end("levels"), t.end("number"), t.end("area"))
+        place = None
+        if place_words and (levels or entry.named):
+            place_start = t.end("place") - len(place_words.lstrip())
             place = _place(doc.text[place_start:t.end("place")], doc.text[t.end("place"):t.end("place") + 30], doc)
             span_end = max(span_end, place_start + len(place))
-        found.append(Found(m.start(), span_end, m.end(), entry, bool(m.group("plural")), level_words, level, place,
-                           t.group("number").strip() if t.group("number") else None,
-                           re.sub(r"\s+", " ", t.group("area").strip()) if t.group("area") else None))
+        found.append(Found(at, span_end, head_end, entry, plural, levels.strip() if levels else None,
+                           rec.level_codes.get(name_key(level_word)) if level_word else None, place,
+                           number.strip() if number else None,
+                           _SPACES.sub(" ", area.strip()) if area else None))
     found = _party_committees(text, found)
     _share_levels(text, found)
     return found
@@ -265,12 +305,12 @@ def _resolved_place(f: Found, doc: Document) -> str | None:
 
 
 def canonical_name(f: Found, doc: Document) -> str:
-    name = re.sub(r"\s+", " ", doc.text[f.start:f.head_end]) if f.entry.as_written else f.entry.canonical
-    if f.plural and not re.match(r"(?i)(?:các|những) ", name):
+    name = _SPACES.sub(" ", doc.text[f.start:f.head_end]) if f.entry.as_written else f.entry.canonical
+    if f.plural and not _PLURAL.match(name):
         name = "Các " + name[0].lower() + name[1:]
     parts = [name]
     if f.level_words:
-        parts.append(re.sub(r"\s+", " ", f.level_words).lower())
+        parts.append(_SPACES.sub(" ", f.level_words).lower())
     if f.number:
         parts.append(f.number)
     place = _resolved_place(f, doc)

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from operator import attrgetter
 
+from extractors.agencies import lowered
 from extractors.dates import deadline_within
+from extractors.scan import finditer_at
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import match_form
@@ -64,7 +66,7 @@ def _words(phrases) -> str:
 
 @dataclass(frozen=True)
 class Grammar:
-    roles: list  # (name, compiled cue)
+    roles: re.Pattern  # one named group per role, in the vocabulary's order
     window: int
     default_role: str
     filler: re.Pattern
@@ -73,6 +75,7 @@ class Grammar:
     generic: re.Pattern
     heading_verb: re.Pattern
     assign: re.Pattern
+    assign_first: tuple[str, ...]  # first words of the assignment cues
     subject_kinds: frozenset
     subject_verb: re.Pattern
     partner_cue: re.Pattern
@@ -86,7 +89,8 @@ def grammar() -> Grammar:
     v = load("roles")
     flags = re.IGNORECASE
     return Grammar(
-        roles=[(r["name"], re.compile(rf"(?<!\w)(?:{_words(r['cues'])})(?!\w)", flags)) for r in v["role"]],
+        # Leftmost cue wins; at one position the role listed first.
+        roles=re.compile("|".join(rf"(?<!\w)(?P<{r['name']}>{_words(r['cues'])})(?!\w)" for r in v["role"]), flags),
         window=v["window"],
         default_role=v["default"],
         filler=re.compile(rf"^(?:[\s,;.:()\-]|(?<!\w)(?:{_words(v['heading']['fillers'])})(?!\w))*$", flags),
@@ -102,6 +106,7 @@ def grammar() -> Grammar:
             rf"(?:(?:{_words(v['assign']['titles'])})\s+)*(?=\w)",
             flags,
         ),
+        assign_first=_first_words(v["assign"]["cues"]),
         subject_kinds=frozenset(v["subject"]["section_kinds"]),
         subject_verb=re.compile(rf"^[\s,]*(?:{_words(v['subject']['verbs'])})(?!\w)", flags),
         partner_cue=re.compile(rf"(?<!\w)(?:{_words(v['partners']['cues'])})(?!\w)", flags),
@@ -123,13 +128,8 @@ def role_of(task: str) -> str:
 def role_in(form: str) -> str:
     """`role_of` for text already in match form (a slice of `Document.match_text`)."""
     g = grammar()
-    head = form[: g.window + 20]
-    best = None
-    for name, cue in g.roles:
-        m = cue.search(head)
-        if m and m.start() <= g.window and (best is None or m.start() < best[0]):
-            best = (m.start(), name)
-    return best[1] if best else g.default_role
+    m = g.roles.search(form, 0, g.window + 20)
+    return m.lastgroup if m and m.start() <= g.window else g.default_role
 
 
 def themes_of(task: str) -> list[str]:
@@ -227,13 +227,12 @@ def _distinct(agencies: list[Agency]) -> list[Agency]:
 
 
 def _top_level_colon(text: str) -> int:
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += ch == "("
-        depth -= ch == ")"
-        if ch == ":" and depth == 0:
-            return i
-    return -1
+    """The first `:` outside parentheses (`Các ban ngành (MTTQ, Hội ...): ...`),
+    -1 if none: the depth at a colon is the `(` before it less the `)`."""
+    colon = text.find(":")
+    while colon >= 0 and text.count("(", 0, colon) != text.count(")", 0, colon):
+        colon = text.find(":", colon + 1)
+    return colon
 
 
 def read_heading(doc: Document, agencies: _Agencies, start: int, end: int) -> Heading | None:
@@ -417,8 +416,9 @@ def _agency_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Sectio
 def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     """`Giao Công an xã, Văn phòng UBND xã theo dõi ...` anywhere in a body."""
     g = grammar()
+    starts = _word_positions(doc, g.assign_first)
     for start, end in doc.body_spans():
-        for m in g.assign.finditer(doc.match_text, start, end):
+        for m in finditer_at(g.assign, doc.match_text, starts, start, end):
             if not b.covers(m.start()) and not _TABLE_ROW.match(doc.line_at(m.start()).text):
                 _assign_sentence(b, doc, agencies, m)
 
@@ -500,7 +500,7 @@ def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[
     """Agencies a task names after `phối hợp (với)`: one row per (duty, partner)."""
     g = grammar()
     found = _Agencies(agencies)
-    candidates = _cue_candidates(doc)
+    candidates = _word_positions(doc, g.partner_first)
     out = []
     for d in duties:
         seen = {d.agency}
@@ -518,27 +518,18 @@ def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[
     return out
 
 
-def _cue_candidates(doc: Document) -> list[int] | None:
-    """Where a partner cue may start: every cue opens with one of a few
-    words, so the pattern is tried only there rather than at every
-    character. None when lower-casing moves offsets (not in Vietnamese)."""
-    lower = doc.match_text.lower()
-    if len(lower) != len(doc.match_text):
-        return None
-    return sorted(i for w in grammar().partner_first for i in _occurrences(lower, w))
+def _word_positions(doc: Document, words: tuple[str, ...]) -> list[int]:
+    """Where any of the lower-cased `words` is written: the only places a
+    pattern opening with one of them can start, so the pattern is tried
+    there rather than at every character (`scan.finditer_at`)."""
+    lower = lowered(doc.match_text)
+    return sorted(i for w in words for i in _occurrences(lower, w))
 
 
-def _partner_cues(doc: Document, candidates: list[int] | None, start: int, end: int) -> list[int]:
+def _partner_cues(doc: Document, candidates: list[int], start: int, end: int) -> list[int]:
     """Where the partners of the task in [start, end) may begin: after each cue."""
-    cue = grammar().partner_cue
-    if candidates is None:
-        return [m.end() for m in cue.finditer(doc.match_text, start, end)]
-    out, pos = [], start
-    for at in candidates[bisect.bisect_left(candidates, start):bisect.bisect_left(candidates, end)]:
-        if at >= pos and (m := cue.match(doc.match_text, at, end)):
-            out.append(m.end())
-            pos = m.end()
-    return out
+    inside = candidates[bisect.bisect_left(candidates, start):bisect.bisect_left(candidates, end)]
+    return [m.end() for m in finditer_at(grammar().partner_cue, doc.match_text, inside, start, end)]
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:
