@@ -60,22 +60,23 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 def at_word_start(pattern: re.Pattern, text: str, before: re.Pattern = _WORD_CHAR,
-                  overlapping: bool = False) -> Iterator[re.Match]:
-    r"""`pattern.finditer(text)` with the `(?<!\w)` the pattern leaves out.
+                  overlapping: bool = False, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+    r"""`pattern.finditer(text, start, end)` with the `(?<!\w)` the pattern leaves out.
 
     A pattern that opens with a lookbehind is tried at every position of the
     text; without it the engine skips to the letters a match can open with,
     and the few matches inside a word are dropped here, the scan going on one
     character later exactly as the lookbehind would have made it.
     `overlapping`: go on one character after each match, not after its end."""
-    pos = 0
-    while match := pattern.search(text, pos):
-        start = match.start()
-        if start and before.match(text, start - 1):
-            pos = start + 1
+    pos = start
+    end = len(text) if end is None else end
+    while match := pattern.search(text, pos, end):
+        found = match.start()
+        if found and before.match(text, found - 1):
+            pos = found + 1
             continue
         yield match
-        pos = start + 1 if overlapping else max(match.end(), start + 1)
+        pos = found + 1 if overlapping else max(match.end(), found + 1)
 
 
 @cache
@@ -128,6 +129,54 @@ def typed_head() -> re.Pattern:
 
 # The citing document's own number line (`Số: 4290 /KH-UBND`) is no citation.
 OWN_NUMBER_LINE = re.compile(r"Số\s*:\s*$", re.IGNORECASE)
+
+# Where numbers are looked for. Scanning a whole plan with the type words or
+# `\d` makes the regex engine test a class at every character; a literal
+# (`/`, `ố`) it finds by a fast search. Every NUMBER holds a `/`, and a bare
+# number follows `số`, so numbers are looked for only around those.
+
+# Before its first `/` a number holds digits, codes, blanks and `-` (`01- CTTr/`);
+# a typed head holds letters, blanks and `:` (`Kế hoạch số:`). Neither holds a
+# line break or one of these, so what precedes the last of them before a
+# number belongs to neither.
+_CUTS = ",;.()/"
+_SLASH = re.compile("/")
+_DIGITS = re.compile(r"\d+")
+# `số` in any case, found by its second letter (`ố` or `Ố`).
+_SO_LETTERS = (re.compile("ố"), re.compile("Ố"))
+_SO_BEFORE_DIGIT = re.compile(rf"(?i:số){_SP}*:?{_SP}*(?=\d)")
+
+
+def _zone_start(text: str, pos: int) -> int:
+    """Start of the stretch before `pos` that a number or typed head reaching `pos` may cover."""
+    line = text.rfind("\n", 0, pos) + 1
+    return max(line, *(text.rfind(cut, line, pos) + 1 for cut in _CUTS))
+
+
+def number_starts(text: str) -> list[int]:
+    """Sorted starts of the digit runs where a citation's number may open: in
+    the stretch before each `/` (a NUMBER's first `/` is on its first line)
+    and right after each `số`. Every start at which `NUMBER` matches, and
+    every end of a `typed_head` with `số` followed by a digit, is among them."""
+    starts = set()
+    for slash in _SLASH.finditer(text):
+        starts.update(m.start() for m in _DIGITS.finditer(text, _zone_start(text, slash.start()), slash.start()))
+    for letters in _SO_LETTERS:
+        for letter in letters.finditer(text):
+            if letter.start() and (so := _SO_BEFORE_DIGIT.match(text, letter.start() - 1)):
+                starts.add(so.end())
+    return sorted(starts)
+
+
+def typed_head_before(text: str, pos: int) -> re.Match | None:
+    """The `typed_head` that ends at `pos`, as a scan of the whole text with
+    `at_word_start` finds it, or None. The scan starts where `_zone_start`
+    says: no head covers that point, so the scan is in step there; it stops
+    at `pos`, a digit, which no head covers either."""
+    head = None
+    for head in at_word_start(typed_head(), text, start=_zone_start(text, pos), end=pos):
+        pass
+    return head if head and head.end() == pos else None
 
 # --- dates --------------------------------------------------------------------
 

@@ -100,15 +100,16 @@ _NUMBER_BEFORE = re.compile(r"[\w/.-]")
 
 def _numbered(doc: Document, text: str) -> list[_Mention]:
     found = []
-    for head in g.at_word_start(g.typed_head(), text):
-        entry = g.type_entry(head.group("type"))
-        number = g.NUMBER.match(text, head.end())
-        if number is None and head.group("so"):
-            number = g.BARE_NUMBER.match(text, head.end())
-        if number is None:
+    starts = g.number_starts(text)
+    for start in starts:  # a number after its type word
+        number = g.NUMBER.match(text, start)
+        bare = None if number else g.BARE_NUMBER.match(text, start)
+        head = g.typed_head_before(text, start) if number or bare else None
+        if head is None or not (number or head.group("so")):
             continue
-        found.append(_read_rest(doc, text, head.start(), number, entry))
-    for number in g.at_word_start(g.NUMBER, text, before=_NUMBER_BEFORE):
+        found.append(_read_rest(doc, text, head.start(), number or bare, g.type_entry(head.group("type"))))
+    word_starts = [s for s in starts if not (s and _NUMBER_BEFORE.match(text, s - 1))]
+    for number in finditer_at(g.NUMBER, text, word_starts):  # a number alone
         entry = _type_from_symbol(canonical_number(number.group("number")))
         line_start = text.rfind("\n", 0, number.start()) + 1
         if entry and not g.OWN_NUMBER_LINE.search(text, line_start, number.start()):

@@ -420,6 +420,35 @@ def test_word_start_scans_find_what_a_lookbehind_would(seed_records):
         numbers = re.compile(rf"(?<![\w/.-]){g.NUMBER.pattern}", re.VERBOSE)
         assert ([m.span() for m in g.at_word_start(g.NUMBER, text, before=re.compile(r"[\w/.-]"))]
                 == [m.span() for m in numbers.finditer(text)])
+        assert _numbered_heads_near_anchors(text) == _numbered_heads_scanned(text)
+
+
+def _has_number(text: str, head: re.Match) -> bool:
+    return bool(g.NUMBER.match(text, head.end()) or (head.group("so") and g.BARE_NUMBER.match(text, head.end())))
+
+
+def _numbered_heads_scanned(text: str) -> list[tuple[int, int]]:
+    """Typed heads followed by a number, from a scan of the whole text."""
+    return [h.span() for h in g.at_word_start(g.typed_head(), text) if _has_number(text, h)]
+
+
+def _numbered_heads_near_anchors(text: str) -> list[tuple[int, int]]:
+    """The same, looked for only around `/` and `số` as the numbered pass does."""
+    starts = g.number_starts(text)
+    assert {m.start() for m in g.NUMBER.finditer(text)} <= set(starts)
+    return [h.span() for s in starts if (h := g.typed_head_before(text, s)) and _has_number(text, h)]
+
+
+# Heads and numbers the anchors must not miss: glued `số5`, `Số:`, a number without
+# symbol, a head inside a longer one, a party number, a stray space before `/`.
+@pytest.mark.parametrize("sentence", [
+    "Kế hoạch số5/KH-UBND, Đề án số 05 và SỐ: 12/CT-TTg",
+    "Thông báo kết luận số 12-TB/TU (Bộ luật số 45/2019/QH14); Quyết định  số :  7",
+    "theo Kế hoạch 01- CTTr/TU và Công văn 4290 /KH-UBND, Thông báo cáo số 3/BC",
+])
+def test_numbers_near_anchors_find_what_a_scan_finds(sentence):
+    text = match_form(sentence)
+    assert _numbered_heads_near_anchors(text) == _numbered_heads_scanned(text) != []
 
 
 # A seed sentence as a heading in capitals and as lower-case running text would write it.
