@@ -73,30 +73,28 @@ def word_starts(text: str, words: tuple[str, ...], start: int = 0, end: int | No
     Every match of a pattern that opens at a word start with one of these
     words is at one of them. None when `lowered` cannot tell.
     """
-    if start == 0 and end is None:
-        return _text_word_starts(text, words)
-    return _scan_words(text, words, start, len(text) if end is None else end)
+    starts = _text_word_starts(text, words)
+    if starts is None or (start == 0 and end is None):
+        return starts
+    # A window is cut from the plan's list: dates look behind every atom,
+    # and one scan of the whole plan costs less than a scan per window.
+    return starts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, len(text) if end is None else end)]
 
 
 @lru_cache(maxsize=16)
 def _text_word_starts(text: str, words: tuple[str, ...]) -> list[int] | None:
-    # Cached: several extractors ask for the same words over a whole plan;
-    # a window is short enough to scan again.
-    return _scan_words(text, words, 0, len(text))
-
-
-def _scan_words(text: str, words: tuple[str, ...], start: int, end: int) -> list[int] | None:
+    # Cached: several extractors ask for the same words over a whole plan.
     low = lowered(text)
     if low is None:
         return None
     out = []
     for word in words:
-        i = low.find(word, start, end)
+        i = low.find(word)
         while i >= 0:
             c = text[i - 1] if i else " "
             if not (c.isalnum() or c == "_"):  # what re's `\w` is
                 out.append(i)
-            i = low.find(word, i + 1, end)
+            i = low.find(word, i + 1)
     return sorted(out)
 
 
@@ -130,27 +128,37 @@ class Statement(Span):
 
 def sentences(doc: Document, start: int = 0, end: int | None = None) -> list[Span]:
     """Sentences of the lines overlapping [start, end): a line is a paragraph."""
-    return list(_sentences(doc.match_text, start, len(doc.match_text) if end is None else end))
-
-
-@lru_cache(maxsize=4)
-def _sentences(text: str, start: int, end: int) -> tuple[Span, ...]:
-    # Cached: the dates and the targets extractors both read a plan's statements.
+    end = len(doc.match_text) if end is None else end
+    first = bisect.bisect_right(doc.line_starts, start) - 1
     out = []
-    line_start = 0
-    for line in text.split("\n"):
-        line_end = line_start + len(line)
-        if line_end > start and line_start < end and line and not line.isspace():
-            # A list marker (`a)`, `1.2.`, `-`) opens the line but says nothing.
-            pos = _LIST_MARKER.match(line).end()
-            for m in _SENTENCE_END.finditer(line, pos):
-                if _capital_follows(line, m.end()):
-                    out.append(Span(line_start + pos, line_start + m.end()))
-                    pos = m.end()
-            if _NONBLANK.search(line, pos):
-                out.append(Span(line_start + pos, line_end))
-        line_start = line_end + 1
-    return tuple(out)
+    for line in doc.lines[max(first, 0):]:
+        if line.start >= end:
+            break
+        if line.end > start:
+            out += line_sentences(line.text, line.start)
+    return out
+
+
+def sentence_at(doc: Document, pos: int) -> Span | None:
+    """The sentence holding `pos`, if any: only its line is read."""
+    line = doc.line_at(pos)
+    return next((s for s in line_sentences(line.text, line.start) if s.start <= pos < s.end), None)
+
+
+def line_sentences(line: str, line_start: int) -> list[Span]:
+    """Sentences of one line (`line` starts at offset `line_start`)."""
+    out: list[Span] = []
+    if not line or line.isspace():
+        return out
+    # A list marker (`a)`, `1.2.`, `-`) opens the line but says nothing.
+    pos = _LIST_MARKER.match(line).end()
+    for m in _SENTENCE_END.finditer(line, pos):
+        if _capital_follows(line, m.end()):
+            out.append(Span(line_start + pos, line_start + m.end()))
+            pos = m.end()
+    if _NONBLANK.search(line, pos):
+        out.append(Span(line_start + pos, line_start + len(line)))
+    return out
 
 
 _NONBLANK = re.compile(r"\S")
@@ -199,36 +207,72 @@ def _inside_quotes(text: str, start: int, pos: int) -> bool:
     return text.count('"', start, pos) % 2 == 1
 
 
-def _within(starts: list[int] | None, span: Span) -> list[int] | None:
-    """The sorted `starts` inside the span (None stays None: unknown)."""
-    if starts is None:
-        return None
-    return starts[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)]
-
-
 class Cue(NamedTuple):
     name: str
     end: int
     start: int
 
 
+class _CueMatch(NamedTuple):
+    start: int
+    end: int
+    entry: int  # index into _cue_patterns()
+
+
+@lru_cache(maxsize=2)
+def _cue_matches(text: str) -> tuple[_CueMatch, ...]:
+    """Every match of every cue entry in the text, by start.
+
+    Found once per plan, then each sentence or clause reads the ones inside
+    it. A cue never holds a line break, `.` or `;` where a sentence or clause
+    ends, so a match is cut at its line's end and is the one a search inside
+    the sentence would find. Entries are matched apart: two may start at one
+    place, and the matches of one entry may overlap (`đảm bảo đảm bảo`).
+    """
+    patterns = _cue_patterns()
+    low = lowered(text)
+    out = []
+    for i, (_, cue, _, _) in enumerate(patterns):
+        words = first_words(load("target_cues")["cue"][i]["phrases"])
+        for p in _possible_starts(cue, text, low, words):
+            line_end = text.find("\n", p)
+            m = cue.match(text, p, len(text) if line_end < 0 else line_end)
+            if m:
+                out.append(_CueMatch(p, m.end(), i))
+    return tuple(sorted(out, key=lambda m: (m.start, m.entry)))
+
+
+def _possible_starts(cue: re.Pattern, text: str, low: str | None, words: tuple[str, ...]) -> Iterable[int]:
+    """Where the cue may match: its first words at a word start, or, where
+    `lowered` cannot tell, every place the regex engine finds one."""
+    if low is not None:
+        return word_starts(text, words)
+    found = []
+    m = cue.search(text)
+    while m:
+        found.append(m.start())
+        m = cue.search(text, m.start() + 1)
+    return found
+
+
 def find_cue(doc: Document, span: Span) -> Cue | None:
     """The first live cue in the span, if any."""
     text = doc.match_text
-    best = None
-    starts = _within(word_starts(text, _cue_words()), span)
-    for name, cue, not_after, quantity_next in _cue_patterns():
-        for m in finditer_at(cue, text, starts, span.start, span.end):
-            if _inside_quotes(text, span.start, m.start()):
-                continue
-            if not_after and not_after.search(text, span.start, m.start()):
-                continue
-            if quantity_next and not _QUANTITY_NEXT.match(text, m.end(), span.end):
-                continue
-            if best is None or m.start() < best.start:
-                best = Cue(name, m.end(), m.start())
-            break
-    return best
+    found = _cue_matches(text)
+    patterns = _cue_patterns()
+    # Where each entry's search through the span stands: past a dead match.
+    resume = [span.start] * len(patterns)
+    for m in found[bisect.bisect_left(found, (span.start,)):bisect.bisect_left(found, (span.end,))]:
+        if m.start < resume[m.entry] or m.end > span.end:
+            continue
+        name, _, not_after, quantity_next = patterns[m.entry]
+        if (_inside_quotes(text, span.start, m.start)
+                or (not_after and not_after.search(text, span.start, m.start))
+                or (quantity_next and not _QUANTITY_NEXT.match(text, m.end, span.end))):
+            resume[m.entry] = m.end
+            continue
+        return Cue(name, m.end, m.start)
+    return None
 
 
 def opening_cue(doc: Document, span: Span) -> Cue | None:
@@ -236,12 +280,8 @@ def opening_cue(doc: Document, span: Span) -> Cue | None:
     first = _NONBLANK.search(doc.match_text, span.start, span.end)
     if first is None:
         return None
-    pos = first.start()
-    starts = word_starts(doc.match_text, _cue_words())
-    if starts is not None and not _within(starts, Span(pos, pos + 1)):
-        return None
-    cue = find_cue(doc, Span(pos, span.end))
-    return cue if cue and cue.start == pos else None
+    cue = find_cue(doc, Span(first.start(), span.end))
+    return cue if cue and cue.start == first.start() else None
 
 
 @cache
@@ -269,18 +309,37 @@ def _is_title(doc: Document, sent: Span, aim_headings: set[int]) -> bool:
     return ":" not in doc.match_text[sent.start:sent.end].rstrip(": \t")
 
 
+# The statements of the last plans read: the dates and the targets
+# extractors both ask for them. Keyed by everything they depend on.
+_RECENT_STATEMENTS: dict[tuple, tuple[Statement, ...]] = {}
+
+
 def target_statements(doc: Document) -> list[Statement]:
     """Every sentence that states aims, and the titles of aim sections, in text order."""
+    key = (doc.match_text, doc.body_end,
+           tuple((s.section_id, s.parent_id, s.kind, s.start_char, s.end_char) for s in doc.sections))
+    found = _RECENT_STATEMENTS.get(key)
+    if found is None:
+        if len(_RECENT_STATEMENTS) >= 2:
+            _RECENT_STATEMENTS.clear()
+        found = _RECENT_STATEMENTS[key] = tuple(_target_statements(doc))
+    return list(found)
+
+
+def _target_statements(doc: Document) -> list[Statement]:
     aim_headings = {s.start_char for s in doc.sections if s.kind in _aim_kinds()}
     by_id = {s.section_id: s for s in doc.sections}
-    # Only a sentence holding a cue's first word can hold a cue.
-    cue_words = word_starts(doc.match_text, _cue_words())
-    out = []
-    every = sentences(doc)
+    # Only the lines holding a cue or lying in an aim section are split into sentences.
+    lines = {bisect.bisect_right(doc.line_starts, m.start) - 1 for m in _cue_matches(doc.match_text)}
+    for sec in _under_aims(doc.sections, by_id):
+        first = bisect.bisect_right(doc.line_starts, sec.start_char) - 1
+        lines.update(range(first, bisect.bisect_left(doc.line_starts, sec.end_char)))
+    every = [sent for i in sorted(lines) for sent in line_sentences(doc.lines[i].text, doc.lines[i].start)]
     firsts = [s.start for s in every]
+    out = []
     for body in (Span(*span) for span in doc.body_spans()):
         for sent in every[bisect.bisect_left(firsts, body.start):bisect.bisect_left(firsts, body.end)]:
-            cue = find_cue(doc, sent) if cue_words is None or _within(cue_words, sent) else None
+            cue = find_cue(doc, sent)
             aims = _aim_sections(doc, sent.start, by_id) if aim_headings else []
             held_by = tuple(s.start_char for s in aims)
             title = bool(aims) and _is_title(doc, sent, aim_headings)
@@ -288,4 +347,18 @@ def target_statements(doc: Document) -> list[Statement]:
                 out.append(Statement(sent.start, sent.end, cue.name, cue.end, title, held_by))
             elif aims:
                 out.append(Statement(sent.start, sent.end, aims[0].kind, sent.start, title, held_by))
+    return out
+
+
+def _under_aims(sections: list[Section], by_id: dict) -> list[Section]:
+    """Sections that are, or lie inside, an aim section: the only places a
+    sentence without a cue can state an aim."""
+    kinds = _aim_kinds()
+    out = []
+    for sec in sections:
+        up = sec
+        while up is not None and up.kind not in kinds:
+            up = by_id.get(up.parent_id) if up.parent_id else None
+        if up is not None:
+            out.append(sec)
     return out
