@@ -154,6 +154,8 @@ def recase_body(upper: str) -> str:
         return text
     levels = sorted(load("header")["levels"], key=len, reverse=True)
     folded = text.lower()
+    if committee := _party_committee(folded):  # `TỈNH ỦY QUẢNG NGÃI`
+        return f"{_sentence_case(committee)} {_title_case(text[len(committee):])}"
     for unit in levels:
         m = re.search(rf"(?<!\w){unit}(?!\w)", folded)
         if m and m.start() > 0:
@@ -322,6 +324,10 @@ def _recipients(doc: Document) -> list[Recipient]:
     return out
 
 
+# A header line that carries on the name above it rather than naming a body.
+_NAME_GOES_ON = re.compile(r"(?:VÀ|&)\s", re.IGNORECASE)
+
+
 def _unit_from_text(doc: Document, place: str) -> str | None:
     """The unit word the text most often puts before `place` (`xã Phong Quang`)."""
     counts: dict[str, int] = {}
@@ -336,7 +342,12 @@ def _issuer(doc: Document, header: _Header, authority: str | None,
             place: str | None) -> tuple[str | None, str | None, str | None]:
     """(issuer full name, parent issuer, locality)."""
     levels = load("header")["levels"]
-    lines = [c.text for c in header.issuer_lines]
+    lines: list[str] = []
+    for cell in header.issuer_lines:
+        if lines and _NAME_GOES_ON.match(cell.text):  # `BỘ NÔNG NGHIỆP` / `VÀ MÔI TRƯỜNG`
+            lines[-1] += " " + cell.text
+        else:
+            lines.append(cell.text)
     if lines:
         # `UBND TỈNH X` over `SỞ Y TẾ`: the lower line is the issuer when it
         # is a body of its own, else the lines are one name over two lines.
@@ -375,7 +386,15 @@ def _unit_phrase(name: str) -> str:
     return ""
 
 
+def _party_committee(name: str) -> str | None:
+    """The committee word a Party body's name opens with (`tỉnh ủy`, `thành ủy`), lower case."""
+    folded = fold_key(name)
+    return next((c for c in load("header")["party_committees"] if folded.startswith(c + " ")), None)
+
+
 def _locality_of(name: str) -> str | None:
+    if committee := _party_committee(name):
+        return name[len(committee):].strip()
     phrase = _unit_phrase(name)
     return phrase.split(" ", 2 if phrase.startswith(("thành phố", "đặc khu", "thị xã")) else 1)[-1] if phrase else None
 
@@ -384,6 +403,8 @@ def _level(issuer: str | None) -> str | None:
     if not issuer:
         return None
     key = fold_key(issuer)
+    if committee := _party_committee(key):
+        return load("header")["party_committees"][committee]
     for body, level in load("header")["body_levels"].items():
         if key.startswith(body + " "):
             return level

@@ -90,10 +90,11 @@ def _parse_heading(doc: Document, line) -> _Heading | None:
     level_key = f"decimal{raw.count('.')}" if style == "decimal" else style
     head_start = line.start + (m.start("heading") if m.group("heading") else m.end())
     heading = doc.text[head_start:line.end].replace("*", "").strip()
-    short = _short_heading(heading)
-    # A long numbered paragraph has no kind, unless it opens with `Label:`.
+    # The heading is the whole line; a long numbered paragraph takes its kind
+    # from its lead phrase, and has none unless that phrase ends in `Label:`.
+    short = _lead_phrase(heading)
     titled = len(heading) <= 120 or heading[len(short):].startswith(":")
-    return _Heading(style, level_key, label, rank, line.start, line.end, short,
+    return _Heading(style, level_key, label, rank, line.start, line.end, heading,
                     section_kind(short) if titled else "other")
 
 
@@ -109,8 +110,8 @@ def _part_rank(number: str) -> int | None:
     return _ORDINALS.get(number.lower())
 
 
-def _short_heading(heading: str) -> str:
-    """A numbered paragraph's heading is its lead phrase, not the whole paragraph."""
+def _lead_phrase(heading: str) -> str:
+    """What a long numbered paragraph is about: the words before its first stop."""
     if len(heading) <= 240:
         return heading
     cut = re.search(r"[:.;](?:\s|$)", heading)

@@ -112,7 +112,57 @@ CHỦ TỊCH
 Nguyễn Ánh Xuân
 """
 
+# A ministry's name over two lines, and a Party committee named by its unit
+# (data/blind2 c03 and c05).
+MINISTRY_LETTER = """BỘ NÔNG NGHIỆP
+VÀ MÔI TRƯỜNG
+--------
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+----------------
+
+Số: 5120/BNNMT-CNTY
+V/v triển khai các biện pháp cấp bách phòng, chống bệnh Dịch tả lợn châu Phi
+
+Hà Nội, ngày 10 tháng 7 năm 2026
+
+Kính gửi: Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.
+
+Đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, thành phố chỉ đạo thực hiện ngay các nội dung sau.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, CNTY.
+
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+
+Hoàng Trung Kiên
+"""
+
+PROVINCIAL_PARTY_PLAN = """TỈNH ỦY QUẢNG NGÃI                                ĐẢNG CỘNG SẢN VIỆT NAM
+            *
+      Số 45-KH/TU                          Quảng Ngãi, ngày 20 tháng 11 năm 2025
+
+KẾ HOẠCH
+thực hiện Nghị quyết số 68-NQ/TW ngày 04/5/2025 của Bộ Chính trị
+về phát triển kinh tế tư nhân
+
+-----
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+1. Quán triệt sâu sắc, đầy đủ các quan điểm, mục tiêu, nhiệm vụ của Nghị quyết 68.
+"""
+
 LAYOUT_CASES = [
+    (MINISTRY_LETTER, {
+        "doc_type": "Công văn", "number": "5120/BNNMT-CNTY", "issuer": "Bộ Nông nghiệp và Môi trường",
+        "issuer_level": "bo", "parent_issuer": None, "signer": "Hoàng Trung Kiên", "signer_title": "Thứ trưởng"}),
+    (PROVINCIAL_PARTY_PLAN, {
+        "doc_type": "Kế hoạch", "number": "45-KH/TU", "issuer": "Tỉnh ủy Quảng Ngãi", "issuer_level": "tinh",
+        "locality": "Quảng Ngãi", "province": "Quảng Ngãi", "issued_date": dt.date(2025, 11, 20)}),
     (PARTY_RESOLUTION, {
         "doc_type": "Nghị quyết", "number": "10-NQ/ĐU", "symbol": "NQ/ĐU", "issuer": "Đảng ủy phường Vị Khê",
         "parent_issuer": "Đảng bộ tỉnh Ninh Bình", "locality": "Vị Khê", "province": "Ninh Bình",
@@ -161,6 +211,8 @@ RECASE_CASES = [
     ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
     ("UBND THÀNH PHỐ HẢI PHÒNG", "Ủy ban nhân dân thành phố Hải Phòng"),
     ("BỘ CÔNG AN", "Bộ Công an"),
+    ("TỈNH ỦY QUẢNG NGÃI", "Tỉnh ủy Quảng Ngãi"),
+    ("THÀNH ỦY HÀ NỘI", "Thành ủy Hà Nội"),
 ]
 
 
