@@ -137,9 +137,27 @@ def looks_pdf_broken(lines: list[str]) -> bool:
     return lower_starts / (len(content) - 1) >= 0.15
 
 
+def _running_lines(lines: list[str]) -> set[str]:
+    """Running headers and footers: a line printed on every page, so it
+    recurs, and each time stands next to a lone page number."""
+    content = [ln.strip() for ln in lines if ln.strip()]
+    places: dict[str, list[int]] = {}
+    for i, line in enumerate(content):
+        if not _PAGE_NUMBER.match(line):
+            places.setdefault(line, []).append(i)
+
+    def by_page_number(i: int) -> bool:
+        return any(0 <= j < len(content) and _PAGE_NUMBER.match(content[j]) for j in (i - 1, i + 1))
+
+    return {line for line, at in places.items() if len(at) >= 2 and all(map(by_page_number, at))}
+
+
 def repair_pdf_lines(lines: list[str]) -> list[str]:
-    """Join visual lines back into paragraphs; drop lone page numbers."""
-    content = [ln.strip() for ln in lines if ln.strip() and not _PAGE_NUMBER.match(ln)]
+    """Join visual lines back into paragraphs; drop lone page numbers and
+    running headers and footers."""
+    running = _running_lines(lines)
+    content = [ln.strip() for ln in lines
+               if ln.strip() and not _PAGE_NUMBER.match(ln) and ln.strip() not in running]
     if not content:
         return []
     # A visual line that runs near the full width of the page did not end

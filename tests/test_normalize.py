@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.normalize import clean_text, fold_key, match_form
-from tests.conftest import seed_path
+from tests.conftest import ROOT, seed_path
 
 MATCH_CASES = [
     # (text as written in a seed, matching form)
@@ -43,6 +43,15 @@ def test_pdf_text_is_rejoined_into_paragraphs():
                              "“Xây dựng Hải phòng trở thành thành phố không ma túy”;")
     # lone page numbers are gone
     assert "\n\n5\n\n" not in text and "\n\n6\n\n" not in text
+
+
+def test_running_header_of_a_pdf_is_dropped():
+    # data/blind2 c06: a footer line above each page number, inside section IV.
+    text, repaired = clean_text((ROOT / "data/blind2/c06_haiphong_phuong_thuynguyen_nct_pdf.txt").read_text(encoding="utf-8"))
+    assert repaired
+    assert "Kế hoạch chăm sóc sức khoẻ người cao tuổi năm 2026 - UBND phường Thuỷ Nguyên" not in text
+    assert ("phối hợp với Trạm Y tế phường tổ chức khám sức khoẻ.\n\n"
+            "5. Đề nghị Bảo hiểm xã hội cơ sở Thuỷ Nguyên\n\n") in text
 
 
 def test_typed_text_keeps_its_lines():
