@@ -309,8 +309,7 @@ class _Builder:
         """One task row; the role is read from `role_from` on (after the agency
         names of a `Giao X, Y ...` sentence), else from the task's start."""
         span = self.doc.span(start, end)
-        sec = self.doc.section_at(span["start_char"])
-        key = sec.section_id if sec else f"{self.doc.doc_id}/-"
+        key = span["section_id"] or f"{self.doc.doc_id}/-"
         self.counters[key] = self.counters.get(key, 0) + 1
         self.rows.append(Duty(
             **span,
@@ -541,22 +540,33 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
 
 # --- findings --------------------------------------------------------------------------
 
-_APPENDIX_REF = re.compile(r"(?:Có|có|theo|Theo|tại|Tại)\s+Phụ\s+lục\s+(?:số\s+)?(?P<n>[IVX]+|\d+)?[^)\n]*?kèm\s+theo", re.IGNORECASE)
-_APPENDIX_TITLE = re.compile(r"(?m)^\s*PHỤ\s+LỤC(?:\s+(?:SỐ\s+)?(?P<n>[IVX]+|\d+))?\b")
+# Both run on the lower-cased text (`agencies.lowered`), where the engine
+# can skip every character that cannot open them.
+_APPENDIX_REF = re.compile(
+    r"""(?:có|theo|tại)\s+phụ\s+lục\s+                 # `Có Phụ lục`, `theo Phụ lục`, `tại Phụ lục`
+        (?:số\s+)?(?P<n>[ivx]+|\d+)?                   # its number, if written: `số 2`, `II`
+        [^)\n]*?kèm\s+theo                              # `... kèm theo`""",
+    re.VERBOSE,
+)
+_APPENDIX_TITLE = re.compile(r"(?m)^\s*phụ\s+lục(?:\s+(?:số\s+)?(?P<n>[ivx]+|\d+))?\b")
 
 
 def missing_appendices(doc: Document) -> list[DocumentIssue]:
     """Appendices the text refers to (`Nhiệm vụ cụ thể: (Có Phụ lục 2 kèm theo)`)
     but does not contain: their tasks (or content) are not in the records."""
+    body_end = _body_end(doc)
+    lower = lowered(doc.match_text)
     # Most plans never write `Phụ lục`: a plain search rules them out far
     # faster than the reference pattern could.
-    if "lục" not in doc.match_text[:_body_end(doc)].lower():
+    if lower.find("lục", 0, body_end) < 0:
         return []
-    present = {m.group("n") for m in _APPENDIX_TITLE.finditer(doc.match_text)}
+    # A title opens its line: tried only from the lines where `phụ` is written.
+    title_lines = sorted({lower.rfind("\n", 0, at) + 1 for at in _occurrences(lower, "phụ")})
+    present = {_number(doc, m) for m in finditer_at(_APPENDIX_TITLE, lower, title_lines)}
     present |= {s.appendix for s in doc.sections if s.appendix}
     issues = []
-    for m in _APPENDIX_REF.finditer(doc.match_text, 0, _body_end(doc)):
-        n = m.group("n")
+    for m in _APPENDIX_REF.finditer(lower, 0, body_end):
+        n = _number(doc, m)
         if n in present or (n is None and present):
             continue
         sec = doc.section_at(m.start())
@@ -568,3 +578,8 @@ def missing_appendices(doc: Document) -> list[DocumentIssue]:
             message=f"Phụ lục {n or ''} is referred to but not in the text; {what} not extracted".replace("  ", " "),
         ))
     return issues
+
+
+def _number(doc: Document, m: re.Match) -> str | None:
+    """An appendix number as written (`II`), from a match on the lower-cased text."""
+    return doc.match_text[m.start("n"):m.end("n")] if m.start("n") >= 0 else None
