@@ -137,20 +137,22 @@ OWN_NUMBER_LINE = re.compile(r"Số\s*:\s*$", re.IGNORECASE)
 
 # Before its first `/` a number holds digits, codes, blanks and `-` (`01- CTTr/`);
 # a typed head holds letters, blanks and `:` (`Kế hoạch số:`). Neither holds a
-# line break or one of these, so what precedes the last of them before a
-# number belongs to neither.
-_CUTS = ",;.()/"
+# line break or one of the cuts `,;.()/`, so what precedes the last cut before a
+# number belongs to neither. Matched from a line's start, this ends after the
+# line's last cut (`.` stops at the line break).
+_LAST_CUT = re.compile(r".*[,;.()/]")
 _SLASH = re.compile("/")
 _DIGITS = re.compile(r"\d+")
-# `số` in any case, found by its second letter (`ố` or `Ố`).
-_SO_LETTERS = (re.compile("ố"), re.compile("Ố"))
+# `số` in any case before a digit, found by its second letter (`ố` or `Ố`).
+_SO_LETTERS = (re.compile(rf"ố{_SP}*:?{_SP}*\d"), re.compile(rf"Ố{_SP}*:?{_SP}*\d"))
 _SO_BEFORE_DIGIT = re.compile(rf"(?i:số){_SP}*:?{_SP}*(?=\d)")
 
 
 def _zone_start(text: str, pos: int) -> int:
     """Start of the stretch before `pos` that a number or typed head reaching `pos` may cover."""
     line = text.rfind("\n", 0, pos) + 1
-    return max(line, *(text.rfind(cut, line, pos) + 1 for cut in _CUTS))
+    cut = _LAST_CUT.match(text, line, pos)
+    return cut.end() if cut else line
 
 
 def number_starts(text: str) -> list[int]:
@@ -376,7 +378,8 @@ def read_subject(text: str, pos: int, after_issuer: bool) -> tuple[int, int] | N
     end = min(stop.start() if stop else len(text), start + 400)
     # `..., gắn với thực hiện Nghị quyết số 01-NQ/TU ...`: a clause after a comma that
     # cites another document is the citing text going on, not this subject.
-    nested = _numbered_head().search(text, start, end)
+    nested = next(at_word_start(_numbered_head(), text, start=start, end=end), None) \
+        if text.find("số", start, end) != -1 else None  # most subjects hold no `số`: skip the scan
     if nested and text.rfind(",", start, nested.start()) > start:
         end = text.rfind(",", start, nested.start())
     return (start, end) if end > start else None
@@ -384,7 +387,8 @@ def read_subject(text: str, pos: int, after_issuer: bool) -> tuple[int, int] | N
 
 @cache
 def _numbered_head() -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?:{type_words_pattern()}){_SP}+số{_SP}*\d")
+    """A type word, `số` and a digit. Scan with `at_word_start`."""
+    return re.compile(rf"(?:{type_words_pattern()}){_SP}+số{_SP}*\d")
 
 
 _QUOTE_START = re.compile(rf"{_SP}*(?=\")")
@@ -439,6 +443,19 @@ def named_head_all() -> re.Pattern:
 
 
 @cache
+def generic_before() -> re.Pattern:
+    """What makes the type word after it a kind of document, not one. Search
+    the text just before the type word."""
+    return re.compile(
+        rf"""(?:
+            (?<!\w)(?i:{_alternation(grammar()['plural_markers'])}){_SP}+   # `các Nghị quyết`
+          | (?:{type_words_pattern()}),{_SP}*                            # `Chỉ thị, Chương trình, Kế hoạch của ...`
+        )$""",
+        re.VERBOSE,
+    )
+
+
+@cache
 def self_after() -> re.Pattern:
     """`Kế hoạch này`: the citing document itself."""
     return re.compile(rf"{_SP}+(?:{_alternation(grammar()['self_markers'])})(?!\w)")
@@ -471,17 +488,17 @@ def _carried() -> re.Pattern:
 
 
 @cache
-def _capital_type() -> re.Pattern:
-    return re.compile(_alternation([t["name"].upper() for t in load("doc_types")["type"]]))
+def _capital_type_line() -> re.Pattern:
+    """A line holding only a type word in capitals (`KẾ HOẠCH`). It opens with
+    the line break before it, a literal the regex engine jumps to."""
+    capitals = _alternation([t["name"].upper() for t in load("doc_types")["type"]])
+    return re.compile(rf"\n[^\S\n]*(?P<type>{capitals})[ \t]*(?=\n|$)")
 
 
 @cache
 def _issues_in_title() -> re.Pattern:
     """A title `Ban hành Kế hoạch ...`, `Phê duyệt Đề án ...`."""
     return re.compile(rf"(?i:{_alternation(grammar()['issuing_verbs'])}){_SP}+(?P<type>{type_words_pattern()})(?!\w)")
-
-
-_LINE_REST = re.compile(r"[ \t]*(?:\n|$)")
 
 
 def issued_types(text: str, title: str | None) -> set[str]:
@@ -491,15 +508,15 @@ def issued_types(text: str, title: str | None) -> set[str]:
     hoạch ...`, a `KẾ HOẠCH` alone on its line (the attached plan's own
     heading after the decision's signature)."""
     found = [m.group("type") for m in _carried().finditer(text)]
-    for m in _capital_type().finditer(text):  # capitals are rare: check the line only around a hit
-        if not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip() and _LINE_REST.match(text, m.end()):
-            found.append(m.group())
+    # A newline before the text lets its first line be read like the others.
+    found += [m.group("type") for m in _capital_type_line().finditer("\n" + text)]
     if title and (m := _issues_in_title().match(match_form(title))):
         found.append(m.group("type"))
     return {re.sub(r"\s+", " ", t).casefold() for t in found}
 
 
-_WORD = re.compile(rf"{_SP}+(?P<word>[\w][\w/-]*)")
+_A_WORD = r"[\w][\w/-]*"
+_WORD = re.compile(rf"{_SP}+(?P<word>{_A_WORD})")
 _PERIOD_END = re.compile(rf"{_SP}+(?:đến{_SP}+năm{_SP}+\d{{4}}|giai{_SP}+đoạn{_SP}+\d{{4}}{_SP}*-{_SP}*\d{{4}})(?!\w)")
 
 
@@ -513,25 +530,32 @@ def _comma_word() -> re.Pattern:
     return re.compile(rf",(?:{_SP}+|{_SP}*\n{_SP}*)(?:{_alternation(grammar()['name_comma_words'])})(?!\w)")
 
 
-def read_name(text: str, pos: int, max_words: int = 14) -> int:
+@cache
+def _name_step() -> str:
+    """A word of a name: a comma kept before the words of `name_comma_words`,
+    or blanks and a word. Atomic (`(?>...)`): taken whole or not at all, like
+    one step of a loop, so the patterns below never try a shorter word."""
+    return rf"(?>{_comma_word().pattern}|{_SP}+{_A_WORD})"
+
+
+@cache
+def _name() -> re.Pattern:
+    """Up to 14 words of a name written without quotes: before each word a
+    period closes the name (and is taken with it) and a stop word ends it.
+    Possessive (`{0,13}+`): the words go as far as they can, as a loop would;
+    the 14th place takes a period or one last word."""
+    step, period, stop = _name_step(), _PERIOD_END.pattern, _name_stop().pattern
+    return re.compile(rf"(?:(?!{period}|{stop}){step}){{0,13}}+(?:{period}|(?!{period}|{stop}){step})?")
+
+
+def read_name(text: str, pos: int) -> int:
     """End of a name written without quotes, from `pos` (after the type word).
 
     Words run until a stop word or punctuation; a comma stays inside the
     idioms `phòng, chống` and `thanh, thiếu niên`; `đến năm 2030` or
     `giai đoạn 2021 - 2025` closes the name.
     """
-    end = pos
-    for _ in range(max_words):
-        period = _PERIOD_END.match(text, end)
-        if period:
-            return period.end()
-        if _name_stop().match(text, end):
-            return end
-        step = _comma_word().match(text, end) or _WORD.match(text, end)
-        if not step:
-            return end
-        end = step.end()
-    return end
+    return _name().match(text, pos).end()
 
 
 # A law is named with a capital (`Luật Phòng, chống ma túy`), not `Luật này`.
@@ -618,19 +642,17 @@ def _read_item(text: str, pos: int) -> int | None:
     return None if _WORD.match(text, end) and not _name_stop().match(text, end) else end
 
 
-def read_period_name(text: str, pos: int, max_words: int = 22) -> int | None:
+@cache
+def _period_name() -> re.Pattern:
+    """Up to 21 words, none of them where a period could close the name, then the period."""
+    return re.compile(rf"(?:(?!{_PERIOD_END.pattern}){_name_step()}){{0,21}}+{_PERIOD_END.pattern}")
+
+
+def read_period_name(text: str, pos: int) -> int | None:
     """End of a name that closes with a period (`... đến năm 2030`), or None.
     Stop words may stand inside such a name (`phòng, chống ma túy trong thanh, thiếu niên`)."""
-    end = pos
-    for _ in range(max_words):
-        period = _PERIOD_END.match(text, end)
-        if period:
-            return period.end()
-        step = _comma_word().match(text, end) or _WORD.match(text, end)
-        if not step:
-            return None
-        end = step.end()
-    return None
+    name = _period_name().match(text, pos)
+    return name.end() if name else None
 
 
 @cache

@@ -71,8 +71,9 @@ def extract(doc: Document) -> list[Citation]:
     text = doc.match_text
     word_starts = g.head_starts(text)  # one scan serves passes 2-4
     heads = list(finditer_at(g.named_head_all(), text, word_starts))  # passes 3 and 4 read the same type words
-    passes = (_numbered(doc, text), _named(doc, text, word_starts), _typed_issuer(doc, text, heads),
-              _bare_type(doc, text, heads))
+    generic = {start for start in word_starts if _generic(text, start)}  # asked by passes 2-4
+    passes = (_numbered(doc, text), _named(doc, text, word_starts, generic), _typed_issuer(doc, text, heads, generic),
+              _bare_type(doc, text, heads, generic))
     mentions: list[_Mention] = []
     # Spans taken so far: disjoint, so sorted by start they are sorted by end too,
     # and the one that starts last before a mention's end is the only one to check.
@@ -189,12 +190,12 @@ def _share_issuers(mentions: list[_Mention], text: str) -> None:
 # --- pass 2: by name ----------------------------------------------------------------
 
 
-def _named(doc: Document, text: str, starts: list[int]) -> list[_Mention]:
+def _named(doc: Document, text: str, starts: list[int], generic: set[int]) -> list[_Mention]:
     found = []
     for mode, reader in (("programme", g.read_name), ("title", g.read_title_name),
                          ("quoted", None), ("period", g.read_period_name)):
         for head in finditer_at(g.named_head(mode), text, starts):
-            if _generic(text, head.start()):
+            if head.start() in generic:
                 continue
             mention = _read_named(doc, text, head, mode, reader)
             if mention:
@@ -231,10 +232,10 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
 _OF = re.compile(r"[ \t]+(?:của[ \t]+)?")
 
 
-def _typed_issuer(doc: Document, text: str, heads: list[re.Match]) -> list[_Mention]:
+def _typed_issuer(doc: Document, text: str, heads: list[re.Match], generic: set[int]) -> list[_Mention]:
     found = []
     for head in heads:
-        if _generic(text, head.start()):
+        if head.start() in generic:
             continue
         lead = _OF.match(text, head.end())
         spans, end = g.read_bodies(text, lead.end()) if lead else ([], head.end())
@@ -247,7 +248,7 @@ def _typed_issuer(doc: Document, text: str, heads: list[re.Match]) -> list[_Ment
     return found
 
 
-def _bare_type(doc: Document, text: str, heads: list[re.Match]) -> list[_Mention]:
+def _bare_type(doc: Document, text: str, heads: list[re.Match], generic: set[int]) -> list[_Mention]:
     own = doc.meta.doc_type if doc.meta else None
     if own is None:  # without knowing its own type, a bare `Kế hoạch` may be the document itself
         return []
@@ -262,24 +263,16 @@ def _bare_type(doc: Document, text: str, heads: list[re.Match]) -> list[_Mention
             carried = {g.types()[t]["base"] for t in g.issued_types(text, doc.meta.title)}
         if entry["base"] in carried:
             continue
-        if _generic(text, head.start()) or _list_item(text, head.end()):
+        if head.start() in generic or _list_item(text, head.end()):
             continue
         found.append(_Mention(head.start(), head.end(), entry["name"], entry["base"], "bare_type",
                               type_end=head.end()))
     return found
 
 
-@cache
-def _generic_before() -> tuple[re.Pattern, re.Pattern]:
-    plural = g.grammar()["plural_markers"]
-    return (re.compile(rf"(?<!\w)(?:{'|'.join(plural)})[ \t]+$", re.IGNORECASE),
-            re.compile(rf"(?:{g.type_words_pattern()}),[ \t]*$"))
-
-
 def _generic(text: str, start: int) -> bool:
-    """`các Nghị quyết`, `Chỉ thị, Chương trình, Kế hoạch của ...`: a kind of document, not one."""
-    before = text[max(0, start - 30):start]
-    return any(pattern.search(before) for pattern in _generic_before())
+    """A kind of document, not one (see `generic_before`)."""
+    return bool(g.generic_before().search(text[max(0, start - 30):start]))
 
 
 @cache
