@@ -40,8 +40,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.statements import (Span, finditer_at, first_words, phrase_pattern, sentences,
-                                   target_statements, word_starts)
+from extractors.statements import (Span, finditer_at, first_words, lowered, phrase_pattern, sentence_at,
+                                   sentence_before, target_statements, word_starts)
 from extractors.vocab import load
 from pipeline.document import Document
 from schemas.records import DateMention
@@ -170,8 +170,48 @@ def _opening_words() -> dict[str, tuple[str, ...]]:
 
 def _find(text: str, name: str, start: int, end: int) -> Iterator[re.Match]:
     """`_patterns()[name].finditer(text, start, end)`, tried only where it can open."""
-    starts = word_starts(text, _opening_words()[name], start, end)
+    words = _opening_words()[name]
+    if start == 0 and end == len(text):
+        starts = word_starts(text, words)
+    else:
+        starts = _window_starts(text, words, start, end)
     return finditer_at(_patterns()[name], text, starts, start, end)
+
+
+@cache
+def _any_cue_word() -> re.Pattern:
+    """A word start where any pattern of `_patterns` may open (on the lowered text)."""
+    words = sorted({w for ws in _opening_words().values() for w in ws}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?=" + "|".join(map(re.escape, words)) + ")")
+
+
+def _window_starts(text: str, words: tuple[str, ...], start: int, end: int) -> list[int] | None:
+    """Word starts in [start, end) where one of `words` opens; None when `lowered` cannot tell.
+
+    The windows are the words right before a date, on its line: each line
+    holding dates is scanned once for every cue, not once per date and cue.
+    """
+    low = lowered(text)
+    if low is None:
+        return None
+    out = []
+    line_start = text.rfind("\n", 0, start) + 1
+    while line_start < end:
+        hits = _line_cue_starts(text, line_start)
+        out += [p for p in hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end)]
+                if low.startswith(words, p)]
+        line_start = _line_end(text, line_start) + 1
+    return out
+
+
+@lru_cache(maxsize=64)
+def _line_cue_starts(text: str, line_start: int) -> tuple[int, ...]:
+    return tuple(m.start() for m in _any_cue_word().finditer(lowered(text), line_start, _line_end(text, line_start)))
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _search(text: str, name: str, start: int, end: int) -> re.Match | None:
@@ -480,18 +520,16 @@ def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
     a year later in the clause of a yearly rule is the rule's day, not a
     one-off date; the row runs from the rule's words to the date."""
     text, rows = doc.match_text, []
-    bounds = sentences(doc)
-    ends = [s.end for s in bounds]
     starts = [a.start for a in atoms]
     for m in _find(text, "recurring", 0, len(text)):
         freq = m.group("freq") or m.group("pfreq")
         if not freq or _rule(freq) != "FREQ=YEARLY":
             continue
-        i = bisect.bisect_right(ends, m.start())
-        if i == len(bounds) or bounds[i].start > m.start():
+        sent = sentence_at(doc, m.start())
+        if sent is None:
             continue
-        semicolon = text.find(";", m.end(), bounds[i].end)
-        clause_end = bounds[i].end if semicolon < 0 else semicolon
+        semicolon = text.find(";", m.end(), sent.end)
+        clause_end = sent.end if semicolon < 0 else semicolon
         for j in range(bisect.bisect_left(starts, m.end()), bisect.bisect_left(starts, clause_end)):
             a = atoms[j]
             if j not in used and a.year is None and a.form in ("dm", "month"):
@@ -555,11 +593,9 @@ def _year_context(doc: Document, rows: list[_Row], issued: Atom | None):
         return lambda pos: doc.meta.issued_date.year
     own = [r.atom for r in rows if r.atom is not None and r.atom.year and r.kind != "citation"]
     full = [a for a in own if a.day]
-    bounds = sentences(doc)
-    starts = [s.start for s in bounds]
 
     def year_of(pos: int) -> int | None:
-        sent = bounds[bisect.bisect_right(starts, pos) - 1] if starts and pos >= starts[0] else None
+        sent = sentence_before(doc, pos)
         near = [a for a in own if sent and sent.start <= a.start < sent.end] or full
         return min(near, key=lambda a: abs(a.start - pos)).year if near else None
     return year_of

@@ -126,23 +126,22 @@ class Statement(Span):
     aim_sections: tuple[int, ...] = ()
 
 
-def sentences(doc: Document, start: int = 0, end: int | None = None) -> list[Span]:
-    """Sentences of the lines overlapping [start, end): a line is a paragraph."""
-    end = len(doc.match_text) if end is None else end
-    first = bisect.bisect_right(doc.line_starts, start) - 1
-    out = []
-    for line in doc.lines[max(first, 0):]:
-        if line.start >= end:
-            break
-        if line.end > start:
-            out += line_sentences(line.text, line.start)
-    return out
-
-
 def sentence_at(doc: Document, pos: int) -> Span | None:
     """The sentence holding `pos`, if any: only its line is read."""
     line = doc.line_at(pos)
     return next((s for s in line_sentences(line.text, line.start) if s.start <= pos < s.end), None)
+
+
+def sentence_before(doc: Document, pos: int) -> Span | None:
+    """The last sentence that starts at or before `pos`, if any."""
+    i = bisect.bisect_right(doc.line_starts, pos) - 1
+    while i >= 0:
+        line = doc.lines[i]
+        before = [s for s in line_sentences(line.text, line.start) if s.start <= pos]
+        if before:
+            return before[-1]
+        i -= 1
+    return None
 
 
 def line_sentences(line: str, line_start: int) -> list[Span]:
