@@ -26,8 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 from extractors import citation_grammar as g
 from extractors.citekeys import (
@@ -71,21 +72,13 @@ def extract(doc: Document) -> list[Citation]:
     text = doc.match_text
     word_starts = g.head_starts(text)  # one scan serves passes 2-4
     heads = list(finditer_at(g.named_head_all(), text, word_starts))  # passes 3 and 4 read the same type words
-    generic = {start for start in word_starts if _generic(text, start)}  # asked by passes 2-4
-    passes = (_numbered(doc, text), _named(doc, text, word_starts, generic), _typed_issuer(doc, text, heads, generic),
-              _bare_type(doc, text, heads, generic))
-    mentions: list[_Mention] = []
-    # Spans taken so far: disjoint, so sorted by start they are sorted by end too,
-    # and the one that starts last before a mention's end is the only one to check.
-    starts: list[int] = []
-    ends: list[int] = []
-    for found in passes:
-        for mention in found:
-            i = bisect_left(starts, mention.end)
-            if i == 0 or ends[i - 1] <= mention.start:
-                mentions.append(mention)
-                starts.insert(i, mention.start)
-                ends.insert(i, mention.end)
+    generic = cache(partial(_generic, text))  # asked by passes 2-4 about the same type words
+    # The passes are generators, each mention claimed as it comes: a pass
+    # skips a head or number that an earlier mention already covers.
+    claims = _Claims()
+    passes = (_numbered(doc, text, claims), _named(doc, text, word_starts, claims, generic),
+              _typed_issuer(doc, text, heads, claims, generic), _bare_type(doc, text, heads, claims, generic))
+    mentions = [m for found in passes for m in found if claims.take(m.start, m.end)]
     mentions = [m for m in mentions if not _is_self(doc, text, m)]
     mentions.sort(key=lambda m: m.start)
     _share_issuers(mentions, text)
@@ -93,14 +86,38 @@ def extract(doc: Document) -> list[Citation]:
     return [_record(doc, m, groups[m.group]) for m in mentions if m.group is not None]
 
 
+class _Claims:
+    """Spans taken by mentions so far. Disjoint, so sorted by start they are
+    sorted by end too, and the one that starts last before a span's end is
+    the only one a span can overlap."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)
+        return i == 0 or self.ends[i - 1] <= start
+
+    def take(self, start: int, end: int) -> bool:
+        """Claim the span if it is free; say whether it was."""
+        i = bisect_left(self.starts, end)
+        if i and self.ends[i - 1] > start:
+            return False
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
+
+
 # --- pass 1: numbered ---------------------------------------------------------------
 
 # A number glued to a word, a path or another number (`ND/2024/...`) is part of it.
 _NUMBER_BEFORE = re.compile(r"[\w/.-]")
+_BLANK = re.compile(r"\s")
+_BLANKS = re.compile(r"\s+")
 
 
-def _numbered(doc: Document, text: str) -> list[_Mention]:
-    found = []
+def _numbered(doc: Document, text: str, claims: _Claims) -> Iterator[_Mention]:
     starts = g.number_starts(text)
     for start in starts:  # a number after its type word
         number = g.NUMBER.match(text, start)
@@ -108,14 +125,15 @@ def _numbered(doc: Document, text: str) -> list[_Mention]:
         head = g.typed_head_before(text, start) if number or bare else None
         if head is None or not (number or head.group("so")):
             continue
-        found.append(_read_rest(doc, text, head.start(), number or bare, g.type_entry(head.group("type"))))
+        yield _read_rest(doc, text, head.start(), number or bare, g.type_entry(head.group("type")))
     word_starts = [s for s in starts if not (s and _NUMBER_BEFORE.match(text, s - 1))]
-    for number in finditer_at(g.NUMBER, text, word_starts):  # a number alone
+    for number in finditer_at(g.NUMBER, text, word_starts):  # a number alone, mostly one just read with its type
+        if not claims.free(number.start(), number.end()):
+            continue
         entry = _type_from_symbol(canonical_number(number.group("number")))
         line_start = text.rfind("\n", 0, number.start()) + 1
         if entry and not g.OWN_NUMBER_LINE.search(text, line_start, number.start()):
-            found.append(_read_rest(doc, text, number.start(), number, entry))
-    return found
+            yield _read_rest(doc, text, number.start(), number, entry)
 
 
 def _type_from_symbol(number: str) -> dict | None:
@@ -138,7 +156,7 @@ def _read_rest(doc: Document, text: str, start: int, number: re.Match, entry: di
     anomalies = []
     if "\n" in written:
         anomalies.append("number_line_break")
-    elif re.search(r"\s", written):
+    elif _BLANK.search(written):
         anomalies.append("number_spaces")
     mention = _Mention(start, number.end(), entry["name"], entry["base"], "numbered", type_end=number.start(),
                        number=canonical, anomalies=anomalies)
@@ -172,7 +190,7 @@ def _bodies(doc: Document, spans: list[tuple[int, int]]) -> list[str]:
 
 
 def _one_line(written: str) -> str:
-    return re.sub(r"\s+", " ", written)
+    return _BLANKS.sub(" ", written)
 
 
 _LIST_JOIN = re.compile(r"[ \t]*,?[ \t]*(?:và[ \t]+)?(?:số[ \t]+)?")
@@ -190,17 +208,16 @@ def _share_issuers(mentions: list[_Mention], text: str) -> None:
 # --- pass 2: by name ----------------------------------------------------------------
 
 
-def _named(doc: Document, text: str, starts: list[int], generic: set[int]) -> list[_Mention]:
-    found = []
+def _named(doc: Document, text: str, starts: list[int], claims: _Claims,
+           generic: Callable[[int], bool]) -> Iterator[_Mention]:
     for mode, reader in (("programme", g.read_name), ("title", g.read_title_name),
                          ("quoted", None), ("period", g.read_period_name)):
         for head in finditer_at(g.named_head(mode), text, starts):
-            if head.start() in generic:
+            if not claims.free(head.start(), head.end()) or generic(head.start()):
                 continue
             mention = _read_named(doc, text, head, mode, reader)
             if mention:
-                found.append(mention)
-    return found
+                yield mention
 
 
 def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> _Mention | None:
@@ -232,10 +249,10 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
 _OF = re.compile(r"[ \t]+(?:của[ \t]+)?")
 
 
-def _typed_issuer(doc: Document, text: str, heads: list[re.Match], generic: set[int]) -> list[_Mention]:
-    found = []
+def _typed_issuer(doc: Document, text: str, heads: list[re.Match], claims: _Claims,
+                  generic: Callable[[int], bool]) -> Iterator[_Mention]:
     for head in heads:
-        if head.start() in generic:
+        if not claims.free(head.start(), head.end()) or generic(head.start()):
             continue
         lead = _OF.match(text, head.end())
         spans, end = g.read_bodies(text, lead.end()) if lead else ([], head.end())
@@ -243,31 +260,28 @@ def _typed_issuer(doc: Document, text: str, heads: list[re.Match], generic: set[
             entry = g.type_entry(head.group("type"))
             bodies = _bodies(doc, spans)
             term = g.TERM.match(text, end) if g.names_its_acts(bodies[-1]) else None
-            found.append(_Mention(head.start(), term.end() if term else end, entry["name"], entry["base"],
-                                  "typed_issuer", type_end=head.end(), bodies=bodies))
-    return found
+            yield _Mention(head.start(), term.end() if term else end, entry["name"], entry["base"],
+                           "typed_issuer", type_end=head.end(), bodies=bodies)
 
 
-def _bare_type(doc: Document, text: str, heads: list[re.Match], generic: set[int]) -> list[_Mention]:
+def _bare_type(doc: Document, text: str, heads: list[re.Match], claims: _Claims,
+               generic: Callable[[int], bool]) -> Iterator[_Mention]:
     own = doc.meta.doc_type if doc.meta else None
     if own is None:  # without knowing its own type, a bare `Kế hoạch` may be the document itself
-        return []
+        return
     own_base = g.types().get(own.casefold(), {"base": own})["base"]
     carried = None  # types it issues or carries besides its own; read when first needed
-    found = []
     for head in heads:
         entry = g.type_entry(head.group("type"))
-        if entry["base"] == own_base:
+        if entry["base"] == own_base or not claims.free(head.start(), head.end()):
             continue
         if carried is None:
             carried = {g.types()[t]["base"] for t in g.issued_types(text, doc.meta.title)}
         if entry["base"] in carried:
             continue
-        if head.start() in generic or _list_item(text, head.end()):
+        if generic(head.start()) or _list_item(text, head.end()):
             continue
-        found.append(_Mention(head.start(), head.end(), entry["name"], entry["base"], "bare_type",
-                              type_end=head.end()))
-    return found
+        yield _Mention(head.start(), head.end(), entry["name"], entry["base"], "bare_type", type_end=head.end())
 
 
 def _generic(text: str, start: int) -> bool:

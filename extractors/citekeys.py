@@ -77,17 +77,23 @@ def issuer_for_code(code: str) -> str | None:
     return None
 
 
+_NORMATIVE = re.compile(r"\d+/((?:19|20)\d{2})/(.+)")  # 163/2024/QH15
+_PARTY = re.compile(r"\d+-([^/]+)/(.+)")  # 132-KL/TW
+_STATE = re.compile(r"\d+/(.+)")  # 573/TTg-KGVX
+
+
+@lru_cache(maxsize=8192)  # a document names each number several times
 def parse_symbol(number: str) -> Symbol | None:
     """Split a canonical number into type code, issuer codes and year."""
-    normative = re.fullmatch(r"\d+/((?:19|20)\d{2})/(.+)", number)
+    normative = _NORMATIVE.fullmatch(number)
     if normative:
         codes = normative.group(2).split("-")
         year = int(normative.group(1))
     else:
-        party = re.fullmatch(r"\d+-([^/]+)/(.+)", number)
+        party = _PARTY.fullmatch(number)
         if party:
             return Symbol(party.group(1), tuple(party.group(2).split("-")), None)
-        state = re.fullmatch(r"\d+/(.+)", number)
+        state = _STATE.fullmatch(number)
         if not state:
             return None
         codes, year = state.group(1).split("-"), None
