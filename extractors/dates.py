@@ -36,11 +36,11 @@ import bisect
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from typing import NamedTuple
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.statements import (Span, finditer_at, first_words, lowered, phrase_pattern, sentence_at,
+from extractors.statements import (Span, finditer_at, first_words, phrase_pattern, sentence_at,
                                    sentence_before, target_statements, word_starts)
 from extractors.vocab import load
 from pipeline.document import Document
@@ -118,8 +118,86 @@ def _atom_re() -> re.Pattern:
     return re.compile(_ATOM_SOURCE.replace("{range_leads}", leads), re.VERBOSE | re.IGNORECASE)
 
 
-def _ends_with(phrases: list[str]) -> re.Pattern:
-    return re.compile(r"(?<!\w)(?P<cue>" + phrase_pattern(phrases) + r")[\s(]*$", re.IGNORECASE)
+# --- cues written right before a date ----------------------------------------
+#
+# The words that decide a date's kind end where the date starts (`trước
+# ngày 05/7/2026`, `Thời gian thực hiện: năm 2026`, `Ngày toàn dân phòng,
+# chống ma túy (26/6)`). Python's re cannot search backwards, so these
+# patterns are written over the reversed words and matched once, anchored, on
+# the reversed window before the date: one call per date and cue, where a
+# forward search tries every word of the line. Of two phrases that can end at
+# one place the longer holds the shorter (`hoàn thành trước`, `trước`), so
+# the longest-first alternation finds the cue that starts first, as the
+# forward search did.
+
+
+def _backward_phrases(phrases: list[str]) -> str:
+    """`phrase_pattern` of the phrases read backwards (`phòng, chống` -> `gnốhc\\s+,?gnòhp`)."""
+    def one(phrase: str) -> str:
+        words = [re.escape(w[::-1]) for w in reversed(phrase.split())]
+        return r"\s+".join(words).replace(r"\s+,", r"\s+,?")
+    return "(?:" + "|".join(one(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
+
+
+def _ends_before(phrases: list[str]) -> str:
+    """A phrase right before the date, blanks or `(` between, read backwards."""
+    return r"[\s(]*(?P<cue>" + _backward_phrases(phrases) + r")(?!\w)"
+
+
+@cache
+def _backward() -> dict[str, re.Pattern]:
+    c = _cues()
+    join = _backward_phrases(c["period"]["join"])
+    events = "|".join(f"(?P<e{i}>{_backward_phrases(e['phrases'])})" for i, e in enumerate(c["event"]))
+    named_day = r"[\s(]*(?<!\w)(?:" + events + r")(?!\w)"
+    patterns = {
+        # a bare year after a lead: `lộ trình 2027`, `Phấn đấu đến 2030`
+        "year_lead": _ends_before(c["year"]["leads"]),
+        # the first date of a period: `từ ngày 01/6/2026`
+        "period_start": _ends_before(c["period"]["start"]),
+        # a period from the plan's own issuing: `từ khi ban hành đến hết năm 2035`
+        "open_start": r"\s*" + join + r"\s+(?P<cue>" + _backward_phrases(c["period"]["open_start"]) + r")(?!\w)",
+        # the join before a period's last date: `đến hết năm 2035`
+        "join_before": r"\s*(?P<cue>" + join + r")(?!\w)",
+        # the plan's own time frame: `Thời gian thực hiện: năm 2026`, `... là năm 2026`
+        "scope": (r"(?:\s+" + _backward_phrases(["trong", "là"]) + r")?\s*:?\s*(?P<cue>"
+                  + _backward_phrases(c["period"]["scope"]) + r")(?!\w)"),
+        # a due date: `trước ngày 05/7/2026`, `hoàn thành trong tháng 6/2026`
+        "deadline": _ends_before(c["deadline"]["before"]),
+        # a named day: `Ngày toàn dân phòng, chống ma túy (26/6)`
+        "named_day": named_day,
+        # ... or `Ngày toàn dân phòng, chống ma túy vào ngày 26/6`: the date of the day
+        "event": r"(?:\s+" + _backward_phrases(["vào"]) + r")?" + named_day,
+    }
+    return {name: re.compile(p, re.IGNORECASE) for name, p in patterns.items()}
+
+
+class _Before(NamedTuple):
+    """A cue found before a date: where its phrase starts and ends, and which
+    event it names (`event` only)."""
+
+    start: int
+    end: int
+    event: int | None = None
+
+
+def _cue_in(window: str, name: str, offset: int = 0) -> _Before | None:
+    """The cue `name` that ends the window (blanks or `(` after it allowed)."""
+    m = _backward()[name].match(window[::-1])
+    if m is None:
+        return None
+    group = "cue" if "cue" in m.re.groupindex else m.lastgroup
+    event = None if group == "cue" else int(group[1:])
+    return _Before(offset + len(window) - m.end(group), offset + len(window) - m.start(group), event)
+
+
+def _cue_before_date(text: str, name: str, start: int, end: int) -> _Before | None:
+    """The cue `name` written right before `end`, opening at or after `start`."""
+    cue = _cue_in(text[start:end], name, start)
+    # The window's edge hides what stands before it: a phrase must open a word.
+    if cue and cue.start == start and start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return None
+    return cue
 
 
 @cache
@@ -127,97 +205,22 @@ def _patterns() -> dict[str, re.Pattern]:
     c = _cues()
     join = phrase_pattern(c["period"]["join"])
     freq = phrase_pattern([p for e in c["recurring"] for p in e["phrases"]])
-    event = "|".join(f"(?P<e{i}>{phrase_pattern(e['phrases'])})" for i, e in enumerate(c["event"]))
     return {
-        "year_lead": _ends_with(c["year"]["leads"]),
-        "period_start": _ends_with(c["period"]["start"]),
         "period_join": re.compile(r"\s*" + join + r"\s*", re.IGNORECASE),
-        "open_start": re.compile(r"(?<!\w)(?P<cue>" + phrase_pattern(c["period"]["open_start"]) + r")\s+"
-                                 + join + r"\s*$", re.IGNORECASE),
-        "join_before": re.compile(r"(?<!\w)(?P<cue>" + join + r")\s*$", re.IGNORECASE),
-        # the plan's own time frame, right before the date: `Thời gian thực hiện: năm 2026`
-        "scope": re.compile(r"(?<!\w)" + phrase_pattern(c["period"]["scope"])
-                            + r"\s*:?\s*(?:(?:trong|là)\s+)?$", re.IGNORECASE),
-        "deadline": _ends_with(c["deadline"]["before"]),
         # `định kỳ`, `định kỳ 6 tháng`, `định kỳ hằng năm`, or a frequency alone (`hàng tháng`)
         "recurring": re.compile(r"(?<!\w)(?:(?P<periodic>" + phrase_pattern(c["periodic"]["phrases"]) + r")"
                                 r"(?:\s+(?P<every>\d{1,2})\s+(?P<unit>" + phrase_pattern(list(c["periodic"]["every"]))
                                 + r")(?!\w))?(?:\s+(?P<pfreq>" + freq + r"))?|(?P<freq>" + freq + r"))(?!\w)",
                                 re.IGNORECASE),
-        "event": re.compile(r"(?<!\w)(?:" + event + r")(?!\w)", re.IGNORECASE),
-        "event_before": re.compile(r"(?<!\w)(?:" + event + r")[\s(]*$", re.IGNORECASE),
     }
 
 
-@cache
-def _opening_words() -> dict[str, tuple[str, ...]]:
-    """The first words of the phrases that open the patterns of `_patterns`
-    searched for: each opens at a word start, with one of them."""
+@lru_cache(maxsize=2)
+def _recurrences(text: str) -> tuple[re.Match, ...]:
+    """Every recurrence phrase of the text (`hằng năm`, `định kỳ 6 tháng`)."""
     c = _cues()
-    events = first_words(p for e in c["event"] for p in e["phrases"])
-    return {
-        "year_lead": first_words(c["year"]["leads"]),
-        "period_start": first_words(c["period"]["start"]),
-        "open_start": first_words(c["period"]["open_start"]),
-        "join_before": first_words(c["period"]["join"]),
-        "scope": first_words(c["period"]["scope"]),
-        "deadline": first_words(c["deadline"]["before"]),
-        "recurring": first_words(c["periodic"]["phrases"] + [p for e in c["recurring"] for p in e["phrases"]]),
-        "event": events,
-        "event_before": events,
-    }
-
-
-def _find(text: str, name: str, start: int, end: int) -> Iterator[re.Match]:
-    """`_patterns()[name].finditer(text, start, end)`, tried only where it can open."""
-    words = _opening_words()[name]
-    if start == 0 and end == len(text):
-        starts = word_starts(text, words)
-    else:
-        starts = _window_starts(text, words, start, end)
-    return finditer_at(_patterns()[name], text, starts, start, end)
-
-
-@cache
-def _any_cue_word() -> re.Pattern:
-    """A word start where any pattern of `_patterns` may open (on the lowered text)."""
-    words = sorted({w for ws in _opening_words().values() for w in ws}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?=" + "|".join(map(re.escape, words)) + ")")
-
-
-def _window_starts(text: str, words: tuple[str, ...], start: int, end: int) -> list[int] | None:
-    """Word starts in [start, end) where one of `words` opens; None when `lowered` cannot tell.
-
-    The windows are the words right before a date, on its line: each line
-    holding dates is scanned once for every cue, not once per date and cue.
-    """
-    low = lowered(text)
-    if low is None:
-        return None
-    out = []
-    line_start = text.rfind("\n", 0, start) + 1
-    while line_start < end:
-        hits = _line_cue_starts(text, line_start)
-        out += [p for p in hits[bisect.bisect_left(hits, start):bisect.bisect_left(hits, end)]
-                if low.startswith(words, p)]
-        line_start = _line_end(text, line_start) + 1
-    return out
-
-
-@lru_cache(maxsize=64)
-def _line_cue_starts(text: str, line_start: int) -> tuple[int, ...]:
-    return tuple(m.start() for m in _any_cue_word().finditer(lowered(text), line_start, _line_end(text, line_start)))
-
-
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
-
-
-def _search(text: str, name: str, start: int, end: int) -> re.Match | None:
-    """`_patterns()[name].search(text, start, end)`; the `$` of a cue written
-    right before a date stands at `end`."""
-    return next(_find(text, name, start, end), None)
+    words = first_words(c["periodic"]["phrases"] + [p for e in c["recurring"] for p in e["phrases"]])
+    return tuple(finditer_at(_patterns()["recurring"], text, word_starts(text, words)))
 
 
 # --- atoms -------------------------------------------------------------------
@@ -258,14 +261,13 @@ def _atom(text: str, m: re.Match) -> Atom | None:
         if re.search(r"\d\s*$", text[max(0, m.start() - 6):m.start()]):
             return None
         return Atom(m.start(), m.end(), "month", _int(g["my"]), int(g["mm"]))
-    if not g["yword"] and not _search(text, "year_lead", max(0, m.start() - 30), m.start()):
+    if not g["yword"] and not _cue_before_date(text, "year_lead", max(0, m.start() - 30), m.start()):
         return None
     return Atom(m.start(), m.end(), "year", int(g["yy"]))
 
 
 def _cue_before(before: str) -> bool:
-    p = _patterns()
-    return any(p[k].search(before) for k in ("deadline", "period_start", "join_before", "event_before"))
+    return any(_cue_in(before, k) for k in ("deadline", "period_start", "join_before", "named_day"))
 
 
 def _valid(a: Atom) -> bool:
@@ -392,14 +394,8 @@ def _follows_document_number(before: str) -> bool:
 
 def _event_before(doc: Document, a: Atom) -> tuple[int, dict] | None:
     """(start, entry) of a named day written right before the atom."""
-    text = doc.match_text
-    window_start = max(0, a.start - 120)
-    best = None
-    for m in _find(text, "event", window_start, a.start):
-        if re.fullmatch(r"[\s(]*(?:vào\s+)?", text[m.end():a.start], re.IGNORECASE):
-            index = next(int(k[1:]) for k, v in m.groupdict().items() if v)
-            best = (m.start(), _cues()["event"][index])
-    return best
+    cue = _cue_before_date(doc.match_text, "event", max(0, a.start - 120), a.start)
+    return (cue.start, _cues()["event"][cue.event]) if cue else None
 
 
 @cache
@@ -456,20 +452,20 @@ def _period_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
             continue
         line_start = doc.line_at(a.start).start
         nxt = atoms[i + 1] if i + 1 < len(atoms) else None
-        start_cue = _search(text, "period_start", line_start, a.start)
+        start_cue = _cue_before_date(text, "period_start", line_start, a.start)
         if start_cue and nxt and _patterns()["period_join"].fullmatch(text, a.end, nxt.start):
-            rows.append(_Row(start_cue.start("cue"), a.end, "period_start", a, year=nxt.year))
+            rows.append(_Row(start_cue.start, a.end, "period_start", a, year=nxt.year))
             rows.append(_Row(_skip_blanks(text, a.end), nxt.end, "period_end", nxt, last=True, year=a.year))
             used.update((i, i + 1))
             continue
-        open_start = _search(text, "open_start", line_start, a.start)
+        open_start = _cue_before_date(text, "open_start", line_start, a.start)
         if open_start:
-            join = _search(text, "join_before", line_start, a.start)
-            rows.append(_Row(open_start.start("cue"), open_start.end("cue"), "period_start"))
-            rows.append(_Row(join.start("cue"), a.end, "period_end", a, last=True))
+            join = _cue_before_date(text, "join_before", line_start, a.start)
+            rows.append(_Row(open_start.start, open_start.end, "period_start"))
+            rows.append(_Row(join.start, a.end, "period_end", a, last=True))
             used.add(i)
             continue
-        if a.form in ("years", "year", "month", "quarter") and _search(text, "scope", line_start, a.start):
+        if a.form in ("years", "year", "month", "quarter") and _cue_before_date(text, "scope", line_start, a.start):
             rows.extend(_whole_span_rows(a))
             used.add(i)
     return rows
@@ -521,7 +517,7 @@ def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
     one-off date; the row runs from the rule's words to the date."""
     text, rows = doc.match_text, []
     starts = [a.start for a in atoms]
-    for m in _find(text, "recurring", 0, len(text)):
+    for m in _recurrences(text):
         freq = m.group("freq") or m.group("pfreq")
         if not freq or _rule(freq) != "FREQ=YEARLY":
             continue
@@ -542,7 +538,7 @@ def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
 def _standalone_recurring(doc: Document, taken: list[tuple[int, int]]) -> list[_Row]:
     rows = []
     text = doc.match_text
-    for m in _find(text, "recurring", 0, len(text)):
+    for m in _recurrences(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         rule = _rule(m.group("freq") or m.group("pfreq"), every=m.group("every"), unit=m.group("unit"))
@@ -554,15 +550,15 @@ def _atom_row(doc: Document, a: Atom, targets: list[Atom]) -> _Row:
     """The row of an atom outside any period."""
     text = doc.match_text
     line_start = doc.line_at(a.start).start
-    deadline = _search(text, "deadline", line_start, a.start)
+    deadline = _cue_before_date(text, "deadline", line_start, a.start)
     recur = _recurring_after(text, a)
     # `trước ngày 15/12 hằng năm` falls due every year; `trước ngày 15/12/2026 hằng năm`
     # names one date.
     if deadline and not (recur and a.year is None):
-        return _Row(deadline.start("cue"), a.end, "deadline", a, last=True)
+        return _Row(deadline.start, a.end, "deadline", a, last=True)
     event = _event_before(doc, a)
     if recur:
-        start = deadline.start("cue") if deadline else event[0] if event else a.start
+        start = deadline.start if deadline else event[0] if event else a.start
         return _Row(start, recur.end(), "recurring", a,
                     recurrence=_rule(recur.group("freq"), a), event=event[1]["name"] if event else None)
     if a.form in ("dmy", "verbal") and _follows_document_number(text[line_start:a.start]):

@@ -8,11 +8,13 @@ seed sentence the form would stand in, with the issue's own phrase.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from extractors import dates
+from extractors.statements import phrase_pattern
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import clean_text
@@ -327,10 +329,43 @@ def test_prefiltered_scans_match_plain_finditer(path):
     plain = [a for a in (dates._atom(text, m) for m in dates._atom_re().finditer(text))
              if a is not None and dates._valid(a)]
     assert list(dates._scan(text)) == plain
-    # cue patterns: tried only where one of their first words opens a word, over the text and a window
-    mid = len(text) // 2
-    for name, pattern in dates._patterns().items():
-        if name in dates._opening_words():
-            for start in (0, mid):
-                assert ([m.span() for m in dates._find(text, name, start, len(text))]
-                        == [m.span() for m in pattern.finditer(text, start)]), name
+    # recurrences: tried only where one of their first words opens a word
+    assert ([m.span() for m in dates._recurrences(text)]
+            == [m.span() for m in dates._patterns()["recurring"].finditer(text)])
+
+
+def _forward_cues() -> dict[str, re.Pattern]:
+    """The cues before a date as a plain forward search reads them: the
+    phrase, then blanks or `(` up to the date (`$`)."""
+    c = load("date_cues")
+    join = phrase_pattern(c["period"]["join"])
+    events = "|".join(f"(?P<e{i}>{phrase_pattern(e['phrases'])})" for i, e in enumerate(c["event"]))
+
+    def ends_with(phrases):
+        return r"(?<!\w)(?P<cue>" + phrase_pattern(phrases) + r")[\s(]*$"
+    return {name: re.compile(p, re.IGNORECASE) for name, p in {
+        "year_lead": ends_with(c["year"]["leads"]),
+        "period_start": ends_with(c["period"]["start"]),
+        "deadline": ends_with(c["deadline"]["before"]),
+        "open_start": r"(?<!\w)(?P<cue>" + phrase_pattern(c["period"]["open_start"]) + r")\s+" + join + r"\s*$",
+        "join_before": r"(?<!\w)(?P<cue>" + join + r")\s*$",
+        "scope": r"(?<!\w)(?P<cue>" + phrase_pattern(c["period"]["scope"]) + r")\s*:?\s*(?:(?:trong|là)\s+)?$",
+        "named_day": r"(?<!\w)(?:" + events + r")[\s(]*$",
+        "event": r"(?<!\w)(?:" + events + r")(?!\w)[\s(]*(?:vào\s+)?$",
+    }.items()}
+
+
+@pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")) + sorted(HOLDOUT.glob("*.txt")), ids=lambda p: p.stem)
+def test_backward_cues_match_a_forward_search(path):
+    """Before every atom, on its line and in the 120 characters before it, the
+    backward match finds the cue a forward search finds first."""
+    doc = make_doc(path.read_text(encoding="utf-8"))
+    text = doc.match_text
+    for a in dates.scan(doc):
+        for start in (doc.line_at(a.start).start, max(0, a.start - 120)):
+            for name, pattern in _forward_cues().items():
+                m = pattern.search(text, start, a.start)
+                found = dates._cue_before_date(text, name, start, a.start)
+                # the phrase itself: the cue, or the named day
+                expected = m.span("cue" if "cue" in pattern.groupindex else m.lastgroup) if m else None
+                assert ((found.start, found.end) if found else None) == expected, (name, a)
