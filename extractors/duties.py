@@ -49,6 +49,7 @@ _TABLE_ROW = re.compile(r"^[ \t]*\|")  # `| 1 | Tuyên truyền | Công an xã |
 _AND = re.compile(r"\s*(?:,|và)\s*")  # between the agencies of one `Giao X, Y và Z`
 _SENTENCE_END = re.compile(r"[.;](?=\s|$)")
 _GENERIC_TYPES = {"so_nganh"}
+_PLURAL = re.compile(r"(?:các|những)\s", re.IGNORECASE)  # `Các xã`: a group, no clause's subject
 
 
 def _first_words(phrases) -> tuple[str, ...]:
@@ -88,9 +89,10 @@ class Grammar:
 def grammar() -> Grammar:
     v = load("roles")
     flags = re.IGNORECASE
+    # Leftmost cue wins; at one position the role listed first.
+    role_cues = "|".join(f"(?P<{r['name']}>{_words(r['cues'])})" for r in v["role"])
     return Grammar(
-        # Leftmost cue wins; at one position the role listed first.
-        roles=re.compile("|".join(rf"(?<!\w)(?P<{r['name']}>{_words(r['cues'])})(?!\w)" for r in v["role"]), flags),
+        roles=re.compile(rf"(?<!\w)(?:{role_cues})(?!\w)", flags),
         window=v["window"],
         default_role=v["default"],
         filler=re.compile(rf"^(?:[\s,;.:()\-]|(?<!\w)(?:{_words(v['heading']['fillers'])})(?!\w))*$", flags),
@@ -311,8 +313,7 @@ class _Builder:
         span = self.doc.span(start, end)
         key = span["section_id"] or f"{self.doc.doc_id}/-"
         self.counters[key] = self.counters.get(key, 0) + 1
-        self.rows.append(Duty(
-            **span,
+        span.update(
             duty_id=f"{key}/{self.counters[key]}",
             agency=agency.canonical_name,
             agency_type=agency.agency_type,
@@ -320,7 +321,8 @@ class _Builder:
             requested=requested,
             deadline=deadline_within(self.deadlines, span["start_char"], span["end_char"]),
             themes=themes_in(self.doc.match_text[span["start_char"]:span["end_char"]]),
-        ))
+        )
+        self.rows.append(Duty.model_validate(span))  # a dict validates faster than keyword arguments
 
     def covers(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.claimed) or any(d.start_char <= pos < d.end_char for d in self.rows)
@@ -455,10 +457,13 @@ def _subject_clauses(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     g = grammar()
     ends = {a.end_char for a in agencies.items}
     for a in agencies.items:
+        # Cheapest tests first: few mentions are followed by a task verb.
+        if a.agency_type in _GENERIC_TYPES or _PLURAL.match(a.text):
+            continue
+        if not g.subject_verb.match(doc.match_text[a.end_char:a.end_char + 40]):
+            continue
         sec = doc.section_at(a.start_char)
         if sec is None or sec.kind not in g.subject_kinds or b.covers(a.start_char):
-            continue
-        if a.agency_type in _GENERIC_TYPES or re.match(r"(?i)(?:các|những)\s", a.text):
             continue
         line = doc.line_at(a.start_char)
         if _TABLE_ROW.match(line.text):
@@ -469,8 +474,6 @@ def _subject_clauses(b: _Builder, doc: Document, agencies: _Agencies) -> None:
         # After a comma only when the comma does not close another agency (`X, UBND các xã tổ chức`).
         after_comma = re.search(r",\s*$", before) and (a.start_char - len(before) + len(before.rstrip(", \t"))) not in ends
         if not (opens_line or after_clause or after_comma):
-            continue
-        if not g.subject_verb.match(doc.match_text[a.end_char:a.end_char + 40]):
             continue
         stop = _SENTENCE_END.search(doc.match_text, a.end_char, line.end)
         b.add(a, a.start_char, stop.end() if stop else line.end, False, role_from=a.end_char)
@@ -511,8 +514,9 @@ def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[
                     break
                 if a.canonical_name not in seen:
                     seen.add(a.canonical_name)
-                    out.append(DutyPartner(**doc.span(a.start_char, a.end_char), duty_id=d.duty_id,
-                                           agency=a.canonical_name, agency_type=a.agency_type))
+                    fields = doc.span(a.start_char, a.end_char)
+                    fields.update(duty_id=d.duty_id, agency=a.canonical_name, agency_type=a.agency_type)
+                    out.append(DutyPartner.model_validate(fields))
                 pos = a.end_char
     return out
 
