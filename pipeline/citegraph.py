@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import duckdb
@@ -65,22 +65,26 @@ def _context(doc: dict) -> Context:
 class _Corpus:
     documents: dict[str, dict]  # doc_id -> documents row (without text)
     mentions: dict[str, list[dict]]  # cited_key -> citations rows, in document order
+    issuer_keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (issuer, doc_id) -> issuer_key
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> _Corpus:
         docs = _dicts(con, """SELECT doc_id, source_name, doc_type, number, symbol, issuer, issuer_level,
                                      locality, province, issued_date, title FROM documents""")
-        rows = _dicts(con, """SELECT c.*, s.path AS section_path FROM citations c
-                              LEFT JOIN sections s ON s.section_id = c.section_id
-                              ORDER BY c.doc_id, c.start_char""")
+        rows = _dicts(con, """SELECT doc_id, section_id, text, start_char, end_char, cited_key, doc_type, number,
+                                     issued_date, issuer, title, name, is_short_form, anomalies
+                              FROM citations ORDER BY doc_id, start_char""")
         mentions: dict[str, list[dict]] = defaultdict(list)
         for r in rows:
             mentions[r["cited_key"]].append(r)
         return cls({d["doc_id"]: d for d in docs}, dict(mentions))
 
     def issuer_key(self, row: dict) -> str:
-        doc = self.documents.get(row["doc_id"], {})
-        return issuer_key([row["issuer"]], _context(doc))
+        """The row's issuer completed from its citing document; each (issuer, document) pair keyed once."""
+        pair = (row["issuer"], row["doc_id"])
+        if pair not in self.issuer_keys:
+            self.issuer_keys[pair] = issuer_key([row["issuer"]], _context(self.documents.get(row["doc_id"], {})))
+        return self.issuer_keys[pair]
 
     @cached_property
     def by_number(self) -> dict[str, list[dict]]:
@@ -144,8 +148,8 @@ def _document_keys(documents: dict[str, dict]) -> dict[str, str]:
 def _best(values: list, prefer_long: bool = False):
     """Most frequent non-blank value; ties go to the longest (or the first)."""
     counts = Counter(v for v in values if v is not None)
-    if not counts:
-        return None
+    if len(counts) < 2:  # most cited documents are written one way
+        return next(iter(counts), None)
     order = {v: i for i, v in reversed(list(enumerate(values)))}
     return max(counts, key=lambda v: (counts[v], len(str(v)) if prefer_long else 0, -order[v]))
 
