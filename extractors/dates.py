@@ -40,7 +40,8 @@ from typing import NamedTuple
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.statements import (Span, finditer_at, first_words, phrase_pattern, sentence_at,
+from extractors.scan import finditer_at
+from extractors.statements import (Span, first_words, phrase_pattern, sentence_at,
                                    sentence_before, target_statements, word_starts)
 from extractors.vocab import load
 from pipeline.document import Document

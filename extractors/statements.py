@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from extractors.scan import finditer_at
 from extractors.vocab import load
 from pipeline.document import Document
 from schemas.records import Section
