@@ -180,6 +180,7 @@ def typed_head_before(text: str, pos: int) -> re.Match | None:
         pass
     return head if head and head.end() == pos else None
 
+
 # --- dates --------------------------------------------------------------------
 
 DATE = re.compile(
