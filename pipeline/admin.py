@@ -174,7 +174,7 @@ def _mention_patterns(names) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """,
         re.VERBOSE | re.MULTILINE,
     )
-    return mentions, re.compile(rf"{superiors}|{province_words}|{parties}|\n|\|")
+    return mentions, re.compile(rf"{superiors}|{province_words}|{parties}")
 
 
 @cache
@@ -226,14 +226,26 @@ def _division() -> _Division:
     return _Division(indexes, list(provinces.values()), *_mention_patterns(province_of), province_of)
 
 
-def _starts(div: _Division, folded: str) -> Iterator[int]:
-    """Where a mention may start, in order: an opening word, a line start, a `|`."""
-    yield 0
+# Where a date line names its place: `Lai Châu, ngày 29 ...`.
+_PLACE_DATE = re.compile(r",[ \t]*ngày")
+
+
+def _starts(div: _Division, folded: str) -> list[int]:
+    """Where a mention may start, in order: an opening word, and the start
+    of a line or table cell that holds `, ngày` (a date line's place)."""
+    starts = {0}
     pos = 0
     while opening := div.openings.search(folded, pos):
-        start = opening.start()
-        yield start + 1 if folded[start] == "\n" else start  # `^` matches after the newline
-        pos = start + 1
+        starts.add(opening.start())
+        pos = opening.start() + 1
+    for m in _PLACE_DATE.finditer(folded):
+        line_start = folded.rfind("\n", 0, m.start()) + 1
+        starts.add(line_start)
+        bar = folded.find("|", line_start, m.start())
+        while bar >= 0:
+            starts.add(bar)
+            bar = folded.find("|", bar + 1, m.start())
+    return sorted(starts)
 
 
 def _mentions(div: _Division, folded: str) -> Iterator[re.Match[str]]:

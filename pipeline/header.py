@@ -27,6 +27,7 @@ from schemas.records import DocumentMeta, Recipient
 # A header column boundary: a table bar, a tab, or a run of 3+ spaces; a
 # line break inside a table cell (`<br>`) separates lines of one column.
 _COLUMN_SPLIT = re.compile(r"[^|\t]+?(?=\s*\||\t|\s{3,}|$)")
+_COLUMN_GAP = re.compile(r"\||\t|\s{3}")
 # Where a second column opens on a line flattened with single spaces.
 _SOFT_SPLIT = re.compile(
     r"""(?P<motto>\s+)(?=CỘNG\s+HÒA\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN)  # issuer | motto
@@ -106,7 +107,10 @@ def _columns(text: str) -> list[tuple[int, str]]:
     Columns are apart by a table bar, a tab or a run of spaces; a copy out of
     a PDF may leave a single space, so a line with no such gap is cut where a
     second column's known opening stands (see `_SOFT_SPLIT`)."""
-    pieces = [(m.start(), m.group()) for m in _COLUMN_SPLIT.finditer(text)]
+    if not text:
+        return []
+    # Most lines have no gap at all: they are one piece, and only the soft cuts remain.
+    pieces = [(m.start(), m.group()) for m in _COLUMN_SPLIT.finditer(text)] if _COLUMN_GAP.search(text) else [(0, text)]
     if len(pieces) != 1:
         return pieces
     cuts = [m for m in _SOFT_SPLIT.finditer(text) if _soft_cut_holds(text, m)]
