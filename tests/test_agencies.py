@@ -141,3 +141,18 @@ def test_vocabulary_examples_match_their_entry(canonical, example):
 def test_every_agency_type_is_declared():
     declared = set(load("agency_types")["type"])
     assert {e["type"] for e in load("agencies")["agency"]} <= declared
+
+
+# The scan runs on the lower-cased text; what it finds must not depend on that.
+@pytest.mark.parametrize("sentence, where, expected", [
+    # An exact form written in another case is no body: `thuế` is a tax, `Thuế tỉnh` the tax office.
+    ("Hướng dẫn kê khai, nộp thuế đúng hạn; Thuế tỉnh phối hợp kiểm tra", PROVINCE,
+     [("Thuế tỉnh", "Thuế tỉnh Lai Châu")]),
+    # `İ` lower-cases to two characters: offsets after it still cut the stored text.
+    ("GİAO Công an xã theo dõi", COMMUNE, [("Công an xã", "Công an xã Phong Quang")]),
+])
+def test_case_folding_keeps_offsets_and_exact_forms(sentence, where, expected):
+    doc = make_doc(sentence, where)
+    found = agencies.extract(doc)
+    assert [(a.text, a.canonical_name) for a in found] == expected
+    assert all(doc.text[a.start_char:a.end_char] == a.text for a in found)
