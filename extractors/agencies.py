@@ -9,6 +9,11 @@ word gives `level`; a level word without a place name that is the issuer's
 own level is resolved with the document's locality (`Công an phường` in the
 Vị Khê plan -> `Công an phường Vị Khê`).
 
+Heads are found in one pass over the lower-cased `match_text` (`lowered`):
+without IGNORECASE the regex engine rejects most word starts at their first
+letter, which makes the scan about twice as fast; the tail is read on the
+text as written, where a place name is known by its capital letter.
+
 A spaCy NER model trained on gazetteer-labelled lines was measured against
 this recognizer and did not earn its place (see benchmarks/agency_ner.py);
 every row therefore has `source = "vocab"`.
@@ -188,7 +193,7 @@ def _place(words: str, after: str, doc: Document) -> str:
     return words
 
 
-@lru_cache(maxsize=2)  # the agency scan and the duty partners lower the same text
+@lru_cache(maxsize=2)  # the agency scan and the duties extractor lower the same text
 def lowered(text: str) -> str:
     """`text` lower-cased letter for letter, so that offsets stay valid."""
     lower = text.lower()
