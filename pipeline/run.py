@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from extractors import agencies, citations, dates, duties, targets, task_tables
@@ -102,11 +104,19 @@ def _outcomes(paths: list[Path], workers: int, batch_size: int) -> Iterator[Docu
     if workers <= 1:
         yield from map(_process_or_fail, paths)
         return
-    # Extraction in worker processes, in bounded batches so memory follows
-    # the batch size rather than the corpus; the caller stays the one writer.
+    # Extraction in worker processes, at most `batch_size` documents in
+    # flight so memory follows the batch size rather than the corpus; each
+    # result taken in order makes room for the next file, so the workers
+    # never wait for the writer to drain a whole batch. The caller stays the
+    # one writer.
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i in range(0, len(paths), batch_size):
-            yield from pool.map(_process_or_fail, paths[i:i + batch_size], chunksize=4)
+        todo = iter(paths)
+        in_flight = deque(pool.submit(_process_or_fail, path) for path in islice(todo, batch_size))
+        while in_flight:
+            outcome = in_flight.popleft().result()
+            if (path := next(todo, None)) is not None:
+                in_flight.append(pool.submit(_process_or_fail, path))
+            yield outcome
 
 
 def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False, batch_size: int = 256,

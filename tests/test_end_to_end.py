@@ -5,6 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.run import run
 from tests.conftest import RAW
 
 # The tables and columns of the output contract (shared/CONTRACT.md).
@@ -110,5 +111,23 @@ def _counts(db_path):
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in CONTRACT}
+    finally:
+        con.close()
+
+
+def test_workers_store_what_one_process_stores(tmp_path):
+    # More files than documents in flight, so the window of workers refills.
+    files = sorted(RAW.glob("*.txt")) + sorted((RAW.parent / "holdout").iterdir())
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    run(files, one, workers=1)
+    result = run(files, two, workers=2, batch_size=4)
+    assert (len(result.stored), len(result.failed)) == (len(files), 0)
+    assert _rows(two) == _rows(one)
+
+
+def _rows(db_path):
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return {t: sorted(map(str, con.execute(f"SELECT * FROM {t}").fetchall())) for t in CONTRACT}
     finally:
         con.close()
