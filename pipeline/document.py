@@ -66,9 +66,9 @@ class Document:
         Sections nest, so the deepest one holding `pos` is the one that
         starts last among those holding it."""
         order, starts = self._section_index()
-        for sec in reversed(order[: bisect.bisect_right(starts, pos)]):
-            if pos < sec.end_char:
-                return sec
+        for i in range(bisect.bisect_right(starts, pos) - 1, -1, -1):
+            if pos < order[i].end_char:
+                return order[i]
         return None
 
     def body_spans(self) -> list[tuple[int, int]]:
