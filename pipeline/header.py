@@ -123,13 +123,8 @@ def _soft_cut_holds(text: str, cut: re.Match) -> bool:
     if cut.lastgroup == "date":  # right after the symbol (`Số: 318/KH-SGDĐT`), not inside the place name
         return text.lstrip().startswith("Số") and re.search(r"[/\d]\S*$", text[:cut.start()]) is not None
     if cut.lastgroup == "tail":  # a signer's title (two words or more) or name
-        return (_is_upper(rest) and len(rest.split()) >= 2 and rest[-1].isalpha()) or bool(SIGNER_NAME.match(rest))
+        return (rest.isupper() and len(rest.split()) >= 2 and rest[-1].isalpha()) or bool(SIGNER_NAME.match(rest))
     return True
-
-
-def _is_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _is_rule(s: str) -> bool:
@@ -137,7 +132,7 @@ def _is_rule(s: str) -> bool:
 
 
 def _type_of(s: str) -> str | None:
-    return document_types()[0].get(fold_key(s)) if _is_upper(s) else None
+    return document_types()[0].get(fold_key(s)) if s.isupper() else None
 
 
 # --- recasing upper-case header lines ----------------------------------------
@@ -154,7 +149,7 @@ def recase_body(upper: str) -> str:
     """`ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN` -> `Ủy ban nhân dân tỉnh Hưng Yên`;
     `SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH` -> `Sở Văn hóa, Thể thao và Du lịch`."""
     text = expand_abbreviations(" ".join(upper.split()))
-    if not _is_upper(text.replace("Ủy ban nhân dân", "").replace("Hội đồng nhân dân", "")):
+    if not text.replace("Ủy ban nhân dân", "").replace("Hội đồng nhân dân", "").isupper():
         return text
     levels = sorted(load("header")["levels"], key=len, reverse=True)
     folded = text.lower()
@@ -222,7 +217,7 @@ def _read_block(doc: Document, zone_end: int) -> tuple[_Header, _Cell | None, li
             header.subject.append(cell)  # a V/v subject running onto the next line
         elif _type_of(cell.text):
             type_cell = cell
-        elif _is_upper(cell.text) and header.number is None and cell.column == 0:
+        elif cell.text.isupper() and header.number is None and cell.column == 0:
             header.issuer_lines.append(cell)
     return header, type_cell, _title_lines(doc, title)
 
@@ -230,7 +225,7 @@ def _read_block(doc: Document, zone_end: int) -> tuple[_Header, _Cell | None, li
 def _continues(doc: Document, prev: _Cell, cell: _Cell) -> bool:
     """`cell` is the next line of the same column, in the same paragraph."""
     between = doc.text[prev.end:cell.start]
-    return (cell.column == prev.column and between.count("\n") <= 1 and not _is_upper(cell.text)
+    return (cell.column == prev.column and between.count("\n") <= 1 and not cell.text.isupper()
             and not re.match(r"Kính\s+gửi", cell.text))
 
 
@@ -239,9 +234,9 @@ def _title_lines(doc: Document, cells: list[_Cell]) -> list[_Cell]:
     authority line (`CHỦ TỊCH ỦY BAN NHÂN DÂN ...`) or the body."""
     out: list[_Cell] = []
     for cell in cells:
-        if out and ("\n\n" in doc.text[out[-1].end:cell.start] or _is_upper(cell.text)):
+        if out and ("\n\n" in doc.text[out[-1].end:cell.start] or cell.text.isupper()):
             break
-        if _is_upper(cell.text) and not out and len(cell.text) > 40:
+        if cell.text.isupper() and not out and len(cell.text) > 40:
             break
         out.append(cell)
     return out
@@ -293,7 +288,7 @@ def _signature(doc: Document) -> tuple[str | None, str | None, str | None]:
                 authority = m.group("what")
             else:
                 titles.append(m.group("what"))
-        elif _is_upper(text) and not name and not is_type_line(text):
+        elif text.isupper() and not name and not is_type_line(text):
             titles.append(text)
         elif titles and not name and SIGNER_NAME.match(text):
             name = doc.text[cell.start:cell.end].strip(" *")

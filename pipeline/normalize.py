@@ -118,11 +118,6 @@ def _starts_lowercase(line: str) -> bool:
     return bool(stripped) and stripped[0].islower()
 
 
-def _is_upper_line(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
 def looks_pdf_broken(lines: list[str]) -> bool:
     """True when many lines continue a sentence begun on the line before.
 
@@ -165,7 +160,7 @@ def repair_pdf_lines(lines: list[str]) -> list[str]:
     width = statistics.quantiles([len(c) for c in content], n=10)[7] if len(content) >= 10 else max(map(len, content))
     paragraphs: list[str] = [content[0]]
     for prev, line in zip(content, content[1:]):
-        joins = not _STRUCTURAL_START.match(line) and not _is_upper_line(prev) and (
+        joins = not _STRUCTURAL_START.match(line) and not prev.isupper() and (
             _starts_lowercase(line)
             or (not _TERMINAL.search(prev) and len(prev) >= 0.8 * width)
         )
