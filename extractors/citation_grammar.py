@@ -225,6 +225,10 @@ def _with_abbreviations(names: list[str]) -> list[str]:
     return sorted(out)
 
 
+# The term a Party committee or an assembly was elected for belongs to its name.
+_TERM_OF_OFFICE = rf"(?:{_SP}+khóa{_SP}+[IVXLC]+(?!\w))?"
+
+
 @cache
 def _body_pattern() -> re.Pattern:
     vocab = load("issuers")
@@ -235,12 +239,15 @@ def _body_pattern() -> re.Pattern:
     return re.compile(
         rf"""(?:
             (?P<national>{_alternation(_with_abbreviations(vocab['national']), wrapped=True)})(?!\w)  # Thủ tướng Chính phủ, Bộ Chính trị
+            {_TERM_OF_OFFICE}                                                # Ban Chấp hành Trung ương Đảng khóa XII
           | (?:{_alternation(vocab['ministry_heads'])}){_SP}+(?:{_alternation(vocab['ministries'])})(?!\w)  # Bộ trưởng Bộ Công an, Sở Y tế
+            (?:{_SP}+(?i:{_alternation(vocab['department_levels'])})(?!\w)(?:{_SP}+{place})?)?  # a Sở's province: tỉnh An Giang
           | (?P<head>{_alternation(heads, wrapped=True)})                    # Ủy ban nhân dân / UBND, Đảng ủy, Công an
             (?P<qualifier>{_SP}+(?:{_alternation(vocab['qualifiers'])})(?!\w))?  # Ban Chỉ đạo liên ngành
             (?:{_SP}+(?i:{_alternation(vocab['levels'])})(?!\w))?           # tỉnh, thành phố, phường
             (?:{_SP}+{place})?                                               # Ninh Bình, Tân Hưng
             (?:{_SP}+lần{_SP}+thứ{_SP}+[IVXLC]+(?!\w))?                      # Đại hội ... lần thứ XV
+            {_TERM_OF_OFFICE}                                                # Ban Chấp hành Đảng bộ tỉnh khóa XX
         )""",
         re.VERBOSE,
     )
@@ -358,6 +365,7 @@ def _subject_end() -> re.Pattern:
           | \.(?:\s|$)                                   # the end of the sentence
           | {_SP}*\((?:{type_words})                     # an alias in brackets: `(Nghị quyết số 163/2024/QH15)`
           | ,{_SP}+(?=(?:{_alternation(_with_abbreviations(['Ủy ban nhân dân']))})(?!\w))  # `..., Ủy ban nhân dân phường X xây dựng ...`
+          | (?:,|{_SP}+và){_SP}+(?=(?:{type_words})(?!\w))  # the next document of a list: `... và Nghị quyết Đại hội ...`
         )""",
         re.VERBOSE,
     )
@@ -481,6 +489,19 @@ _ATTACHED_LINE = re.compile(rf"[ \t(*_]*(?:ban{_SP}+hành{_SP}+)?kèm{_SP}+theo{
 def attached_to_line(text: str, start: int) -> bool:
     """Does the line up to `start` read `(Kèm theo` / `(Ban hành kèm theo`?"""
     return bool(_ATTACHED_LINE.fullmatch(text, text.rfind("\n", 0, start) + 1, start))
+
+
+@cache
+def _carried_by() -> re.Pattern:
+    return re.compile(rf"{_SP}*,?{_SP}*\(?(?:được{_SP}+)?(?:ban{_SP}+hành{_SP}+)?kèm{_SP}+theo{_SP}+"
+                      rf"(?:{type_words_pattern()}){_SP}+số(?!\w)", re.IGNORECASE)
+
+
+def carried_by_numbered(text: str, pos: int) -> bool:
+    """`Chiến lược Dân số Việt Nam đến năm 2030 ban hành kèm theo Quyết định
+    số 1679/QĐ-TTg`: does a name ending at `pos` say it is carried by the
+    numbered document cited next (that document's content)?"""
+    return bool(_carried_by().match(text, pos))
 
 
 @cache
@@ -621,6 +642,26 @@ def _read_law_list(text: str, pos: int) -> int | None:
             break
         pos = join.end()
     return end
+
+
+# Between a law's name and its number: `Luật Quản lý thuế số 38/2019/QH14`.
+_NAME_TO_NUMBER = re.compile(rf",?{_SP}+số{_SP}*:?{_SP}*")
+
+
+def law_before_number(text: str, pos: int) -> tuple[re.Match, int] | None:
+    """`Luật Quản lý thuế số 38/2019/QH14`: a law named, then numbered. The
+    head of the name whose end leads by `số` to the number at `pos`, and the
+    name's end; or None. The first head of the line that does is taken, so an
+    amending law keeps the laws it amends."""
+    so = text.rfind("số", max(0, pos - 8), pos)
+    if so == -1:  # most numbers read alone have no `số` before them
+        return None
+    line = text.rfind("\n", 0, so) + 1
+    for head in at_word_start(named_head("title"), text, start=line, end=so):
+        end = read_title_name(text, head.end())
+        if end and _NAME_TO_NUMBER.fullmatch(text, end, pos):
+            return head, end
+    return None
 
 
 _LAW_JOIN = re.compile(rf",?{_SP}+(?:và{_SP}+)?|,")

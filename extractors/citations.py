@@ -130,23 +130,35 @@ def _numbered(doc: Document, text: str, claims: _Claims) -> Iterator[_Mention]:
     for number in finditer_at(g.NUMBER, text, word_starts):  # a number alone, mostly one just read with its type
         if not claims.free(number.start(), number.end()):
             continue
+        if law := g.law_before_number(text, number.start()):
+            yield _named_law(doc, text, number, *law)
+            continue
         entry = _type_from_symbol(canonical_number(number.group("number")))
         line_start = text.rfind("\n", 0, number.start()) + 1
         if entry and not g.OWN_NUMBER_LINE.search(text, line_start, number.start()):
             yield _read_rest(doc, text, number.start(), number, entry)
 
 
+def _named_law(doc: Document, text: str, number: re.Match, head: re.Match, name_end: int) -> _Mention:
+    """`Luật Quản lý thuế số 38/2019/QH14`: one numbered citation that keeps its name."""
+    mention = _read_rest(doc, text, head.start(), number, g.type_entry(head.group("type")))
+    mention.name = _one_line(doc.text[head.start():name_end])
+    return mention
+
+
 def _type_from_symbol(number: str) -> dict | None:
     """The type of a number written without its type word: from the type
-    code (`KH` -> Kế hoạch), or `Công văn` when the symbol names an issuer
-    and no type (`573/TTg-KGVX`); None when the symbol says neither."""
+    code (`KH` -> Kế hoạch); when the symbol names an issuer and no type,
+    `Công văn` (`573/TTg-KGVX`), or `Văn bản` if the number holds a year
+    (`38/2019/QH14`: a law or resolution, never a letter, whose symbols
+    carry no year); None when the symbol says neither."""
     symbol = parse_symbol(number)
     if symbol is None:
         return None
     if symbol.type_code:
         return g.type_entry(type_for_code(symbol.type_code))
     if symbol.issuer_codes and issuer_for_code(symbol.issuer_codes[0]):
-        return g.type_entry("Công văn")
+        return g.type_entry("Văn bản" if symbol.year else "Công văn")
     return None
 
 
@@ -237,6 +249,8 @@ def _read_named(doc: Document, text: str, head: re.Match, mode: str, reader) -> 
             scope = g.scope_pattern().match(text, end)
             end = scope.end() if scope else end
         name = _one_line(doc.text[head.start():end])
+    if g.carried_by_numbered(text, end):  # the content of the document cited next, not one of its own
+        return None
     mention = _Mention(head.start(), end, entry["name"], entry["base"], "named", type_end=head.end(), name=name)
     _read_date_issuer_subject(doc, text, mention)
     mention.title = None  # a name is its own subject

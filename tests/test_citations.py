@@ -30,6 +30,10 @@ LAI_CHAU = {"province": "Lai Châu", "locality": "Lai Châu", "issuer_level": "t
 TAN_HUNG = {"province": "Hải Phòng", "locality": "Tân Hưng", "issuer_level": "phuong"}  # 004
 PHU_THO = {"province": "Phú Thọ", "locality": "Phú Thọ", "issuer_level": "tinh"}  # h03
 HAI_CHAU = {"province": "Đà Nẵng", "locality": "Hải Châu", "issuer_level": "phuong"}  # h05
+BAC_NINH = {"province": "Bắc Ninh", "locality": "Bắc Ninh", "issuer_level": "tinh"}  # b06
+DUC_TRONG = {"province": "Lâm Đồng", "locality": "Đức Trọng", "issuer_level": "xa"}  # c02
+PHU_QUOC = {"province": "An Giang", "locality": "Phú Quốc", "issuer_level": "dac_khu"}  # c04
+QUANG_NGAI = {"province": "Quảng Ngãi", "locality": "Quảng Ngãi", "issuer_level": "tinh"}  # c05
 
 
 def cite(sentence: str, context: dict | None = None, doc_type: str = "Kế hoạch", title: str | None = None):
@@ -108,6 +112,19 @@ NUMBERED = [
      "phẩm về tổ chức Tháng hành động vì an toàn thực phẩm năm 2026; Kế hoạch số 95/KH-UBND", PHU_THO,
      [("Kế hoạch", "1256/KH-BCĐTWATTP", d("2026-03-18"), "Ban Chỉ đạo liên ngành Trung ương về an toàn thực phẩm"),
       ("Kế hoạch", "95/KH-UBND", None, None)]),
+    # a law named, then numbered: one citation of a law (c02)
+    ("Căn cứ Luật Quản lý thuế số 38/2019/QH14 ngày 13 tháng 6 năm 2019;", DUC_TRONG,
+     [("Luật", "38/2019/QH14", d("2019-06-13"), None)]),
+    # a provincial department keeps its province (c04)
+    ("và Công văn số 1820/SVHTTDL-QLDL ngày 02/6/2026 của Sở Văn hóa, Thể thao và Du lịch tỉnh An Giang về việc báo "
+     "cáo sơ kết công tác du lịch 6 tháng đầu năm 2026,", PHU_QUOC,
+     [("Công văn", "1820/SVHTTDL-QLDL", d("2026-06-02"), "Sở Văn hóa, Thể thao và Du lịch tỉnh An Giang")]),
+    # a Party committee keeps its term; a strategy carried by the decision cited next is that decision's content (b06)
+    ("Thực hiện Nghị quyết số 21-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương Đảng khóa XII về công tác dân số "
+     "trong tình hình mới và Chiến lược Dân số Việt Nam đến năm 2030 ban hành kèm theo Quyết định số 1679/QĐ-TTg ngày "
+     "22/11/2019 của Thủ tướng Chính phủ, công tác dân số", BAC_NINH,
+     [("Nghị quyết", "21-NQ/TW", d("2017-10-25"), "Ban Chấp hành Trung ương Đảng khóa XII"),
+      ("Quyết định", "1679/QĐ-TTg", d("2019-11-22"), "Thủ tướng Chính phủ")]),
     # date and issuer in the clause before the type word (b04)
     ("Thực hiện Công văn số 9875/BNNMT-CN ngày 10/12/2025 của Bộ Nông nghiệp và Môi trường về việc chủ động phòng, "
      "chống đói, rét cho vật nuôi vụ Đông Xuân 2025 - 2026, ngày 12/12/2025 Ủy ban nhân dân tỉnh đã ban hành Công văn "
@@ -147,6 +164,11 @@ SUBJECTS = [
     ("Kế hoạch số 1256/KH-BCĐTWATTP ngày 18/3/2026 của Ban Chỉ đạo liên ngành Trung ương về an toàn thực phẩm về tổ "
      "chức Tháng hành động vì an toàn thực phẩm năm 2026; Kế hoạch",
      "tổ chức Tháng hành động vì an toàn thực phẩm năm 2026"),
+    # the next document of the list ends the subject (c05)
+    ("Chỉ thị số 45-CT/TW ngày 14/4/2025 của Bộ Chính trị về đại hội đảng bộ các cấp tiến tới Đại hội đại biểu toàn "
+     "quốc lần thứ XIV của Đảng và Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Quảng Ngãi lần thứ I, nhiệm kỳ 2025 - 2030, "
+     "Ban Thường vụ Tỉnh ủy ban hành Kế hoạch thực hiện như sau:",
+     "đại hội đảng bộ các cấp tiến tới Đại hội đại biểu toàn quốc lần thứ XIV của Đảng"),
 ]
 
 
@@ -195,6 +217,12 @@ NAMED = [
      "quyết Đại hội đại biểu Đảng bộ phường Hải Châu lần thứ I, nhiệm kỳ 2025 - 2030 và Nghị quyết", HAI_CHAU,
      [("Nghị quyết", "Nghị quyết Đại hội đại biểu Đảng bộ phường Hải Châu lần thứ I, nhiệm kỳ 2025 - 2030",
        "Đại hội đại biểu Đảng bộ phường Hải Châu lần thứ I")]),
+    # ... also after a numbered document whose subject it would otherwise end (c05)
+    ("Chỉ thị số 45-CT/TW ngày 14/4/2025 của Bộ Chính trị về đại hội đảng bộ các cấp tiến tới Đại hội đại biểu toàn "
+     "quốc lần thứ XIV của Đảng và Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Quảng Ngãi lần thứ I, nhiệm kỳ 2025 - 2030, "
+     "Ban Thường vụ Tỉnh ủy ban hành Kế hoạch thực hiện như sau:", QUANG_NGAI,
+     [("Nghị quyết", "Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Quảng Ngãi lần thứ I, nhiệm kỳ 2025 - 2030",
+       "Đại hội đại biểu Đảng bộ tỉnh Quảng Ngãi lần thứ I")]),
 ]
 
 
@@ -361,6 +389,16 @@ def test_same_document_same_key_across_provinces():
 ])
 def test_self_identifying(number, expected):
     assert self_identifying(number) is expected
+
+
+# A number read without its type word takes the type its symbol says.
+@pytest.mark.parametrize("number, doc_type", [
+    ("573/TTg-KGVX", "Công văn"),  # an issuer's code, no type: an official letter
+    ("38/2019/QH14", "Văn bản"),  # a year too: a law or a resolution, never a letter
+    ("58-KH/TW", "Kế hoạch"),  # the type's own code
+])
+def test_type_of_a_number_read_alone(number, doc_type):
+    assert [c.doc_type for c in cite(number)] == [doc_type]
 
 
 def test_key_without_year_or_issuer_says_so():
