@@ -137,16 +137,21 @@ def recognizer() -> Recognizer:
         )(?!\w)""",
         re.VERBOSE,
     )
-    level = rf"(?:{levels})(?!\w)(?!\s+hội)"  # `xã` but not `xã hội`
+    level = rf"(?:{levels})(?!\w)(?!\s+(?:hội|ủy))"  # `xã` but not `xã hội`, `Tỉnh ủy`
     word = rf"(?-i:[{_UPPER}][^\W\d_]*)"
     # Tails stay on the head's line: `[ \t]`, never a newline.
     tail = re.compile(
         rf"""
+        (?P<ordinal>[ \t]+\d{{1,2}}(?=[ \t]+{level}))?                       # `Thuế cơ sở 7 tỉnh ...`
         (?P<levels>[ \t]+(?:các[ \t]+)?(?P<level>{level})                  # `phường`, `các xã`
             (?:[ \t]*,[ \t]*{level}|[ \t]+và[ \t]+{level})*)?              # `, phường, đặc khu`
         (?P<number>[ \t]+(?:số[ \t]+)?(?:\d{{1,2}}|[IVX]{{1,4}})(?!\w))?     # `khu vực 9`, `Vùng ... 1`, `số 1`
         (?P<place>[ \t]+{word}(?:[ \t]+{word}){{0,3}}(?!\w))?                # `Vị Khê`, `Hải Phòng`
         (?P<area>[ \t]+(?:đóng[ \t]+)?trên[ \t]+địa[ \t]+bàn(?:[ \t]+{level})?)?  # `trên địa bàn phường`
+        (?:[ \t]+trực[ \t]+thuộc[ \t]+(?P<superior>                         # `trực thuộc Trung ương`:
+            trung[ \t]+ương                                                # the body above names the group
+          | (?:tỉnh|thành|huyện|đảng)[ \t]+ủy                               # `các đảng ủy trực thuộc Tỉnh ủy`
+          | {level}))?                                                      # `các đơn vị trực thuộc tỉnh`
         """,
         re.VERBOSE | re.IGNORECASE,
     )
@@ -168,7 +173,8 @@ class Found:
     level: str | None
     place: str | None
     number: str | None
-    area: str | None
+    area: str | None  # as the canonical name ends: `trên địa bàn phường`, `trực thuộc Trung ương`
+    number_first: bool = False  # the number is written before the level word: `Thuế cơ sở 7 tỉnh`
 
 
 @cache
@@ -233,12 +239,18 @@ def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
     end = len(text) if end is None else end
     found: list[Found] = []
     for at, head_end, entry, plural in _heads(text, start, end):
+        if found and at < found[-1].end:
+            continue  # inside the last one's tail: `... trực thuộc Tỉnh ủy`
         t = rec.tail.match(text, head_end, end)
-        levels, level_word, number, place_words, area = t.group("levels", "level", "number", "place", "area")
+        levels, level_word, number, place_words, area, superior, ordinal = t.group(
+            "levels", "level", "number", "place", "area", "superior", "ordinal")
         if entry.named and not (place_words or levels):
             continue  # `Báo cáo`: no paper without its place or level
         # The tail's groups that belong to the mention; a place only after a level word or a named head.
-        span_end = max(head_end, t.end("levels"), t.end("number"), t.end("area"))
+        span_end = max(head_end, t.end("levels"), t.end("number"), t.end("area"), t.end("superior"))
+        area = " ".join(filter(None, (_SPACES.sub(" ", area.strip()).lower() if area else None,
+                                      "trực thuộc " + _SPACES.sub(" ", doc.text[t.start("superior"):t.end("superior")])
+                                      if superior else None))) or None
         place = None
         if place_words and (levels or entry.named):
             place_start = t.end("place") - len(place_words.lstrip())
@@ -246,10 +258,10 @@ def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
             span_end = max(span_end, place_start + len(place))
         found.append(Found(at, span_end, head_end, entry, plural, levels.strip() if levels else None,
                            rec.level_codes.get(name_key(level_word)) if level_word else None, place,
-                           number.strip() if number else None,
-                           _SPACES.sub(" ", area.strip()) if area else None))
+                           (ordinal or number or "").strip() or None, area, ordinal is not None))
     found = _party_committees(text, found)
     _share_levels(text, found)
+    _share_plural(text, found)
     return found
 
 
@@ -265,13 +277,22 @@ def _party_committees(text: str, found: list[Found]) -> list[Found]:
             e = f.entry
             entry = Entry(f"{prev.entry.canonical} {e.canonical}", prev.entry.type, e.level, False, e.as_written)
             out[-1] = Found(prev.start, f.end, f.head_end, entry, False, f.level_words, f.level, f.place, f.number,
-                            f.area)
+                            f.area, f.number_first)
             continue
         out.append(f)
     return out
 
 
 _COORDINATION = re.compile(r"^\s*(?:,|;|và)\s*$")
+
+
+def _share_plural(text: str, found: list[Found]) -> None:
+    """`Các bệnh viện tuyến tỉnh, bệnh viện khu vực`: a head noun repeated
+    in a list after `các` is plural too."""
+    for prev, cur in zip(found, found[1:]):
+        if (prev.plural and not cur.plural and _COORDINATION.match(text[prev.end:cur.start])
+                and text[cur.start:cur.head_end].split()[0].lower() == text[prev.start:prev.head_end].split()[1].lower()):
+            cur.plural = True
 
 
 def _share_levels(text: str, found: list[Found]) -> None:
@@ -311,18 +332,21 @@ def _resolved_place(f: Found, doc: Document) -> str | None:
 
 def canonical_name(f: Found, doc: Document) -> str:
     name = _SPACES.sub(" ", doc.text[f.start:f.head_end]) if f.entry.as_written else f.entry.canonical
+    name = name[0].upper() + name[1:]  # `phòng Nghiệp vụ Y` inside a sentence
     if f.plural and not _PLURAL.match(name):
         name = "Các " + name[0].lower() + name[1:]
     parts = [name]
+    if f.number and f.number_first:
+        parts.append(f.number)
     if f.level_words:
         parts.append(_SPACES.sub(" ", f.level_words).lower())
-    if f.number:
+    if f.number and not f.number_first:
         parts.append(f.number)
     place = _resolved_place(f, doc)
     if place:
         parts.append(place)
     if f.area:
-        parts.append(f.area.lower())
+        parts.append(f.area)
     return " ".join(parts)
 
 

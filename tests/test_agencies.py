@@ -14,6 +14,13 @@ KHANH_HOA = ("tinh", "Khánh Hòa", "Khánh Hòa")
 LAO_CAI = ("tinh", "Lào Cai", "Lào Cai")
 GIA_LAI = ("so", "Gia Lai", "Gia Lai")
 BA_RIA = ("phuong", "Bà Rịa", "Hồ Chí Minh")
+# Issuers of the blind-2 documents
+TAY_NINH = ("so", "Tây Ninh", "Tây Ninh")
+DUC_TRONG = ("xa", "Đức Trọng", "Lâm Đồng")
+MINISTRY = ("bo", None, None)
+PHU_QUOC = ("dac_khu", "Phú Quốc", "An Giang")
+QUANG_NGAI = ("tinh", "Quảng Ngãi", "Quảng Ngãi")
+THUY_NGUYEN = ("phuong", "Thủy Nguyên", "Hải Phòng")
 
 
 def make_doc(text: str, where=WARD) -> Document:
@@ -103,7 +110,46 @@ CASES = [
     ("3. Đối với Trung tâm Kiểm soát bệnh tật tỉnh", PHU_THO,
      [("Trung tâm Kiểm soát bệnh tật tỉnh", "Trung tâm Kiểm soát bệnh tật tỉnh Phú Thọ", "y_te", "tinh")]),
     ("4. Đối với các cơ sở sản xuất, kinh doanh thực phẩm", PHU_THO,
-     [("các cơ sở sản xuất, kinh doanh thực phẩm", "các cơ sở sản xuất, kinh doanh thực phẩm", "doanh_nghiep", None)]),
+     [("các cơ sở sản xuất, kinh doanh thực phẩm", "Các cơ sở sản xuất, kinh doanh thực phẩm", "doanh_nghiep", None)]),
+    # Blind-2 forms. A Sở's departments; `các` carries over a repeated head noun.
+    ("Giao Phòng Nghiệp vụ Y tổng hợp kết quả, tham mưu Giám đốc Sở", TAY_NINH,
+     [("Phòng Nghiệp vụ Y", "Phòng Nghiệp vụ Y", "y_te", None)]),
+    ("2. Phòng Kế hoạch - Tài chính", TAY_NINH, [("Phòng Kế hoạch - Tài chính", "Phòng Kế hoạch - Tài chính", "tai_chinh", None)]),
+    ("5. Các bệnh viện tuyến tỉnh, bệnh viện khu vực", TAY_NINH,
+     [("Các bệnh viện tuyến tỉnh", "Các bệnh viện tuyến tỉnh", "y_te", "tinh"),
+      ("bệnh viện khu vực", "Các bệnh viện khu vực", "y_te", "khu_vuc")]),
+    # The 2025 tax and social insurance offices: a number before the level word.
+    ("4. Đề nghị Thuế cơ sở 7 tỉnh Lâm Đồng", DUC_TRONG,
+     [("Thuế cơ sở 7 tỉnh Lâm Đồng", "Thuế cơ sở 7 tỉnh Lâm Đồng", "thue", "tinh")]),
+    ("5. Đề nghị Bảo hiểm xã hội cơ sở Thuỷ Nguyên", THUY_NGUYEN,
+     [("Bảo hiểm xã hội cơ sở Thuỷ Nguyên", "Bảo hiểm xã hội cơ sở Thuỷ Nguyên", "bao_hiem_xa_hoi", None)]),
+    ("6. Tổ trưởng các tổ dân phố", THUY_NGUYEN,
+     [("Tổ trưởng các tổ dân phố", "Tổ dân phố", "thon_to_dan_pho", "phuong")]),
+    ("- Hội Người cao tuổi phường: chỉ đạo chi hội", THUY_NGUYEN,
+     [("Hội Người cao tuổi phường", "Hội Người cao tuổi phường Thủy Nguyên", "doan_the", "phuong")]),
+    # `trực thuộc <superior>` is part of the name.
+    ("Kính gửi: Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.", MINISTRY,
+     [("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+       "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương", "ubnd", "tinh")]),
+    ("7. Các đảng ủy trực thuộc Tỉnh ủy", QUANG_NGAI,
+     [("Các đảng ủy trực thuộc Tỉnh ủy", "Các đảng ủy trực thuộc Tỉnh ủy", "dang", None)]),
+    # A provincial Party committee's bodies, and a standing committee over an organisation.
+    ("4. Ủy ban Kiểm tra Tỉnh ủy", QUANG_NGAI, [("Ủy ban Kiểm tra Tỉnh ủy", "Ủy ban Kiểm tra Tỉnh ủy", "dang", "tinh")]),
+    ("2. Ban Chính sách, chiến lược Tỉnh ủy", QUANG_NGAI,
+     [("Ban Chính sách, chiến lược Tỉnh ủy", "Ban Chính sách, chiến lược Tỉnh ủy", "dang", "tinh")]),
+    ("6. Đề nghị Ban Thường vụ Đảng ủy Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", QUANG_NGAI,
+     [("Ban Thường vụ Đảng ủy Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+       "Ban Thường vụ Đảng ủy Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Quảng Ngãi", "dang", "tinh")]),
+    # A ministry's departments and the national press.
+    ("8. Giao Trung tâm Khuyến nông quốc gia phối hợp với các địa phương", MINISTRY,
+     [("Trung tâm Khuyến nông quốc gia", "Trung tâm Khuyến nông quốc gia", "nong_nghiep", "trung_uong")]),
+    ("- Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam: tăng cường thông tin", MINISTRY,
+     [("Đài Truyền hình Việt Nam", "Đài Truyền hình Việt Nam", "bao_chi", "trung_uong"),
+      ("Đài Tiếng nói Việt Nam", "Đài Tiếng nói Việt Nam", "bao_chi", "trung_uong"),
+      ("Thông tấn xã Việt Nam", "Thông tấn xã Việt Nam", "bao_chi", "trung_uong")]),
+    ("2.4. Ban Quản lý Khu bảo tồn biển Phú Quốc phối hợp với Đồn Biên phòng Cửa Cạn", PHU_QUOC,
+     [("Ban Quản lý Khu bảo tồn biển Phú Quốc", "Ban Quản lý Khu bảo tồn biển Phú Quốc", "nong_nghiep", None),
+      ("Đồn Biên phòng", "Ban Chỉ huy Bộ đội Biên phòng", "bien_phong", None)]),
 ]
 
 

@@ -145,7 +145,7 @@ SHAPES = [
      "vi phạm về an toàn thực phẩm trong lĩnh vực được phân công quản lý.\n\n"
      "Sở Y tế đề nghị các đơn vị quan tâm, phối hợp triển khai thực hiện./.\n",
      PHU_THO, {"Ủy ban nhân dân các xã, phường": (1, False),
-               "các cơ sở sản xuất, kinh doanh thực phẩm": (1, False),
+               "Các cơ sở sản xuất, kinh doanh thực phẩm": (1, False),
                "Sở Công Thương": (1, True), "Sở Nông nghiệp và Môi trường": (1, True)}),
     # A closing `Giao X ...` after another body's bullets is X's.
     ("IV. TỔ CHỨC THỰC HIỆN\n\n"
