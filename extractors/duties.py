@@ -334,16 +334,18 @@ def _task_start(doc: Document, start: int) -> int:
     return m.end() if m else start
 
 
-def _member_bullet(doc: Document, agencies: _Agencies, start: int, end: int) -> tuple[Agency, int] | None:
-    """`- *Chi cục Hải quan Khu vực III*: Chủ trì ...` -> (agency, where its task starts)."""
+def _member_bullet(doc: Document, agencies: _Agencies, start: int, end: int) -> tuple[list[Agency], int] | None:
+    """`- *Chi cục Hải quan Khu vực III*: Chủ trì ...`, `- Đài Truyền hình Việt
+    Nam, Đài Tiếng nói Việt Nam: ...` -> (the agencies, where their task starts)."""
     if not _BULLET.match(doc.match_text, start):
         return None
     first = _task_start(doc, start)
     for a in agencies.inside(first, end):
         if doc.match_text[first:a.start_char].strip():
             return None
-        after = re.match(r"\s*:", doc.match_text[a.end_char:end])
-        return (a, a.end_char + after.end()) if after else None
+        named = [n for n in agencies.listed_from(a, doc.match_text) if n.end_char <= end]
+        after = re.match(r"\s*:", doc.match_text[named[-1].end_char:end])
+        return (_distinct(named), named[-1].end_char + after.end()) if after else None
     return None
 
 
@@ -358,7 +360,7 @@ def _assign_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Sectio
         member = _member_bullet(doc, agencies, start, end)
         task = _task_start(doc, start)
         if member:
-            groups.append(([member[0]], [(member[1], end)]))
+            groups.append((member[0], [(member[1], end)]))
         elif (cue := g.assign.match(doc.match_text, task)) and _assign_sentence(b, doc, agencies, cue):
             continue  # `Giao Công an phường theo dõi ...`: the named agency's task
         elif g.generic.match(doc.match_text, task) or _other_subject(doc, agencies, task, owners):
@@ -440,14 +442,18 @@ def _assign_sentence(b: _Builder, doc: Document, agencies: _Agencies, m: re.Matc
 
 def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     """Agency headings outside an assignment section: `1. Đối với Ủy ban nhân
-    dân các xã, phường`, or a numbered item that is only agency names
-    (`2. Sở Nông nghiệp và Môi trường`, the requests of a Công văn or a Chỉ thị)."""
+    dân các xã, phường`, a numbered item that is only agency names
+    (`2. Sở Nông nghiệp và Môi trường`, the requests of a Công văn or a Chỉ thị),
+    or one that opens with agencies and a task verb (`2.3. Công an đặc khu
+    tăng cường tuần tra ...` in a report's task list)."""
     g = grammar()
     for sec in doc.sections:
         if any(s <= sec.start_char < e for s, e in b.claimed):
             continue
         heading = read_heading(doc, agencies, sec.start_char, sec.heading_end)
         if heading is not None and (heading.inline is None or g.lead.match(doc.match_text, _name_start(doc, sec))):
+            _agency_section(b, doc, agencies, sec, heading, False)
+        elif (heading := read_subject_heading(doc, agencies, sec)) is not None:
             _agency_section(b, doc, agencies, sec, heading, False)
 
 

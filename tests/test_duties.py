@@ -11,6 +11,9 @@ from places import (CITY, COMMUNE, DONG_HA, HAC_THANH, HAI_CHAU, NGHE_AN, PHONG_
 from schemas.records import DateMention, DocumentMeta
 
 LAO_CAI = ("tinh", "Lào Cai", "Lào Cai")
+PHU_QUOC = ("dac_khu", "Phú Quốc", "An Giang")
+THUY_NGUYEN = ("phuong", "Thủy Nguyên", "Hải Phòng")
+MINISTRY = ("bo", None, None)
 
 
 def make_doc(text: str, where) -> Document:
@@ -210,6 +213,27 @@ SHAPES = [
      "Trong quá trình triển khai, nếu có khó khăn, vướng mắc, các đơn vị phản ánh về Sở Giáo dục và Đào tạo "
      "(qua Phòng Giáo dục nghề nghiệp và Giáo dục thường xuyên) để được hướng dẫn./.\n",
      PROVINCE, {"Sở Tài chính": (1, True)}),
+    # Blind-2 forms. A numbered item of a report's task list opening with an agency and a verb.
+    ("II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026\n\n2. Nhiệm vụ, giải pháp trọng tâm\n\n"
+     "2.3. Công an đặc khu tăng cường tuần tra, kiểm soát, bảo đảm an ninh, trật tự tại các khu, điểm du lịch "
+     "trọng điểm; xử lý nghiêm các đối tượng chèo kéo, đeo bám du khách.\n\n"
+     "2.4. Ban Quản lý Khu bảo tồn biển Phú Quốc phối hợp với Đồn Biên phòng Cửa Cạn kiểm soát hoạt động du lịch "
+     "lặn biển, câu cá trong vùng lõi khu bảo tồn.\n",
+     PHU_QUOC, {"Công an đặc khu Phú Quốc": (1, False), "Ban Quản lý Khu bảo tồn biển Phú Quốc": (1, False)}),
+    # The same in a PDF conversion, its sentence broken over two lines.
+    ("III. NHIỆM VỤ, GIẢI PHÁP\n2. Chăm sóc sức khoẻ người cao tuổi\n"
+     "2.1. Trạm Y tế phường phối hợp với Bệnh viện đa khoa Thuỷ Nguyên tổ chức khám\n"
+     "sức khoẻ, tư vấn phòng bệnh không lây nhiễm cho người cao tuổi tại 24 tổ dân phố.\n"
+     "2.2. Khuyến khích người cao tuổi tham gia luyện tập thể dục thể thao, dưỡng sinh.\n",
+     THUY_NGUYEN, {"Trạm y tế phường Thủy Nguyên": (1, False)}),
+    # Member bullets naming several bodies at once; the group heading gets nothing.
+    ("9. Đề nghị các Bộ, ngành liên quan\n\n"
+     "- Bộ Công an: chỉ đạo công an các địa phương phối hợp với lực lượng thú y ngăn chặn, xử lý nghiêm hành vi "
+     "vận chuyển, buôn bán lợn bệnh qua biên giới.\n\n"
+     "- Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam: tăng cường thông tin, tuyên "
+     "truyền về nguy cơ, tác hại của bệnh và các biện pháp phòng, chống.\n",
+     MINISTRY, {"Bộ Công an": (1, True), "Đài Truyền hình Việt Nam": (1, True), "Đài Tiếng nói Việt Nam": (1, True),
+                "Thông tấn xã Việt Nam": (1, True)}),
 ]
 
 
