@@ -74,6 +74,7 @@ class Grammar:
     requested: re.Pattern
     lead: re.Pattern
     generic: re.Pattern
+    closing: re.Pattern
     heading_verb: re.Pattern
     assign: re.Pattern
     assign_first: tuple[str, ...]  # first words of the assignment cues
@@ -100,6 +101,7 @@ def grammar() -> Grammar:
         # The next three are anchored by `.match(text, pos)`.
         lead=re.compile(rf"\s*(?:{_words(v['heading']['leads'])})(?!\w)", flags),
         generic=re.compile(rf"\s*(?:{_words(v['generic']['openers'])})(?!\w)", flags),
+        closing=re.compile(rf"[\s,]*(?:{_words(v['generic']['closings'])})[\s./]*$", flags),
         heading_verb=re.compile(
             rf"[ \t,]*(?:{_words(v['subject']['verbs'] + v['subject']['heading_verbs'])})(?!\w)", flags),
         # `Giao [đồng chí Trưởng] <agency>`: the agency must start where this ends.
@@ -423,21 +425,86 @@ def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     for start, end in doc.body_spans():
         for m in finditer_at(g.assign, doc.match_text, starts, start, end):
             if not b.covers(m.start()) and not _TABLE_ROW.match(doc.line_at(m.start()).text):
-                _assign_sentence(b, doc, agencies, m)
+                _assign_sentence(b, doc, agencies, m, lists=True)
 
 
-def _assign_sentence(b: _Builder, doc: Document, agencies: _Agencies, m: re.Match) -> bool:
+def _assign_sentence(b: _Builder, doc: Document, agencies: _Agencies, m: re.Match, lists: bool = False) -> bool:
     """The task of one `Giao X, Y ...` sentence for each agency it names;
-    False when no agency follows the cue."""
+    False when no agency follows the cue. It asks (`requested`) only when
+    `Đề nghị` opens the sentence, not in `Bộ ... đề nghị X ...`. With `lists`,
+    a sentence announcing a list (`... thực hiện ngay các nội dung sau:`)
+    gives the agencies the items after it instead of itself."""
+    g = grammar()
     first = agencies.starting_at(m.end())
     if first is None:
         return False
-    named = agencies.listed_from(first, doc.match_text)
-    end = next((e for s, e in paragraphs(doc, m.start(), len(doc.text)) if s <= m.start() < e), doc.line_at(m.start()).end)
-    requested = bool(grammar().requested.match(m.group("cue")))
-    for a in _distinct(named):
-        b.add(a, m.start(), end, requested, role_from=named[-1].end_char)
+    named = _distinct(agencies.listed_from(first, doc.match_text))
+    line = doc.line_at(m.start())
+    start, end = next(((s, e) for s, e in paragraphs(doc, line.start, len(doc.text)) if s <= m.start() < e),
+                      (line.start, line.end))
+    opens = not doc.match_text[_task_start(doc, start):m.start()].strip(" \t.;")
+    requested = bool(g.requested.match(m.group("cue"))) and (opens or _SENTENCE_END.search(
+        doc.match_text, max(start, m.start() - 3), m.start()) is not None)
+    task = doc.match_text[named[-1].end_char:end]
+    if g.closing.match(task):
+        return True  # `đề nghị Chủ tịch ... quan tâm chỉ đạo thực hiện./.`: no task of its own
+    items = _listed_items(b, doc, agencies, end) if lists and task.rstrip().endswith(":") else []
+    for a in named:
+        if not items:
+            b.add(a, m.start(), end, requested, role_from=named[-1].end_char)
+        for s, e in items:
+            b.add(a, s, e, requested)
     return True
+
+
+def _listed_items(b: _Builder, doc: Document, agencies: _Agencies, intro_end: int) -> list[tuple[int, int]]:
+    """The tasks of the list a sentence ending in `:` announces: the numbered
+    items right after it (`1. ...`, `2. ...`) up to the first that names its
+    own agency, or else the bullets right after it. A paragraph introducing
+    bullets of its own (`..., cụ thể:`) is no task; its bullets are."""
+    after = doc.section_at(intro_end + 1)
+    following = [s for s in doc.sections if s.start_char >= intro_end]
+    if following and not doc.match_text[intro_end:following[0].start_char].strip():
+        first = following[0]
+        spans = []
+        for sec in following:
+            if sec.parent_id != first.parent_id:
+                continue
+            if b.covers(sec.start_char) or _names_own_agency(doc, agencies, sec):
+                break
+            spans.append((sec.start_char, sec.end_char))
+            b.claimed.append((sec.start_char, sec.end_char))
+    else:
+        bullets = []
+        for s, e in paragraphs(doc, intro_end, after.end_char if after else _body_end(doc)):
+            if not _ITEM_START.match(doc.match_text, s):
+                break
+            bullets.append((s, e))
+        spans = bullets[:1] and [(bullets[0][0], bullets[-1][1])]
+    items = []
+    for start, end in spans:
+        paras = list(paragraphs(doc, start, end))
+        for i, (s, e) in enumerate(paras):
+            s = _name_start_at(doc, s)
+            if i + 1 < len(paras) and doc.match_text[s:e].rstrip().endswith(":"):
+                continue
+            if not grammar().generic.match(doc.match_text, s):
+                items.append((s, e))
+    return items
+
+
+def _names_own_agency(doc: Document, agencies: _Agencies, sec: Section) -> bool:
+    """A numbered item that is another agency's: `7. Giao Cục Chăn nuôi và Thú y`."""
+    name_start = _name_start(doc, sec)
+    cue = grammar().assign.match(doc.match_text, name_start)
+    return (agencies.starting_at(cue.end() if cue else name_start) is not None
+            or read_heading(doc, agencies, sec.start_char, sec.heading_end) is not None)
+
+
+def _name_start_at(doc: Document, start: int) -> int:
+    """Where a paragraph's words begin, after its label or bullet."""
+    label = _LABEL.match(doc.match_text[start:start + 12])
+    return _task_start(doc, start + label.end() if label else start)
 
 
 def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:

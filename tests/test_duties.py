@@ -3,6 +3,7 @@
 import pytest
 
 from extractors import agencies, duties
+from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import clean_text
 from pipeline.segment import segment
@@ -234,6 +235,24 @@ SHAPES = [
      "truyền về nguy cơ, tác hại của bệnh và các biện pháp phòng, chống.\n",
      MINISTRY, {"Bộ Công an": (1, True), "Đài Truyền hình Việt Nam": (1, True), "Đài Tiếng nói Việt Nam": (1, True),
                 "Thông tấn xã Việt Nam": (1, True)}),
+    # A Công văn's lead-in announcing a list: the numbered items are the addressee's tasks (an item's
+    # `cụ thể:` intro is none, its bullets are) up to an item naming its own agency. `đề nghị` inside the
+    # sentence does not ask; a closing that asks only for implementation is no task.
+    ("Kính gửi: Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n\n"
+     "Thực hiện Công điện số 62/CĐ-TTg ngày 02/7/2026 của Thủ tướng Chính phủ, Bộ Nông nghiệp và Môi trường đề nghị "
+     "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương chỉ đạo các cơ quan chức năng và chính quyền "
+     "cấp xã khẩn trương thực hiện ngay các nội dung sau:\n\n"
+     "1. Tổ chức thực hiện nghiêm các quy định của Luật Thú y.\n\n"
+     "2. Tổ chức giám sát chặt chẽ, phát hiện sớm, khoanh vùng và xử lý triệt để ổ dịch ngay khi mới phát sinh, "
+     "cụ thể:\n\n"
+     "- Tiêu hủy lợn bệnh, lợn nghi mắc bệnh theo đúng quy định.\n\n"
+     "- Bảo đảm 100% ổ dịch được phát hiện và xử lý theo đúng quy định trong vòng 24 giờ.\n\n"
+     "3. Giao Trung tâm Khuyến nông quốc gia phối hợp với các địa phương xây dựng, nhân rộng mô hình chăn nuôi an "
+     "toàn sinh học.\n\n"
+     "Bộ Nông nghiệp và Môi trường đề nghị Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương quan "
+     "tâm chỉ đạo thực hiện./.\n",
+     MINISTRY, {"Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương": (3, False),
+                "Trung tâm Khuyến nông quốc gia": (1, False)}),
 ]
 
 
@@ -318,3 +337,8 @@ def test_duty_ids_are_unique_and_stable():
     first = [d.duty_id for d in tasks(make_doc(text, WARD))]
     assert len(set(first)) == len(first) == 4
     assert first == [d.duty_id for d in tasks(make_doc(text, WARD))]
+
+
+@pytest.mark.parametrize("closing", load("roles")["generic"]["closing_examples"])
+def test_closing_examples_ask_no_task(closing):
+    assert duties.grammar().closing.match(closing)
