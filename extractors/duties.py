@@ -43,6 +43,9 @@ from schemas.records import Agency, DateMention, DocumentIssue, Duty, DutyPartne
 _LABEL = re.compile(r"^\s*(?:Điều\s+\d+|[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.):]?\s*")
 # Lines that start a new paragraph even in lower case: `a)` items, bullets.
 _ITEM_START = re.compile(r"^\s*(?:[a-zđ]\)|[-+•▪●◦])")
+# A line opening with a number that is no item label (`31/3/2026.`, `100%
+# ...`) goes on with the sentence before it when that one is unfinished.
+_NUMBER_GOES_ON = re.compile(r"^\s*\d+(?!(?:\.\d+)*[.)]\s)")
 _BULLET = re.compile(r"\s*[-•▪●◦]\s*")
 _FOOTNOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]")
 _TABLE_ROW = re.compile(r"^[ \t]*\|")  # `| 1 | Tuyên truyền | Công an xã |`
@@ -169,7 +172,8 @@ def paragraphs(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]
         text = doc.match_text[s:e]
         if not text.strip() or _FOOTNOTE.match(text):
             continue
-        if current and text.lstrip()[:1].islower() and not _ITEM_START.match(text):
+        if current and (text.lstrip()[:1].islower() and not _ITEM_START.match(text)
+                        or _NUMBER_GOES_ON.match(text) and doc.match_text[current[1] - 1] not in ".;:!?"):
             current[1] = e
             continue
         if current:

@@ -227,6 +227,11 @@ SHAPES = [
      "sức khoẻ, tư vấn phòng bệnh không lây nhiễm cho người cao tuổi tại 24 tổ dân phố.\n"
      "2.2. Khuyến khích người cao tuổi tham gia luyện tập thể dục thể thao, dưỡng sinh.\n",
      THUY_NGUYEN, {"Trạm y tế phường Thủy Nguyên": (1, False)}),
+    # A PDF line break before a date: the date goes on with the unfinished sentence.
+    ("IV. TỔ CHỨC THỰC HIỆN\n1. Phòng Văn hoá - Xã hội\n"
+     "- Rà soát, cập nhật danh sách người cao tuổi thuộc diện hưởng trợ cấp xã hội, hoàn thành trước ngày\n\n"
+     "31/3/2026.\n\n- Chủ trì tổ chức mừng thọ người cao tuổi nhân dịp Tết Nguyên đán.\n",
+     THUY_NGUYEN, {"Phòng Văn hóa - Xã hội": (2, False)}),
     # Member bullets naming several bodies at once; the group heading gets nothing.
     ("9. Đề nghị các Bộ, ngành liên quan\n\n"
      "- Bộ Công an: chỉ đạo công an các địa phương phối hợp với lực lượng thú y ngăn chặn, xử lý nghiêm hành vi "
