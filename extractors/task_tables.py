@@ -5,9 +5,10 @@ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩ
 Tables reach the text as `| a | b |` lines (from the Word and PDF readers,
 or typed that way); a table is a task table when its header row names a
 task column and a lead column (`vocab/table_columns.toml`). Each data row
-gives one duty for every agency of its lead cell (role `chu_tri`) and one
-for every agency of its partner cell (role `phoi_hop`), spanning the task
-cell; the deadline is read from the time cell (`Quý II/2026` -> the last
+gives one duty for every agency of its lead cell (role `chu_tri`), spanning
+the task cell; the agencies of its partner cell are partners of those duties
+(`duty_partners`, as a prose `phối hợp với X` names one), not duties of their
+own; the deadline is read from the time cell (`Quý II/2026` -> the last
 day of the quarter). Agency names are those the agency recognizer found
 inside the cells, so table duties are named like prose duties. A row with
 only a labelled title (`| I | Công tác tuyên truyền | | |`) opens a group:
@@ -25,7 +26,7 @@ from extractors.duties import themes_in
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import fold_key
-from schemas.records import Agency, DateMention, Duty, Section
+from schemas.records import Agency, DateMention, Duty, DutyPartner, Section
 
 _ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*$")
 _RULE_CELL = re.compile(r"^[\s:\-]*$|^\s*\(?\d{1,2}\)?\s*$")  # `---` or the column numbers `(1)`
@@ -208,13 +209,13 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _named(doc: Document, agencies: list[Agency], cell: _Cell) -> list[tuple[str, str]]:
-    """(canonical name, type) of each agency in a cell, in order, once each;
-    a part of the cell the recognizer does not know keeps its own words, and
-    so does a part it knows only the first words of (`Phòng Giáo dục` is not
-    `Phòng Giáo dục nghề nghiệp và ...`), with the type of those words."""
+def _named(doc: Document, agencies: list[Agency], cell: _Cell) -> list[tuple[str, str, int, int]]:
+    """(canonical name, type, start, end) of each agency in a cell, in order,
+    once each; a part of the cell the recognizer does not know keeps its own
+    words, and so does a part it knows only the first words of (`Phòng Giáo
+    dục` is not `Phòng Giáo dục nghề nghiệp và ...`), with the type of those words."""
     inside = [a for a in agencies if cell.start <= a.start_char and a.end_char <= cell.end]
-    out = []
+    out: dict[tuple[str, str], tuple[int, int]] = {}
     pos = cell.start
     for part in _SPLIT.split(doc.text[cell.start:cell.end]):
         start = pos + len(part) - len(part.lstrip())
@@ -223,40 +224,65 @@ def _named(doc: Document, agencies: list[Agency], cell: _Cell) -> list[tuple[str
         name = re.sub(r"\s+", " ", re.sub(r"^[-+•\s]+|[\s,.]+$", "", doc.text[start:end]))
         known = [a for a in inside if a.start_char < end and start < a.end_char]
         if known and re.search(r"\w", doc.text[max(a.end_char for a in known):end]):
-            out.append((name, known[0].agency_type))
+            out.setdefault((name, known[0].agency_type), (start, end))
         elif known:
-            out += [(a.canonical_name, a.agency_type) for a in known]
+            for a in known:
+                out.setdefault((a.canonical_name, a.agency_type), (a.start_char, a.end_char))
         elif name:
-            out.append((name, "khac"))
-    return list(dict.fromkeys(out))
+            out.setdefault((name, "khac"), (start, end))
+    return [(name, kind, start, end) for (name, kind), (start, end) in out.items()]
 
 
-def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> list[Duty]:
-    """One duty per task-table row and agency: the lead (`chu_tri`) and each partner (`phoi_hop`)."""
-    out: list[Duty] = []
-    year = _year(doc)
+def _task_rows(doc: Document, agencies: list[Agency]):
+    """(table, row, task cell, lead agencies) of each row that assigns a task."""
     for table in _tables(doc):
-        cols = table.columns
         groups = {row.start for row, *_ in table.groups}
         lead_cell: _Cell | None = None
         for row in table.rows:
-            task = row.cell(cols["task"])
+            task = row.cell(table.columns["task"])
             if row.start in groups or task is None:
                 continue
             # An empty lead cell under a filled one: a cell merged down the rows.
-            lead_cell = row.cell(cols["lead"]) or lead_cell
-            if lead_cell is None:
-                continue
-            span = doc.span(task.start, task.end)
-            time = row.cell(cols.get("deadline"))
-            due = deadline(doc.match_text[time.start:time.end], year) if time else None
-            if due is None and time:  # the dates extractor may know a form this reader does not
-                due = max((d.value for d in dates if time.start <= d.start_char < time.end and d.value), default=None)
-            leads = _named(doc, agencies, lead_cell)
-            partner = row.cell(cols.get("partner"))
-            partners = [p for p in _named(doc, agencies, partner) if p not in leads] if partner else []
-            themes = themes_in(doc.match_text[span["start_char"]:span["end_char"]])
-            for n, ((name, kind), role) in enumerate([(p, "chu_tri") for p in leads] + [(p, "phoi_hop") for p in partners]):
-                out.append(Duty(**span, duty_id=f"{doc.doc_id}/table@{row.start}/{n + 1}", agency=name,
-                                agency_type=kind, role=role, deadline=due, themes=themes))
+            lead_cell = row.cell(table.columns["lead"]) or lead_cell
+            if lead_cell is not None:
+                yield table, row, task, _named(doc, agencies, lead_cell)
+
+
+def _duty_id(doc: Document, row: _Row, n: int) -> str:
+    return f"{doc.doc_id}/table@{row.start}/{n + 1}"
+
+
+def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> list[Duty]:
+    """One duty per task-table row and lead agency (`chu_tri`)."""
+    out: list[Duty] = []
+    year = _year(doc)
+    for table, row, task, leads in _task_rows(doc, agencies):
+        span = doc.span(task.start, task.end)
+        time = row.cell(table.columns.get("deadline"))
+        due = deadline(doc.match_text[time.start:time.end], year) if time else None
+        if due is None and time:  # the dates extractor may know a form this reader does not
+            due = max((d.value for d in dates if time.start <= d.start_char < time.end and d.value), default=None)
+        themes = themes_in(doc.match_text[span["start_char"]:span["end_char"]])
+        for n, (name, kind, _, _) in enumerate(leads):
+            out.append(Duty(**span, duty_id=_duty_id(doc, row, n), agency=name, agency_type=kind, role="chu_tri",
+                            deadline=due, themes=themes))
+    return out
+
+
+def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[DutyPartner]:
+    """The agencies of a row's partner cell, partners of each of its lead duties."""
+    if not any("/table@" in d.duty_id for d in duties):
+        return []  # most documents have no task table: no second reading
+    out: list[DutyPartner] = []
+    for table, row, _, leads in _task_rows(doc, agencies):
+        cell = row.cell(table.columns.get("partner"))
+        if cell is None:
+            continue
+        lead_names = {name for name, *_ in leads}
+        named = [p for p in _named(doc, agencies, cell) if p[0] not in lead_names]
+        for n in range(len(leads)):
+            for name, kind, start, end in named:
+                fields = doc.span(start, end)
+                fields.update(duty_id=_duty_id(doc, row, n), agency=name, agency_type=kind)
+                out.append(DutyPartner.model_validate(fields))
     return out

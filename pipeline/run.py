@@ -64,7 +64,8 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
         citations=citations.extract(doc),
         agencies=found_agencies,
         duties=found_duties,
-        duty_partners=duties.partners(doc, found_duties, found_agencies),
+        duty_partners=(duties.partners(doc, found_duties, found_agencies)
+                       + task_tables.partners(doc, found_duties, found_agencies)),
         dates=found_dates,
         targets=targets.extract(doc),
     )

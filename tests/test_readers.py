@@ -158,9 +158,11 @@ def test_pdf_table_rows_become_task_duties(tmp_path):
     pdf = build_pdf(stored_text("003") + APPENDIX_2)
     records = process_file(_write(tmp_path, "003-appendix.pdf", pdf))
     table = [(d.agency, d.role) for d in records.duties if "/table@" in d.duty_id]
-    assert table[:3] == [("Công an tỉnh Lai Châu", "chu_tri"), ("Sở Văn hóa, Thể thao và Du lịch", "phoi_hop"),
-                         ("Ủy ban nhân dân các xã, phường", "phoi_hop")]
-    assert len(table) == 10
+    # One duty per row for the lead column; the partner column gives partners (h07 convention).
+    assert table[:2] == [("Công an tỉnh Lai Châu", "chu_tri"), ("Sở Văn hóa, Thể thao và Du lịch", "chu_tri")]
+    assert len(table) == 4
+    leads = {d.duty_id for d in records.duties if "/table@" in d.duty_id}
+    assert len([p for p in records.duty_partners if p.duty_id in leads]) == 6
 
 
 BAD_FILES = [

@@ -61,17 +61,20 @@ def test_every_recurring_example_has_no_deadline(cell):
 
 
 APPENDIX_DUTIES = [
-    # (agency, role, section path, deadline, task opening)
+    # (agency, role, section path, deadline, task opening): the lead column only
     ("Công an tỉnh Lai Châu", "chu_tri", "PL.I", dt.date(2026, 6, 30), "Tổ chức Lễ mít tinh"),
-    ("Sở Văn hóa, Thể thao và Du lịch", "phoi_hop", "PL.I", dt.date(2026, 6, 30), "Tổ chức Lễ mít tinh"),
-    ("Ủy ban nhân dân các xã, phường", "phoi_hop", "PL.I", dt.date(2026, 6, 30), "Tổ chức Lễ mít tinh"),
     ("Sở Văn hóa, Thể thao và Du lịch", "chu_tri", "PL.I", dt.date(2026, 6, 30), "Tăng cường tuyên truyền"),
-    ("Công an tỉnh Lai Châu", "phoi_hop", "PL.I", dt.date(2026, 6, 30), "Tăng cường tuyên truyền"),
     ("Công an tỉnh Lai Châu", "chu_tri", "PL.II", dt.date(2026, 6, 30), "Mở đợt cao điểm"),
-    ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh Lai Châu", "phoi_hop", "PL.II", dt.date(2026, 6, 30), "Mở đợt cao điểm"),
     ("Ủy ban nhân dân các xã, phường", "chu_tri", "PL.II", None, "Quản lý người sử dụng"),
-    ("Công an tỉnh Lai Châu", "phoi_hop", "PL.II", None, "Quản lý người sử dụng"),
-    ("Sở Y tế", "phoi_hop", "PL.II", None, "Quản lý người sử dụng"),
+]
+# (lead agency, partner agency): the partner column names partners of the lead's duty
+APPENDIX_PARTNERS = [
+    ("Công an tỉnh Lai Châu", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Công an tỉnh Lai Châu", "Ủy ban nhân dân các xã, phường"),
+    ("Sở Văn hóa, Thể thao và Du lịch", "Công an tỉnh Lai Châu"),
+    ("Công an tỉnh Lai Châu", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Lai Châu"),
+    ("Ủy ban nhân dân các xã, phường", "Công an tỉnh Lai Châu"),
+    ("Ủy ban nhân dân các xã, phường", "Sở Y tế"),
 ]
 
 
@@ -86,8 +89,17 @@ def _assert_appendix_duties(got):
     assert all(g[4].startswith(e[4]) for g, e in zip(got, APPENDIX_DUTIES))
 
 
-def test_appendix_table_gives_one_duty_per_row_and_agency():
-    _assert_appendix_duties(_table_duties(process_text(PLAN_003 + APPENDIX_2, "003-with-appendix.txt")))
+def _table_partners(records):
+    leads = {d.duty_id: d.agency for d in records.duties if "/table@" in d.duty_id}
+    return [(leads[p.duty_id], p.agency) for p in records.duty_partners if p.duty_id in leads]
+
+
+def test_appendix_table_gives_one_duty_per_row_and_lead_agency():
+    records = process_text(PLAN_003 + APPENDIX_2, "003-with-appendix.txt")
+    _assert_appendix_duties(_table_duties(records))
+    assert _table_partners(records) == APPENDIX_PARTNERS
+    text = records.document.text
+    assert all(text[p.start_char:p.end_char] == p.text for p in records.duty_partners)
 
 
 def test_group_rows_become_sections_under_the_appendix():
@@ -126,11 +138,11 @@ def test_two_row_header_and_lead_merged_down():
     rows = [(d.agency, d.role, d.deadline) for d in records.duties if "/table@" in d.duty_id]
     assert rows == [
         ("Công an tỉnh Lai Châu", "chu_tri", dt.date(2026, 9, 30)),
-        ("Sở Y tế", "phoi_hop", dt.date(2026, 9, 30)),
-        ("Sở Công Thương", "phoi_hop", dt.date(2026, 9, 30)),
         ("Công an tỉnh Lai Châu", "chu_tri", dt.date(2026, 9, 30)),  # the lead cell merged down from row 1
-        ("Trạm y tế xã", "phoi_hop", dt.date(2026, 9, 30)),
     ]
+    assert _table_partners(records) == [("Công an tỉnh Lai Châu", "Sở Y tế"),
+                                        ("Công an tỉnh Lai Châu", "Sở Công Thương"),
+                                        ("Công an tỉnh Lai Châu", "Trạm y tế xã")]
 
 
 def test_a_table_without_task_and_lead_columns_gives_no_duty():
