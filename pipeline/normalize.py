@@ -111,6 +111,8 @@ _STRUCTURAL_START = re.compile(
     re.VERBOSE,
 )
 _TERMINAL = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
+# A date opening a line carries on an unfinished one (`hoàn thành trước ngày` / `31/3/2026.`).
+_DATE_START = re.compile(r"\d{1,2}/\d{1,4}\b")
 
 
 def _starts_lowercase(line: str) -> bool:
@@ -162,7 +164,7 @@ def repair_pdf_lines(lines: list[str]) -> list[str]:
     for prev, line in zip(content, content[1:]):
         joins = not _STRUCTURAL_START.match(line) and not prev.isupper() and (
             _starts_lowercase(line)
-            or (not _TERMINAL.search(prev) and len(prev) >= 0.8 * width)
+            or (not _TERMINAL.search(prev) and (len(prev) >= 0.8 * width or _DATE_START.match(line) is not None))
         )
         if joins:
             paragraphs[-1] += " " + line

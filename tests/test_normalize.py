@@ -50,6 +50,7 @@ def test_running_header_of_a_pdf_is_dropped():
     text, repaired = clean_text((ROOT / "data/blind2/c06_haiphong_phuong_thuynguyen_nct_pdf.txt").read_text(encoding="utf-8"))
     assert repaired
     assert "Kế hoạch chăm sóc sức khoẻ người cao tuổi năm 2026 - UBND phường Thuỷ Nguyên" not in text
+    assert "hưởng trợ cấp xã hội, hoàn thành trước ngày 31/3/2026." in text  # a date carries on its line
     assert ("phối hợp với Trạm Y tế phường tổ chức khám sức khoẻ.\n\n"
             "5. Đề nghị Bảo hiểm xã hội cơ sở Thuỷ Nguyên\n\n") in text
 
