@@ -5,8 +5,9 @@ sentence of a `Mục tiêu` / `Chỉ tiêu` section, and `Phấn đấu` / `Quy�
 / `Bảo đảm 100%` sentences anywhere). Each `;`-clause of a statement gives:
 
 - one row per quantity: a percentage (`100% các thôn`) or a count with its
-  unit (`ít nhất 01 buổi`, `08 xã, phường`), with the direction and bound
-  written before it (`giảm ít nhất 10%`) and the subject phrase after it;
+  unit (`ít nhất 01 buổi`, `08 xã, phường`, `7,5 triệu lượt khách`), with the
+  direction and bound written around it (`giảm ít nhất 10%`, `từ 95% trở
+  lên`) and the subject phrase after it;
 - else one row of value 0 for an aim of none (`không để phát sinh ...`);
 - else one row per year the aim is due (`phấn đấu đến năm 2027 đạt ...`),
   value null.
@@ -42,9 +43,9 @@ def _vocab() -> dict:
     return load("target_cues")
 
 
-def _named(entries: list[dict], key: str) -> str:
-    """One alternation with a named group per entry (`g0`, `g1`, ...)."""
-    return "|".join(f"(?P<{key}{i}>{phrase_pattern(e['phrases'])})" for i, e in enumerate(entries))
+def _named(entries: list[dict], key: str, field: str = "phrases") -> str:
+    """One alternation with a named group per entry that has `field` (`g0`, `g1`, ...)."""
+    return "|".join(f"(?P<{key}{i}>{phrase_pattern(e[field])})" for i, e in enumerate(entries) if field in e)
 
 
 @cache
@@ -55,13 +56,15 @@ def _quantity_re() -> re.Pattern:
         (?<![\w/.,-])
         (?:(?:{_named(v['direction'], 'd')})\s+)?     # which way: `giảm`, `tăng`
         (?:(?:{_named(v['comparator'], 'c')})\s+)?    # bound: `ít nhất`, `không quá`
+        (?:{phrase_pattern(v['range']['from'])}\s+)?   # a range, closed after the unit: `từ 95% trở lên`
         (?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+(?:,\d+)?)   # `100`, `01`, `1.000`, `2,5`
         \s*
         (?:
             (?P<pct>%)                               # a share
           | (?P<unit>
                 (?:
-                    {phrase_pattern(v['units']['phrases'])}                 # a count of things
+                    (?:{phrase_pattern(v['units']['magnitudes'])}\s+)?        # in thousands, millions: `7,5 triệu lượt khách`
+                    (?P<thing>{phrase_pattern(v['units']['phrases'])})      # a count of things
                   | (?P<measure>{phrase_pattern(v['measures']['phrases'])})  # an amount: money, length, area
                 )
                 (?:\s*/\s*
@@ -73,6 +76,7 @@ def _quantity_re() -> re.Pattern:
             )
             (?!\w)
         )
+        (?:\s+(?:{_named(v['comparator'], 'a', 'after')}))?   # a bound closing the range: `trở lên`
         """,
         re.VERBOSE | re.IGNORECASE,
     )
@@ -102,8 +106,9 @@ _YEAR_LEAD = re.compile(r"(?:(?:đến|vào|trong|tới)\s+)?(?:lộ\s+trình\s+
 
 
 def _first_group(m: re.Match, key: str, entries: list[dict]) -> str | None:
+    groups = m.re.groupindex
     for i, entry in enumerate(entries):
-        if m.group(f"{key}{i}"):
+        if f"{key}{i}" in groups and m.group(f"{key}{i}"):
             return entry.get("name") or entry.get("symbol")
     return None
 
@@ -141,15 +146,28 @@ def _quantities(doc: Document, span: Span, date_spans: list[tuple[int, int]]) ->
 _DIGIT = re.compile(r"\d")
 
 
-def _drop_qualifiers(doc: Document, found: list[re.Match]) -> list[re.Match]:
-    """Without a measure that stands in the subject of a share or count before
-    it, no predicate between (`80% người dân từ đủ 14 tuổi trở lên`): it
-    says who is counted, it is no aim."""
+def _drop_qualifiers(doc: Document, found: list[re.Match], start: int) -> list[re.Match]:
+    """The quantities without the measures that stand in the subject of a
+    share or count: they say who is counted, they are no aim."""
+    text, stop = doc.match_text, _stop_re()
+
+    def after_share(m: re.Match, prev: re.Match | None) -> bool:
+        # `80% người dân từ đủ 14 tuổi trở lên`: no predicate between.
+        return prev is not None and not prev.group("measure") and not stop.search(text, prev.end(), m.start())
+
+    def before_share(m: re.Match, prev: re.Match | None, nxt: re.Match | None) -> bool:
+        # `Tỷ lệ tiêm chủng ... cho trẻ dưới 1 tuổi đạt từ 95%`: in the same phrase,
+        # the share's predicate follows the measure and none comes before it
+        # (not `Tuổi thọ đạt 75 tuổi`, not `thu nhập 78 triệu đồng, tỷ lệ ... đạt 90%`).
+        return (nxt is not None and not nxt.group("measure") and "," not in text[m.end():nxt.start()]
+                and stop.search(text, m.end(), nxt.start()) is not None
+                and not stop.search(text, prev.end() if prev else start, m.start()))
+
     kept = []
-    for m in found:
+    for i, m in enumerate(found):
         prev = kept[-1] if kept else None
-        if (m.group("measure") and prev is not None and not prev.group("measure")
-                and not _stop_re().search(doc.match_text, prev.end(), m.start())):
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if m.group("measure") and (after_share(m, prev) or before_share(m, prev, nxt)):
             continue
         kept.append(m)
     return kept
@@ -164,14 +182,14 @@ def _clause_targets(doc: Document, clause: Span, aim_start: int, years: list[Ato
     year = own_years[0].year if own_years else year
     # Quantities never overlap dates; their phrases end at the next quantity, date or recurrence.
     date_spans = [(a.start, a.end) for a in atoms if clause.start <= a.start < clause.end]
-    found = _drop_qualifiers(doc, list(_quantities(doc, clause, date_spans)))
+    found = _drop_qualifiers(doc, list(_quantities(doc, clause, date_spans)), aim_start)
     bounds = date_spans + [(m.start(), m.end()) for m in found]
     out = []
     for m in found:
         after = None
         if not m.group("measure"):
             # `100% các thôn`, `01 buổi tuyên truyền`: what is counted follows.
-            after = _subject(doc, m.end() if m.group("pct") else m.start("unit"), clause.end,
+            after = _subject(doc, m.end() if m.group("pct") else m.start("thing"), clause.end,
                              [b for b in bounds if b[0] > m.start()])
         # `thu nhập ... đạt 78 triệu đồng`, `tỷ lệ ... đạt trên 80%`: what is measured comes first.
         before_start = max([aim_start] + [e for _, e in bounds if e <= m.start()])
@@ -181,7 +199,7 @@ def _clause_targets(doc: Document, clause: Span, aim_start: int, years: list[Ato
             target_year=year,
             subject=after or _subject(doc, before_start, m.start(), []),
             direction=_first_group(m, "d", v["direction"]),
-            comparator=_first_group(m, "c", v["comparator"]),
+            comparator=_first_group(m, "a", v["comparator"]) or _first_group(m, "c", v["comparator"]),
         ))
     if out:
         return out

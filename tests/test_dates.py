@@ -102,6 +102,10 @@ CASES = [
     ("các cơ quan, đơn vị, địa phương báo cáo kết quả thực hiện về Công an thành phố chậm nhất ngày 30/6/2026 "
      "để tổng hợp",
      "chậm nhất ngày 30/6/2026", "deadline", D(2026, 6, 30), "day", {}),
+    # a PDF line break between the cue and its date (c06)
+    ("- Rà soát, cập nhật danh sách người cao tuổi thuộc diện hưởng trợ cấp xã hội,\nhoàn thành trước ngày\n"
+     "31/3/2026.",
+     "hoàn thành trước ngày\n31/3/2026", "deadline", D(2026, 3, 31), "day", {}),
     ("Các đơn vị hoàn thành trong tháng 6/2026 việc rà soát người nghiện ma túy.",
      "hoàn thành trong tháng 6/2026", "deadline", D(2026, 6, 30), "month", {}),
     ("Các đơn vị hoàn thành trước Quý III/2026 việc rà soát người nghiện ma túy.",

@@ -116,6 +116,25 @@ CASES = [
     # an age in the subject of a share says who is counted (h02)
     (CHI_TIEU + "- Phấn đấu 80% người dân từ đủ 14 tuổi trở lên kích hoạt và sử dụng tài khoản định danh điện tử.",
      [(80.0, "%", None, None, None, "người dân từ đủ 14 tuổi trở lên kích hoạt và sử dụng tài khoản định")]),
+    # an age in the subject before the share's predicate says who is counted; `từ ... trở lên` bounds (c01)
+    (CHI_TIEU + "- Tỷ lệ tiêm chủng đầy đủ các loại vắc xin trong Chương trình tiêm chủng mở rộng cho trẻ dưới 1 "
+     "tuổi đạt từ 95% trở lên.",
+     [(95.0, "%", None, None, ">=",
+       "Tỷ lệ tiêm chủng đầy đủ các loại vắc xin trong Chương trình tiêm chủng mở")]),
+    # a range closed after the share; its subject follows the bound (b05)
+    ("1. Phấn đấu kéo giảm từ 5% trở lên số vụ, số người chết và số người bị thương do tai nạn giao thông.",
+     [(5.0, "%", None, "giảm", ">=", "số vụ, số người chết và số người bị thương do tai nạn giao thông")]),
+    # counts in millions keep the magnitude in the unit; `trong đó` opens a part (c04)
+    ("Phấn đấu cả năm 2026 đón 7,5 triệu lượt khách, trong đó khách quốc tế 2,2 triệu lượt; tổng thu từ khách "
+     "du lịch đạt 48.000 tỷ đồng.",
+     [(7.5, "triệu lượt khách", 2026, None, None, "lượt khách"),
+      (2.2, "triệu lượt", 2026, None, None, "lượt"),
+      (48000.0, "tỷ đồng", 2026, None, None, "tổng thu từ khách du lịch")]),
+    # a count of workers (b01)
+    ("II. CHỈ TIÊU\n1. Tuyển sinh, đào tạo nghề nghiệp cho 12.500 lao động nông thôn, trong đó trình độ sơ cấp và "
+     "đào tạo dưới 03 tháng là 10.000 người.",
+     [(12500.0, "lao động", None, None, None, "lao động nông thôn"),
+      (10000.0, "người", None, None, None, "người")]),
     # not targets: a programme's year, a slogan, `bảo đảm` without a figure, an aim without a number
     ("Phấn đấu thực hiện thắng lợi Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030.", []),
     ("- Tổ chức quán triệt, tuyên truyền sâu rộng chủ đề Tháng hành động phòng, chống ma túy năm 2026 \"Chung một "
@@ -184,6 +203,12 @@ def test_quantity_examples(group, name, example):
         assert rows[0].comparator == name
     else:
         assert rows[0].unit is not None
+
+
+@pytest.mark.parametrize("example", load("target_cues")["range"]["examples"])
+def test_range_examples(example):
+    (row,) = targets.extract(make_doc("Phấn đấu " + example))
+    assert row.comparator == ">="
 
 
 @pytest.mark.parametrize("example", load("target_cues")["names"]["examples"])
