@@ -61,23 +61,32 @@ def _context(doc: dict) -> Context:
 # --- refresh ------------------------------------------------------------------
 
 
+# Mentions held in memory at once while refreshing: keys are judged in
+# chunks of about this many rows, so a run's memory does not grow with the
+# corpus (a group of keys that must be judged together is never split).
+REFRESH_ROWS = 20_000
+
+
 @dataclass
 class _Corpus:
     documents: dict[str, dict]  # doc_id -> documents row (without text)
-    mentions: dict[str, list[dict]]  # cited_key -> citations rows, in document order
+    mentions: dict[str, list[dict]] = field(default_factory=dict)  # cited_key -> rows of this chunk, document order
     issuer_keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (issuer, doc_id) -> issuer_key
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> _Corpus:
-        docs = _dicts(con, """SELECT doc_id, source_name, doc_type, number, symbol, issuer, issuer_level,
-                                     locality, province, issued_date, title FROM documents""")
+        return cls({d["doc_id"]: d for d in _dicts(con, """
+            SELECT doc_id, source_name, doc_type, number, symbol, issuer, issuer_level,
+                   locality, province, issued_date, title FROM documents""")})
+
+    def load_mentions(self, con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
         rows = _dicts(con, """SELECT doc_id, section_id, text, start_char, end_char, cited_key, doc_type, number,
                                      issued_date, issuer, title, name, is_short_form, anomalies
-                              FROM citations ORDER BY doc_id, start_char""")
-        mentions: dict[str, list[dict]] = defaultdict(list)
+                              FROM citations WHERE cited_key IN (SELECT unnest(?))
+                              ORDER BY doc_id, start_char""", [keys])
+        self.mentions = defaultdict(list)
         for r in rows:
-            mentions[r["cited_key"]].append(r)
-        return cls({d["doc_id"]: d for d in docs}, dict(mentions))
+            self.mentions[r["cited_key"]].append(r)
 
     def issuer_key(self, row: dict) -> str:
         """The row's issuer completed from its citing document; each (issuer, document) pair keyed once."""
@@ -105,21 +114,57 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Rebuild `cited_documents` and `citation_findings`; returns their row counts."""
     corpus = _Corpus.load(con)
     own_keys = _document_keys(corpus.documents)
-    cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
-    findings = [f for key, rows in corpus.mentions.items() for f in _audit(key, rows, corpus)]
-    findings += [f for rows in _date_groups(corpus).values()
-                 for f in _conflicts(rows, "issued_date", "date_conflict", lambda a, b: a == b, lambda r: r["issued_date"])]
+    n_cited = n_findings = 0
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM cited_documents")
         con.execute("DELETE FROM citation_findings")
-        _insert(con, "cited_documents", _CITED_COLUMNS, [[c[k] for k in _CITED_COLUMNS] for c in cited])
-        _insert(con, "citation_findings", _FINDING_COLUMNS, findings)
+        for keys in _key_chunks(con):
+            corpus.load_mentions(con, keys)
+            cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
+            findings = [f for key, rows in corpus.mentions.items() for f in _audit(key, rows, corpus)]
+            findings += [f for rows in _date_groups(corpus).values()
+                         for f in _conflicts(rows, "issued_date", "date_conflict", lambda a, b: a == b,
+                                             lambda r: r["issued_date"])]
+            _insert(con, "cited_documents", _CITED_COLUMNS, [[c[k] for k in _CITED_COLUMNS] for c in cited])
+            _insert(con, "citation_findings", _FINDING_COLUMNS, findings)
+            n_cited, n_findings = n_cited + len(cited), n_findings + len(findings)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return len(cited), len(findings)
+    return n_cited, n_findings
+
+
+def _key_chunks(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
+    """The cited keys in chunks of about REFRESH_ROWS mentions. Keys whose
+    mentions share a self-identifying number are judged together (see
+    `_date_groups`), so they always fall in one chunk."""
+    counts = con.execute("SELECT cited_key, number, count(*) FROM citations GROUP BY ALL ORDER BY ALL").fetchall()
+    group: dict[str, str] = {}  # key or `#number` -> a member standing for its group
+
+    def root(node: str) -> str:
+        while group.setdefault(node, node) != node:
+            node = group[node]
+        return node
+
+    for key, number, _ in counts:
+        if number and self_identifying(number):
+            group[root(key)] = root("#" + number)
+    rows: Counter[str] = Counter()
+    members: dict[str, set[str]] = defaultdict(set)
+    for key, _, n in counts:
+        rows[root(key)] += n
+        members[root(key)].add(key)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for top in sorted(members):
+        if chunks[-1] and size + rows[top] > REFRESH_ROWS:
+            chunks.append([])
+            size = 0
+        chunks[-1] += sorted(members[top])
+        size += rows[top]
+    return chunks
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list]) -> None:
