@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from extractors.scan import lowered
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import fold_key, match_form
@@ -197,15 +198,6 @@ def _place(words: str, after: str, doc: Document) -> str:
     if len(parts) > 2 and _sentence_verbs().match(fold_key(parts[-1] + after[:30])):
         return " ".join(parts[:-1])
     return words
-
-
-@lru_cache(maxsize=2)  # the agency scan and the duties extractor lower the same text
-def lowered(text: str) -> str:
-    """`text` lower-cased letter for letter, so that offsets stay valid."""
-    lower = text.lower()
-    if len(lower) == len(text):
-        return lower
-    return "".join(ch.lower()[0] for ch in text)  # `İ` lower-cases to `i` and a combining dot
 
 
 def _heads(text: str, start: int, end: int) -> Iterator[tuple[int, int, Entry, bool]]:

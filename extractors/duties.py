@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from operator import attrgetter
 
-from extractors.agencies import lowered
 from extractors.dates import deadline_within
-from extractors.scan import finditer_at
+from extractors.scan import finditer_at, lowered
 from extractors.vocab import load
 from pipeline.document import Document
 from pipeline.normalize import match_form
@@ -621,7 +620,7 @@ def _occurrences(text: str, word: str) -> Iterator[int]:
 
 # --- findings --------------------------------------------------------------------------
 
-# Both run on the lower-cased text (`agencies.lowered`), where the engine
+# Both run on the lower-cased text (`scan.lowered`), where the engine
 # can skip every character that cannot open them.
 _APPENDIX_REF = re.compile(
     r"""(?:có|theo|tại)\s+phụ\s+lục\s+                 # `Có Phụ lục`, `theo Phụ lục`, `tại Phụ lục`

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 
 def finditer_at(pattern: re.Pattern, text: str, starts: Iterable[int] | None,
@@ -30,3 +31,13 @@ def finditer_at(pattern: re.Pattern, text: str, starts: Iterable[int] | None,
             if m:
                 yield m
                 pos = m.end()
+
+
+@lru_cache(maxsize=2)  # the extractors of one document lower the same text
+def lowered(text: str) -> str:
+    """`text` lower-cased letter for letter, so that offsets stay valid:
+    `str.find` of a lowercase word in it finds the word in any case."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(ch.lower()[0] for ch in text)  # `İ` lower-cases to `i` and a combining dot

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
+from extractors.scan import lowered
 from extractors.vocab import load
 from pipeline.document import Document
 from schemas.records import Section
@@ -50,13 +51,10 @@ def phrase_pattern(phrases: list[str]) -> str:
 _EXTRA_FOLDS = "ıſ"
 
 
-@lru_cache(maxsize=2)
-def lowered(text: str) -> str | None:
-    """`text.lower()`, or None where it moves offsets or misses an IGNORECASE fold."""
-    low = text.lower()
-    if len(low) != len(text) or any(c in low for c in _EXTRA_FOLDS):
-        return None
-    return low
+def _searchable(text: str) -> str | None:
+    """`lowered(text)`, or None where it misses an IGNORECASE fold."""
+    low = lowered(text)
+    return None if any(c in low for c in _EXTRA_FOLDS) else low
 
 
 def first_words(phrases: Iterable[str]) -> tuple[str, ...]:
@@ -70,7 +68,7 @@ def word_starts(text: str, words: tuple[str, ...], start: int = 0, end: int | No
     opens a word (no letter, digit or `_` before it), in any case.
 
     Every match of a pattern that opens at a word start with one of these
-    words is at one of them. None when `lowered` cannot tell.
+    words is at one of them. None when `_searchable` cannot tell.
     """
     starts = _text_word_starts(text, words)
     if starts is None or (start == 0 and end is None):
@@ -83,7 +81,7 @@ def word_starts(text: str, words: tuple[str, ...], start: int = 0, end: int | No
 @lru_cache(maxsize=16)
 def _text_word_starts(text: str, words: tuple[str, ...]) -> list[int] | None:
     # Cached: several extractors ask for the same words over a whole plan.
-    low = lowered(text)
+    low = _searchable(text)
     if low is None:
         return None
     out = []
@@ -228,7 +226,7 @@ def _cue_matches(text: str) -> tuple[_CueMatch, ...]:
     place, and the matches of one entry may overlap (`đảm bảo đảm bảo`).
     """
     patterns = _cue_patterns()
-    low = lowered(text)
+    low = _searchable(text)
     out = []
     for i, (_, cue, _, _) in enumerate(patterns):
         words = first_words(load("target_cues")["cue"][i]["phrases"])
@@ -242,7 +240,7 @@ def _cue_matches(text: str) -> tuple[_CueMatch, ...]:
 
 def _possible_starts(cue: re.Pattern, text: str, low: str | None, words: tuple[str, ...]) -> Iterable[int]:
     """Where the cue may match: its first words at a word start, or, where
-    `lowered` cannot tell, every place the regex engine finds one."""
+    `_searchable` cannot tell, every place the regex engine finds one."""
     if low is not None:
         return word_starts(text, words)
     found = []
