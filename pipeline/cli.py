@@ -65,7 +65,7 @@ def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quie
                                       on_document=lambda o: (report(o), bar.update(1)))
         else:
             result = run_pipeline(paths, db_path, workers=workers, force=force, on_document=report)
-    except store.StoreLockedError as exc:
+    except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(result.stored)} stored, {len(result.skipped)} unchanged, "
                f"{len(result.failed) + len(missing)} failed -> {db_path}")
@@ -89,7 +89,7 @@ def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> 
 
     try:
         con = store.connect(db_path, read_only=True)
-    except store.StoreLockedError as exc:
+    except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
     with con:
         report = evaluate.evaluate(con, gold_dir)
@@ -104,10 +104,10 @@ def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> 
         sys.exit(1)
 
 
-def _open_read_only(db_path: Path):
+def _open_read_only(db_path: Path, sandbox: bool = False):
     try:
-        return store.connect(db_path, read_only=True)
-    except store.StoreLockedError as exc:
+        return store.connect(db_path, read_only=True, sandbox=sandbox)
+    except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -135,12 +135,12 @@ def query(sql: str, db_path: Path, as_csv: bool) -> None:
     """Run one SQL statement against the database and print the result."""
     import duckdb
 
-    from pipeline.export import render_csv, render_table, run_query
+    from pipeline.export import QueryRefused, render_csv, render_table, run_query
 
-    with _open_read_only(db_path) as con:
+    with _open_read_only(db_path, sandbox=True) as con:
         try:
             columns, rows = run_query(con, sql)
-        except duckdb.Error as exc:
+        except (duckdb.Error, QueryRefused) as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(render_csv(columns, rows) if as_csv else render_table(columns, rows), nl=not as_csv)
 

@@ -211,14 +211,19 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, doc_ids: list[str]) -> lis
 def read_db(con: duckdb.DuckDBPyConnection, source_names: Iterable[str]) -> dict[str, dict[str, list[dict]]]:
     """Rows of every scored table, per source name, for the given documents."""
     wanted = list(source_names)
+    # Through `sources`: a text stored once may have come from several files.
     docs = con.execute(
-        "SELECT doc_id, source_name FROM documents WHERE source_name IN (SELECT unnest(?))", [wanted]
+        "SELECT DISTINCT doc_id, source_name FROM (SELECT doc_id, source_name FROM documents "
+        "UNION ALL SELECT doc_id, source_name FROM sources) WHERE source_name IN (SELECT unnest(?))", [wanted]
     ).fetchall()
-    by_id = {doc_id: name for doc_id, name in docs}
+    names_of: dict[str, list[str]] = {}
+    for doc_id, name in docs:
+        names_of.setdefault(doc_id, []).append(name)
     out: dict[str, dict[str, list[dict]]] = {}
     for table in DB_TABLES:
-        for row in _rows(con, table, list(by_id)):
-            out.setdefault(by_id[row["doc_id"]], {t: [] for t in DB_TABLES})[table].append(row)
+        for row in _rows(con, table, list(names_of)):
+            for name in names_of[row["doc_id"]]:
+                out.setdefault(name, {t: [] for t in DB_TABLES})[table].append(row)
     return out
 
 

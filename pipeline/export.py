@@ -65,8 +65,22 @@ def export_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str) -> li
     return written
 
 
+class QueryRefused(ValueError):
+    """SQL that `plans query` will not run: it says why."""
+
+
+# Statement kinds that only read (DuckDB's own parse decides, not a regex).
+READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
 def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
-    """Column names and rows of one SQL statement."""
+    """Column names and rows of one SQL statement that only reads."""
+    statements = con.extract_statements(sql)
+    if len(statements) != 1:
+        raise QueryRefused(f"give exactly one SQL statement ({len(statements)} given)")
+    kind = statements[0].type
+    if kind not in READ_STATEMENTS:
+        raise QueryRefused(f"only SELECT queries are run; this is a {kind.name} statement")
     cursor = con.execute(sql)
     columns = [d[0] for d in cursor.description or []]
     return columns, cursor.fetchall() if columns else []

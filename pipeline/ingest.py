@@ -10,9 +10,11 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.normalize import clean_text
 
@@ -152,12 +154,27 @@ def read_document(path: Path) -> RawDocument:
     return RawDocument(path, text, method, quality, hashlib.sha256(data).hexdigest())
 
 
-def list_inputs(inputs: list[Path]) -> list[Path]:
-    """Files named, and the files under folders named, in a stable order."""
-    out: list[Path] = []
+class Input(NamedTuple):
+    path: Path  # where to read it
+    source: str  # its identity: the path relative to the folder given, starting with that folder's name
+
+
+def list_inputs(inputs: list[Path]) -> list[Input]:
+    """Files named, and the files under folders named, in a stable order.
+
+    A file is known by its path under the folder given (`raw/a/plan.txt` for
+    `plans run data/raw`), so two `plan.txt` in different folders are two
+    inputs; two inputs that would still share that name (two folders called
+    `raw`) are known by their full paths."""
+    out: list[Input] = []
     for item in inputs:
         if item.is_dir():
-            out += sorted(p for p in item.rglob("*") if p.is_file() and not p.name.startswith("."))
+            root = item.resolve().name
+            out += [Input(p, f"{root}/{p.relative_to(item).as_posix()}")
+                    for p in sorted(item.rglob("*")) if p.is_file() and not p.name.startswith(".")]
         else:
-            out.append(item)
-    return out
+            out.append(Input(item, item.name))
+    seen: set[Path] = set()  # a file named twice (itself and its folder) is read once
+    out = [i for i in out if not (i.path.resolve() in seen or seen.add(i.path.resolve()))]
+    clashes = {name for name, n in Counter(i.source for i in out).items() if n > 1}
+    return [Input(i.path, i.path.resolve().as_posix()) if i.source in clashes else i for i in out]

@@ -14,7 +14,7 @@ from pathlib import Path
 from extractors import agencies, citations, dates, duties, targets, task_tables
 from pipeline import citegraph, header, store
 from pipeline.document import Document
-from pipeline.ingest import IngestFailure, list_inputs, read_document
+from pipeline.ingest import IngestFailure, Input, list_inputs, read_document
 from pipeline.normalize import clean_text
 from pipeline.segment import segment
 from schemas.records import DocumentRecords, IngestError
@@ -41,7 +41,7 @@ WRITE_BATCH = 64
 
 
 def process_document(doc: Document, extraction_method: str = "text", quality: str = "ok",
-                     content_hash: str = "") -> DocumentRecords:
+                     content_hash: str = "", source_path: str = "") -> DocumentRecords:
     """Run header, segmentation and every extractor over a built Document."""
     sections, footnotes, issues = segment(doc)
     doc.sections = sections
@@ -51,6 +51,7 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     doc.meta.quality = quality
     doc.meta.content_hash = content_hash
     doc.meta.pipeline_version = PIPELINE_VERSION
+    doc.meta.source_path = source_path or doc.source_name
     found_agencies = agencies.extract(doc)
     found_dates = dates.extract(doc)
     found_duties = duties.extract(doc, agencies=found_agencies, dates=found_dates)
@@ -77,20 +78,23 @@ def process_text(text: str, name: str = "<text>") -> DocumentRecords:
     return process_document(Document(cleaned, name), quality="repaired" if repaired else "ok")
 
 
-def process_file(path: str | Path) -> DocumentRecords:
-    """Records of one input file (any supported format); raises IngestFailure."""
+def process_file(path: str | Path, source: str = "") -> DocumentRecords:
+    """Records of one input file (any supported format); raises IngestFailure.
+    `source` is the file's identity in the store (its path under the folder
+    given, see `ingest.list_inputs`), by default its name."""
     raw = read_document(Path(path))
     return process_document(Document(raw.text, raw.path.name), raw.extraction_method, raw.quality,
-                            raw.content_hash)
+                            raw.content_hash, source)
 
 
-def _process_or_fail(path: Path) -> DocumentRecords | IngestError:
+def _process_or_fail(item: Input) -> DocumentRecords | IngestError:
+    path, source = item
     try:
-        return process_file(path)
+        return process_file(path, source)
     except IngestFailure as exc:
-        return IngestError(source_name=path.name, path=str(path), problem=exc.problem, message=str(exc))
+        return IngestError(source_name=path.name, path=source, problem=exc.problem, message=str(exc))
     except Exception as exc:  # a bug on one file must not stop the run
-        return IngestError(source_name=path.name, path=str(path), problem="internal_error",
+        return IngestError(source_name=path.name, path=source, problem="internal_error",
                            message=f"{path}: internal_error: {type(exc).__name__}: {exc}")
 
 
@@ -101,7 +105,7 @@ class RunResult:
     failed: list[IngestError]
 
 
-def _outcomes(paths: list[Path], workers: int, batch_size: int) -> Iterator[DocumentRecords | IngestError]:
+def _outcomes(paths: list[Input], workers: int, batch_size: int) -> Iterator[DocumentRecords | IngestError]:
     if workers <= 1:
         yield from map(_process_or_fail, paths)
         return
@@ -136,9 +140,9 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
         for records in pending:
             outcome: DocumentRecords | IngestError = records
             if id(records) in failed:
-                name = records.document.source_name
-                outcome = IngestError(source_name=name, path=name, problem="store_error",
-                                      message=f"{name}: store_error: {failed[id(records)]}")
+                meta = records.document
+                outcome = IngestError(source_name=meta.source_name, path=meta.source_path, problem="store_error",
+                                      message=f"{meta.source_path}: store_error: {failed[id(records)]}")
                 store.record_error(con, outcome)
                 result.failed.append(outcome)
             else:
@@ -150,13 +154,13 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
     try:
         todo = []
         stored = {} if force else store.stored_hashes(con)
-        for path in list_inputs(inputs):
-            if _unchanged(stored.get(path.name), path):
-                result.skipped.append(path)
+        for item in list_inputs(inputs):
+            if _unchanged(stored.get(item.source), item.path):
+                result.skipped.append(item.path)
                 if on_document:
-                    on_document(path)
+                    on_document(item.path)
             else:
-                todo.append(path)
+                todo.append(item)
         for outcome in _outcomes(todo, workers or os.cpu_count() or 1, batch_size):
             if isinstance(outcome, IngestError):
                 store.record_error(con, outcome)

@@ -22,7 +22,11 @@ ALL_TABLES = ["documents", *CHILD_TABLES]
 WRITER_MEMORY = "256MB"
 
 
-class StoreLockedError(RuntimeError):
+class StoreError(RuntimeError):
+    """The database cannot be opened; the message names the file and why."""
+
+
+class StoreLockedError(StoreError):
     """The database file is held by another process."""
 
 
@@ -30,22 +34,31 @@ def schema_sql() -> str:
     return files("schemas").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
-def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and on first use create) the database with every table."""
+# A connection for other people's SQL: it can read this database and nothing
+# else (no files, no ATTACH, no COPY/EXPORT, no extensions), and the SQL
+# cannot switch that back on.
+SANDBOX = {"enable_external_access": False, "lock_configuration": True, "memory_limit": "2GB"}
+
+
+def connect(db_path: str | Path, read_only: bool = False, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and on first use create) the database with every table;
+    `sandbox` opens it read-only for SQL typed by a user."""
+    read_only = read_only or sandbox
     path = Path(db_path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # The writer's buffer pool would otherwise grow with the corpus (DuckDB
         # keeps written blocks cached up to 80% of RAM); beyond this it spills.
-        config = {} if read_only else {"memory_limit": WRITER_MEMORY}
+        config = SANDBOX if sandbox else {} if read_only else {"memory_limit": WRITER_MEMORY}
         con = duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+    except duckdb.Error as exc:
+        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
             raise StoreLockedError(
                 f"{path}: the database is in use by another process; close it (or pass --db) and retry"
             ) from exc
-        raise
+        # e.g. a file that is not a DuckDB database
+        raise StoreError(f"{path}: cannot open as a DuckDB database: {exc}") from exc
     if not read_only:
         con.execute(schema_sql())
     return con
@@ -70,10 +83,10 @@ def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
 
 
 def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
-    """source_name -> (content_hash, pipeline_version) of every stored document,
-    in one query (a query per file costs a table scan per file)."""
-    rows = con.execute("SELECT source_name, content_hash, pipeline_version FROM documents").fetchall()
-    return {name: (digest, version) for name, digest, version in rows}
+    """source path -> (content_hash, pipeline_version) of every stored input
+    file, in one query (a query per file costs a table scan per file)."""
+    rows = con.execute("SELECT path, content_hash, pipeline_version FROM sources").fetchall()
+    return {path: (digest, version) for path, digest, version in rows}
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
@@ -82,39 +95,30 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
 
 
 def write_document(con: duckdb.DuckDBPyConnection, records: DocumentRecords) -> None:
-    """Replace everything stored for this document (and for an older version
-    of the same source file) in one transaction; raise if it cannot be written."""
+    """Store one document (see `write_documents`); raise if it cannot be written."""
     for _, exc in write_documents(con, [records]):
         raise exc
 
 
 def write_documents(con: duckdb.DuckDBPyConnection,
                     batch: list[DocumentRecords]) -> list[tuple[DocumentRecords, Exception]]:
-    """Replace everything stored for these documents in one transaction, with
-    one INSERT per table for the whole batch (an INSERT per document and
-    table was the run's main cost). If the batch fails, its documents are
-    written one transaction each, so only a bad document fails: the
-    documents that could not be written come back with their error, and
-    their rows from earlier runs stay as they were."""
+    """Store these documents and the input files they came from, in one
+    transaction with one INSERT per table for the whole batch (an INSERT per
+    document and table was the run's main cost).
+
+    A document is its text: records whose text is already stored by the same
+    pipeline version only add their file to `sources`, so the same text under
+    two names is one document and nothing alternates between runs. A file
+    whose content changed drops the document it held before, unless another
+    file still holds that text. If the batch fails, its documents are written
+    one transaction each, so only a bad document fails: the documents that
+    could not be written come back with their error, and their rows from
+    earlier runs stay as they were."""
     if not batch:
         return []
-    names = [r.document.source_name for r in batch]
-    ids = [r.document.doc_id for r in batch]
-    if len(batch) > 1 and (len(set(names)) < len(names) or len(set(ids)) < len(ids)):
-        # a later copy must replace an earlier one, in order
-        return [failure for records in batch for failure in write_documents(con, [records])]
     con.execute("BEGIN TRANSACTION")
     try:
-        old = con.execute(
-            "SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?)) OR source_name IN (SELECT unnest(?))",
-            [ids, names],
-        ).fetchall()
-        if old:  # a fresh document has nothing to delete: skip scanning every table
-            delete_document(con, [r[0] for r in old])
-        columns = _table_columns(con)
-        _insert(con, "documents", [r.document for r in batch], columns)
-        for table in CHILD_TABLES:
-            _insert(con, table, [row for r in batch for row in getattr(r, table)], columns)
+        _write(con, batch)
         con.execute("COMMIT")
     except (duckdb.Error, ValueError, KeyError) as exc:
         con.execute("ROLLBACK")
@@ -122,6 +126,44 @@ def write_documents(con: duckdb.DuckDBPyConnection,
             return [(batch[0], exc)]
         return [failure for records in batch for failure in write_documents(con, [records])]
     return []
+
+
+def _write(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> None:
+    metas = [r.document for r in batch]
+    paths = [m.source_path or m.source_name for m in metas]
+    ids = list(dict.fromkeys(m.doc_id for m in metas))
+    before = dict(con.execute("SELECT path, doc_id FROM sources WHERE path IN (SELECT unnest(?))",
+                              [paths]).fetchall())
+    current = {doc_id for doc_id, in con.execute(
+        "SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?)) AND pipeline_version = ?",
+        [ids, metas[0].pipeline_version]).fetchall()}
+    fresh = {}  # doc_id -> records, the first copy of each text not stored by this code yet
+    for records in batch:
+        if records.document.doc_id not in current:
+            fresh.setdefault(records.document.doc_id, records)
+    con.execute("DELETE FROM sources WHERE path IN (SELECT unnest(?))", [paths])
+    if fresh:
+        delete_document(con, list(fresh))
+        columns = _table_columns(con)
+        _insert(con, "documents", [r.document for r in fresh.values()], columns)
+        for table in CHILD_TABLES:
+            _insert(con, table, [row for r in fresh.values() for row in getattr(r, table)], columns)
+    con.execute("INSERT INTO sources (path, doc_id, source_name, content_hash, pipeline_version) "
+                "SELECT * FROM (SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?))",
+                [paths, [m.doc_id for m in metas], [m.source_name for m in metas],
+                 [m.content_hash for m in metas], [m.pipeline_version for m in metas]])
+    orphans = [doc_id for doc_id in set(before.values()) - set(ids)
+               if not con.execute("SELECT 1 FROM sources WHERE doc_id = ? LIMIT 1", [doc_id]).fetchone()]
+    if orphans:
+        delete_document(con, orphans)
+    # A document's own name is its first source in sorted order, whatever
+    # order the files came in.
+    con.execute("""
+        UPDATE documents SET source_path = first.path, source_name = first.source_name
+        FROM (SELECT doc_id, min(path) AS path, arg_min(source_name, path) AS source_name
+              FROM sources WHERE doc_id IN (SELECT unnest(?)) GROUP BY doc_id) AS first
+        WHERE documents.doc_id = first.doc_id""", [ids])
+    con.execute("DELETE FROM ingest_errors WHERE path IN (SELECT unnest(?))", [paths])
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dict[str, list[str]]) -> None:
@@ -137,6 +179,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dic
 
 
 def record_error(con: duckdb.DuckDBPyConnection, error: IngestError) -> None:
+    """One row per failing file, however often it is re-run."""
+    con.execute("DELETE FROM ingest_errors WHERE path = ?", [error.path])
     con.execute(
         "INSERT INTO ingest_errors (source_name, path, problem, message) VALUES (?, ?, ?, ?)",
         [error.source_name, error.path, error.problem, error.message],

@@ -31,7 +31,7 @@ class DocumentMeta(Record):
     """`documents`: one row per ingested document (header and signature)."""
 
     doc_id: str
-    source_name: str
+    source_name: str  # file name of `source_path`
     text: str
     doc_type: str | None = None
     number: str | None = None
@@ -53,6 +53,10 @@ class DocumentMeta(Record):
     quality: str = "ok"  # ok | repaired | low (e.g. OCR)
     content_hash: str = ""
     pipeline_version: str = ""
+    # The input path the document was read from, relative to the folder given
+    # to `plans run` (starting with that folder's name); where several files
+    # hold the same text, the first of them in sorted order (all are in `sources`).
+    source_path: str = ""
 
 
 class Recipient(Mention):

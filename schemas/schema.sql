@@ -27,7 +27,22 @@ CREATE TABLE IF NOT EXISTS documents (
     extraction_method VARCHAR,
     quality VARCHAR,
     content_hash VARCHAR,
-    pipeline_version VARCHAR
+    pipeline_version VARCHAR,
+    source_path VARCHAR
+);
+
+-- Databases written before `source_path` existed gain it.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_path VARCHAR;
+
+-- Every input file a stored document came from. A document is its text
+-- (doc_id hashes it): the same text under two paths is one document with
+-- two rows here; two files of one name in different folders are two paths.
+CREATE TABLE IF NOT EXISTS sources (
+    path VARCHAR PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
+    source_name VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    pipeline_version VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS sections (

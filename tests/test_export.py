@@ -133,7 +133,7 @@ def test_query_aggregates_right_align_numbers(corpus_db):
 
 
 @pytest.mark.parametrize("sql, message", [
-    ("DELETE FROM documents", "read-only"),
+    ("DELETE FROM documents", "only SELECT queries are run; this is a DELETE statement"),
     ("SELECT nonexistent FROM documents", "nonexistent"),
 ])
 def test_query_refuses_writes_and_reports_bad_sql(corpus_db, sql, message):
