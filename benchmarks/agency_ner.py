@@ -33,10 +33,10 @@ from spacy.training import Example
 
 from benchmarks.duties_gold import ROOT, load_gold, report, score
 from extractors import agencies, duties
-from pipeline import header
-from pipeline.document import Document
-from pipeline.normalize import clean_text
-from pipeline.segment import segment
+from extractors import header
+from core.document import Document
+from core.normalize import clean_text
+from extractors.sections import segment
 from schemas.records import Agency
 
 TOKEN = re.compile(r"\w+|[^\w\s]")

@@ -24,9 +24,9 @@ from pathlib import Path
 import dateparser
 
 from extractors import dates
-from pipeline.document import Document
-from pipeline.normalize import clean_text
-from pipeline.segment import segment
+from core.document import Document
+from core.normalize import clean_text
+from extractors.sections import segment
 
 SETTINGS = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "PREFER_MONTH_OF_YEAR": "first"}
 

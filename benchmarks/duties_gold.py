@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from extractors.vocab import load
+from core.vocab import load
 from pipeline.evaluate import name_similarity, norm
 from pipeline.run import process_text
 

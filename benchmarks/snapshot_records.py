@@ -30,7 +30,8 @@ def fingerprint(path: Path) -> str:
     except Exception as exc:  # a refusal is part of the behaviour too
         return "error:" + type(exc).__name__ + ":" + getattr(exc, "problem", "")
     dump = records.model_dump(mode="json")
-    dump["document"].pop("pipeline_version", None)
+    for volatile in ("pipeline_version", "source_path"):  # code version; the path argument given
+        dump["document"].pop(volatile, None)
     return hashlib.sha256(json.dumps(dump, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -26,10 +26,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from extractors.scan import lowered
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import fold_key, match_form
+from core.scan import lowered
+from core.vocab import load
+from core.document import Document
+from core.normalize import fold_key, match_form
 from schemas.records import Agency
 
 _UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"

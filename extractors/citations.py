@@ -43,8 +43,8 @@ from extractors.citekeys import (
     parse_symbol,
     type_for_code,
 )
-from extractors.scan import finditer_at
-from pipeline.document import Document
+from core.scan import finditer_at
+from core.document import Document
 from schemas.records import Citation
 
 

@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from extractors.vocab import load
-from pipeline.normalize import fold_key, match_form
+from core.vocab import load
+from core.normalize import fold_key, match_form
 
 UNKNOWN = "?"
 

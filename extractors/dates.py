@@ -40,11 +40,11 @@ from typing import NamedTuple
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extractors.scan import finditer_at
+from core.scan import finditer_at
 from extractors.statements import (Span, first_words, phrase_pattern, sentence_at,
                                    sentence_before, target_statements, word_starts)
-from extractors.vocab import load
-from pipeline.document import Document
+from core.vocab import load
+from core.document import Document
 from schemas.records import DateMention
 
 _Y = r"(?:19|20)\d{2}"

@@ -32,10 +32,10 @@ from functools import cache, lru_cache
 from operator import attrgetter
 
 from extractors.dates import deadline_within
-from extractors.scan import finditer_at, lowered
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import match_form
+from core.scan import finditer_at, lowered
+from core.vocab import load
+from core.document import Document
+from core.normalize import match_form
 from schemas.records import Agency, DateMention, DocumentIssue, Duty, DutyPartner, Section
 
 # A heading's own label: `IV.`, `1.`, `1.2.`, `a)`, `Điều 3.`

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from extractors.scan import lowered
-from extractors.vocab import load
-from pipeline.document import Document
+from core.scan import lowered
+from core.vocab import load
+from core.document import Document
 from schemas.records import Section
 
 

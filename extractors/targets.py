@@ -30,8 +30,8 @@ from functools import cache
 
 from extractors.dates import Atom, scan, target_year_atoms
 from extractors.statements import Span, clauses, opening_cue, phrase_pattern, target_statements
-from extractors.vocab import load
-from pipeline.document import Document
+from core.vocab import load
+from core.document import Document
 from schemas.records import Target
 
 # Longest subject kept, in words: enough to say what is measured.

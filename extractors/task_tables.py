@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.duties import themes_in
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import fold_key
+from core.vocab import load
+from core.document import Document
+from core.normalize import fold_key
 from schemas.records import Agency, DateMention, Duty, DutyPartner, Section
 
 _ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*$")

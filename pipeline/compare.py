@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from extractors.vocab import load
+from core.vocab import load
 
 
 @dataclass

@@ -33,7 +33,7 @@ from typing import Callable, Iterable
 
 import duckdb
 
-from pipeline.normalize import fold_key
+from core.normalize import fold_key
 
 HEADER_FIELDS = ["doc_type", "number", "symbol", "issuer", "issuer_level", "locality", "province",
                  "issued_date", "title", "signer", "signer_title"]

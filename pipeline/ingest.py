@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.normalize import clean_text
+from core.normalize import clean_text
+from pipeline.readers import doc, docx, ocr, pdf
+from pipeline.readers.common import IngestFailure
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -35,14 +37,6 @@ _ADMIN_MARKERS = re.compile(
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
-
-
-class IngestFailure(Exception):
-    def __init__(self, path: Path | str, problem: str, detail: str):
-        self.path = str(path)
-        self.problem = problem
-        self.detail = detail
-        super().__init__(f"{path}: {problem}: {detail}")
 
 
 @dataclass
@@ -114,8 +108,6 @@ def read_text_file(data: bytes, path: Path) -> tuple[str, str]:
     return decode(data, path), "text"
 
 
-# Imported here, below `IngestFailure`, which the readers raise.
-from pipeline.readers import doc, docx, ocr, pdf  # noqa: E402
 
 # Suffix -> reader(bytes, path) -> (raw text, extraction method).
 READERS: dict[str, Callable[[bytes, Path], tuple[str, str]]] = {

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from extractors import agencies, citations, dates, duties, targets, task_tables
-from pipeline import citegraph, header, store
-from pipeline.document import Document
+from core.document import Document
+from core.normalize import clean_text
+from extractors import agencies, citations, dates, duties, header, targets, task_tables
+from extractors.sections import segment
+from pipeline import citegraph, store
 from pipeline.ingest import IngestFailure, Input, list_inputs, read_document
-from pipeline.normalize import clean_text
-from pipeline.segment import segment
 from schemas.records import DocumentRecords, IngestError
-
 
 
 def _code_fingerprint() -> str:
@@ -26,7 +25,7 @@ def _code_fingerprint() -> str:
     are unchanged is re-processed anyway when this changes."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent.parent
-    for package in ("pipeline", "extractors", "schemas"):
+    for package in ("core", "extractors", "pipeline", "schemas"):
         for path in sorted((root / package).rglob("*")):
             if path.suffix in (".py", ".toml", ".sql", ".json") and path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode())

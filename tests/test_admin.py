@@ -1,4 +1,4 @@
-"""Issuer locality -> official post-2025 unit (pipeline/admin.py), on the real
+"""Issuer locality -> official post-2025 unit (extractors/admin.py), on the real
 seed texts and on real sentences from them, plus the cases where the text
 cannot decide."""
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import admin
-from pipeline.admin import AdminUnit
-from pipeline.normalize import clean_text, match_form
+from extractors import admin
+from extractors.admin import AdminUnit
+from core.normalize import clean_text, match_form
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 

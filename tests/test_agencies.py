@@ -3,9 +3,9 @@
 import pytest
 
 from extractors import agencies
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import clean_text
+from core.vocab import load
+from core.document import Document
+from core.normalize import clean_text
 from places import CITY, COMMUNE, HAI_CHAU, NGHE_AN, PHU_THO, PROVINCE, WARD
 from schemas.records import DocumentMeta
 

@@ -14,12 +14,12 @@ import pytest
 
 from extractors import citation_grammar as g
 from extractors import citations
-from extractors.scan import finditer_at
+from core.scan import finditer_at
 from extractors.citation_grammar import read_bodies
 from extractors.citekeys import cited_key, self_identifying
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import clean_text, match_form
+from core.vocab import load
+from core.document import Document
+from core.normalize import clean_text, match_form
 from schemas.records import DocumentMeta
 
 # Header context of the seeds the sentences come from.

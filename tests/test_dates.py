@@ -15,10 +15,10 @@ import pytest
 
 from extractors import dates
 from extractors.statements import phrase_pattern
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import clean_text
-from pipeline.segment import segment
+from core.vocab import load
+from core.document import Document
+from core.normalize import clean_text
+from extractors.sections import segment
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 HOLDOUT = RAW.parent / "holdout"

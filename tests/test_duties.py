@@ -3,10 +3,10 @@
 import pytest
 
 from extractors import agencies, duties
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import clean_text
-from pipeline.segment import segment
+from core.vocab import load
+from core.document import Document
+from core.normalize import clean_text
+from extractors.sections import segment
 from places import (CITY, COMMUNE, DONG_HA, HAC_THANH, HAI_CHAU, NGHE_AN, PHONG_DIEN, PHU_THO, PROVINCE,
                     THUAN_HOA, WARD)
 from schemas.records import DateMention, DocumentMeta

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors import agencies, citations, dates, duties, targets, task_tables
-from pipeline import header
-from pipeline.document import Document
+from extractors import header
+from core.document import Document
 from pipeline.ingest import READERS, IngestFailure
-from pipeline.normalize import clean_text
+from core.normalize import clean_text
 from pipeline.run import process_text
-from pipeline.segment import segment
+from extractors.sections import segment
 from tests.conftest import RAW
 
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]

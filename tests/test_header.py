@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pipeline.header import recase_body, recase_title
+from extractors.header import recase_body, recase_title
 from pipeline.run import process_text
 from tests.conftest import ROOT, seed_path
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.normalize import clean_text, fold_key, match_form
+from core.normalize import clean_text, fold_key, match_form
 from tests.conftest import ROOT, seed_path
 
 MATCH_CASES = [

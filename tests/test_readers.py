@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import IngestFailure, read_document
-from pipeline.normalize import clean_text
+from core.normalize import clean_text
 from pipeline.run import process_file
 from tests.conftest import RAW, seed_path
 from tests.fixtures.appendix import APPENDIX_2

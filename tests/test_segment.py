@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from pipeline.document import Document
-from pipeline.normalize import clean_text
-from pipeline.segment import section_kind, segment
+from core.document import Document
+from core.normalize import clean_text
+from extractors.sections import section_kind, segment
 from tests.conftest import ROOT, seed_path
 
 GOLD = ROOT / "tests" / "gold"

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from extractors.scan import finditer_at
+from core.scan import finditer_at
 from extractors import statements, targets
 from extractors.dates import scan, target_year_atoms
 from extractors.statements import Span, find_cue
-from extractors.vocab import load
-from pipeline.document import Document
-from pipeline.normalize import clean_text
-from pipeline.segment import segment
+from core.vocab import load
+from core.document import Document
+from core.normalize import clean_text
+from extractors.sections import segment
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 HOLDOUT = RAW.parent / "holdout"

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from extractors.task_tables import _column_kind, deadline
-from extractors.vocab import load
-from pipeline.normalize import clean_text, match_form
+from core.vocab import load
+from core.normalize import clean_text, match_form
 from pipeline.run import process_file, process_text
 from tests.conftest import seed_path
 from tests.fixtures.appendix import APPENDIX_2

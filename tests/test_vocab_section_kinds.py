@@ -2,8 +2,8 @@
 
 import pytest
 
-from extractors.vocab import load
-from pipeline.segment import section_kind
+from core.vocab import load
+from extractors.sections import section_kind
 
 CASES = [(example, entry["name"]) for entry in load("section_kinds")["kind"] for example in entry["examples"]]
 

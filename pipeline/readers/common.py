@@ -6,10 +6,20 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pipeline.ingest import IngestFailure
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 TOOL_TIMEOUT = 300  # seconds for one external command (one page of OCR, one .doc)
+
+
+class IngestFailure(Exception):
+    """A file refused: `problem` is the short code stored in `ingest_errors`,
+    the message names the file and says what to do."""
+
+    def __init__(self, path: Path | str, problem: str, detail: str):
+        self.path = str(path)
+        self.problem = problem
+        self.detail = detail
+        super().__init__(f"{path}: {problem}: {detail}")
 
 
 def table_row(cells: list[list[str]]) -> str:

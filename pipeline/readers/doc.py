@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pipeline.ingest import IngestFailure
+from pipeline.readers.common import IngestFailure
 from pipeline.readers.common import require_tools, run_tool
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # every Word 97 file is an OLE2 compound file

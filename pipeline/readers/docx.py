@@ -21,7 +21,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from pipeline.ingest import IngestFailure
+from pipeline.readers.common import IngestFailure
 from pipeline.readers.common import SUPERSCRIPT, table_row
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"

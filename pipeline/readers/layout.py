@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.readers.common import table_row
-from pipeline.segment import HEADING
+from extractors.sections import HEADING
 
 MARGIN_ZONE = 0.08  # top and bottom share of the page where running heads and page numbers sit
 CELL_GAP = 2.5  # a gap wider than this many font sizes separates two cells of a line

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
-from pipeline.ingest import IngestFailure
+from pipeline.readers.common import IngestFailure
 from pipeline.readers.common import require_tools, run_tool
 from pipeline.readers.layout import paragraphs, words_to_lines
 

@@ -17,7 +17,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.ingest import IngestFailure
+from pipeline.readers.common import IngestFailure
 from pipeline.readers import ocr
 from pipeline.readers.common import table_row
 from pipeline.readers.layout import Line, drop_running_lines, paragraphs, words_to_lines

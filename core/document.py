@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from pipeline.normalize import match_form
+from core.normalize import match_form
 from schemas.records import DocumentMeta, Section
 
 

@@ -17,11 +17,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from extractors.vocab import document_types, load
-from pipeline import admin
-from pipeline.document import Document
-from pipeline.normalize import fold_key
-from pipeline.segment import is_type_line
+from core.vocab import document_types, load
+from extractors import admin
+from core.document import Document
+from core.normalize import fold_key
+from extractors.sections import is_type_line
 from schemas.records import DocumentMeta, Recipient
 
 # A header column boundary: a table bar, a tab, or a run of 3+ spaces; a

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extractors.vocab import document_types, load
-from pipeline.document import Document
-from pipeline.normalize import fold_key
+from core.vocab import document_types, load
+from core.document import Document
+from core.normalize import fold_key
 from schemas.records import DocumentIssue, Footnote, Section
 
 HEADING = re.compile(

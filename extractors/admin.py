@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from extractors.scan import finditer_at
-from pipeline.normalize import fold_key, match_form
+from core.scan import finditer_at
+from core.normalize import fold_key, match_form
 
 # Context weights: a superior body's mention, the place of the date line, a plain mention.
 _SUPERIOR, _PLACE, _PLAIN = 3, 2, 1
