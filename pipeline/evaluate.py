@@ -35,8 +35,8 @@ import duckdb
 
 from core.normalize import fold_key
 
-HEADER_FIELDS = ["doc_type", "number", "symbol", "issuer", "issuer_level", "locality", "province",
-                 "issued_date", "title", "signer", "signer_title"]
+HEADER_FIELDS = ["doc_type", "number", "symbol", "issuer", "issuer_level", "locality", "province", "province_at_issue",
+                 "issued_date", "title", "signer", "signer_title", "topic"]
 
 # Which figures each field reports: "prf" item scores, "acc" accuracy, or both.
 FIELD_KINDS: dict[str, str] = {
