@@ -151,12 +151,13 @@ def _type_from_symbol(number: str) -> dict | None:
     code (`KH` -> Kế hoạch); when the symbol names an issuer and no type,
     `Công văn` (`573/TTg-KGVX`), or `Văn bản` if the number holds a year
     (`38/2019/QH14`: a law or resolution, never a letter, whose symbols
-    carry no year); None when the symbol says neither."""
+    carry no year); None when the symbol says neither (a type code this
+    project does not know, `01:2019/BCT`, says nothing)."""
     symbol = parse_symbol(number)
     if symbol is None:
         return None
-    if symbol.type_code:
-        return g.type_entry(type_for_code(symbol.type_code))
+    if written := type_for_code(symbol.type_code):
+        return g.type_entry(written)
     if symbol.issuer_codes and issuer_for_code(symbol.issuer_codes[0]):
         return g.type_entry("Văn bản" if symbol.year else "Công văn")
     return None
