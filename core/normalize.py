@@ -107,9 +107,18 @@ _STRUCTURAL_START = re.compile(
       | [a-zđ]\)\s                         # lettered item
       | Điều\s+\d+                         # article of a decision
       | (?:Nơi\s+nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.)  # end matter
+      | \W*(?:Kính\s+gửi|V/v\s)              # a letter's addressee and subject lines
     )""",
     re.VERBOSE,
 )
+# A line ending on a word no sentence ends with goes on below (`Quyết định
+# số` / `1074/QĐ-BXD`, `của Bộ` / `Xây dựng`).
+_OPEN_ENDING = re.compile(r"(?<!\w)(?:số|của|và|ngày|tại|về|các|với|cho|theo|trong|đến|từ|tháng|năm|Bộ|Sở)\s*$")
+_COLUMN_GAP = re.compile(r"\S\s{4,}\S")
+# A heading label alone on its line (`**1.`, `II.`): its text is on the next.
+_LONE_LABEL = re.compile(r"^\W*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)\.\W*$")
+# A signature's authority line, after which the title and name stand apart.
+_AUTHORITY_LINE = re.compile(r"^\W*(?:TM|KT|TL|TUQ|Q)\.\s")
 _TERMINAL = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
 # A date opening a line carries on an unfinished one (`hoàn thành trước ngày` / `31/3/2026.`).
 _DATE_START = re.compile(r"\d{1,2}/\d{1,4}\b")
@@ -151,26 +160,85 @@ def _running_lines(lines: list[str]) -> set[str]:
 
 def repair_pdf_lines(lines: list[str]) -> list[str]:
     """Join visual lines back into paragraphs; drop lone page numbers and
-    running headers and footers."""
+    running headers and footers.
+
+    Where blank lines part paragraphs of several lines (a web page or a
+    Markdown copy wrapped at a fixed width), a paragraph is a block of lines
+    between blank lines, and the lines of a block are joined; otherwise (a
+    PDF's text layer) a line is joined to the one before when it goes on
+    with the sentence, judged by its case and the width of the line before."""
     running = _running_lines(lines)
-    content = [ln.strip() for ln in lines
-               if ln.strip() and not _PAGE_NUMBER.match(ln) and ln.strip() not in running]
+    kept = [ln.strip() for ln in lines if not _PAGE_NUMBER.match(ln) and ln.strip() not in running]
+    if _blank_lines_part_paragraphs(kept):
+        blocks = [b.split("\n") for b in "\n".join(kept).split("\n\n") if b.strip()]
+        return [p for block in blocks for p in _join(block, _joins_in_block)]
+    content = [ln for ln in kept if ln]
     if not content:
         return []
     # A visual line that runs near the full width of the page did not end
     # its paragraph; a short one did (title lines, signatures, headings).
     width = statistics.quantiles([len(c) for c in content], n=10)[7] if len(content) >= 10 else max(map(len, content))
-    paragraphs: list[str] = [content[0]]
-    for prev, line in zip(content, content[1:]):
-        joins = not _STRUCTURAL_START.match(line) and not prev.isupper() and (
+
+    def joins(prev: str, line: str) -> bool:
+        if _COLUMN_GAP.search(prev) or _COLUMN_GAP.search(line):  # a line of two columns (`pdftotext -layout`)
+            return False
+        return not prev.isupper() and (
             _starts_lowercase(line)
-            or (not _TERMINAL.search(prev) and (len(prev) >= 0.8 * width or _DATE_START.match(line) is not None))
-        )
-        if joins:
+            or (not _TERMINAL.search(prev) and (len(prev) >= 0.8 * width or _DATE_START.match(line) is not None
+                                                or _OPEN_ENDING.search(prev) is not None)))
+
+    return _join(content, joins)
+
+
+def _join(lines: list[str], joins) -> list[str]:
+    """`lines` as paragraphs: each line joined to the line before where
+    `joins(prev, line)` says so; never across a structural start, a table
+    bar or a rule line, nor from a line in small letters to one in capitals
+    (a type line, a title); always after a lone heading label (`1.`)."""
+    paragraphs: list[str] = []
+    prev = None
+    for line in lines:
+        if not line:
+            continue
+        if prev is not None and not _STRUCTURAL_START.match(line) and not _is_layout(prev) \
+                and not _is_layout(line) and not (_has_letters(line) and line.isupper() and not prev.isupper()) \
+                and (_LONE_LABEL.match(prev) or joins(prev, line)):
             paragraphs[-1] += " " + line
         else:
             paragraphs.append(line)
+        prev = line
     return paragraphs
+
+
+def _joins_in_block(prev: str, line: str) -> bool:
+    """Inside a block between blank lines: a line goes on with the one
+    before unless that one ended a sentence and this one opens another, or
+    a capitals line (a title, a body's name) meets one in small letters, or
+    the one before is a signature's authority line (`KT. CHỦ TỊCH`)."""
+    if _AUTHORITY_LINE.match(prev) or (_has_letters(prev) and prev.isupper() and _has_letters(line)
+                                        and not line.isupper()):
+        return False
+    return not (_TERMINAL.search(prev) and not _starts_lowercase(line))
+
+
+def _blank_lines_part_paragraphs(lines: list[str]) -> bool:
+    """Blank lines stand between paragraphs (one in ten lines or more), and
+    most lines sit in a paragraph of several lines: then a block is a
+    paragraph. A PDF's text with a blank after every visual line is not."""
+    content = sum(1 for ln in lines if ln)
+    if not content or (len(lines) - content) < 0.1 * content:
+        return False
+    sizes = [len(b.split("\n")) for b in "\n".join(lines).split("\n\n") if b.strip()]
+    return sum(n for n in sizes if n > 1) >= 0.5 * content
+
+
+def _is_layout(line: str) -> bool:
+    """A table bar or a rule line: layout, never part of a sentence."""
+    return not any(c.isalnum() for c in line)
+
+
+def _has_letters(line: str) -> bool:
+    return any(c.isalpha() for c in line)
 
 
 def clean_text(raw: str) -> tuple[str, bool]:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from functools import cache
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from core.vocab import document_types, load
 from extractors import admin
-from core.document import Document
+from core.document import Document, Line
 from core.normalize import fold_key
 from extractors.sections import is_type_line
 from schemas.records import DocumentMeta, Recipient
@@ -28,22 +30,40 @@ from schemas.records import DocumentMeta, Recipient
 # line break inside a table cell (`<br>`) separates lines of one column.
 _COLUMN_SPLIT = re.compile(r"[^|\t]+?(?=\s*\||\t|\s{3,}|$)")
 _COLUMN_GAP = re.compile(r"\||\t|\s{3}")
-# Where a second column opens on a line flattened with single spaces.
+# A line holding only a table bar: legal-database pages write each header
+# cell over several lines between such bars (`|` / `ỦY BAN NHÂN DÂN` /
+# `TỈNH X` / `|` / `CỘNG HÒA XÃ HỘI` ...).
+_BAR_LINE = re.compile(r"^\s*\|\s*$")
+# Where a field opens inside a cell that holds several (a Word table cell
+# with the issuer, the number and the date run together, a PDF line with
+# both columns, a legal-database cell spread over lines).
 _SOFT_SPLIT = re.compile(
-    r"""(?P<motto>\s+)(?=CỘNG\s+HÒA\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN)  # issuer | motto
+    r"""(?P<motto>\s+)(?=CỘNG\s+HÒA\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN)  # issuer | motto
+      | (?<=Hạnh\sphúc)(?P<motto_end>[\s*_–-]+)(?=\S)                      # motto | date or number
+      | (?<=\S)(?P<number>\s+)(?=Số\s*:?\s*(?:\d|/))                        # issuer | `Số: 12/KH-UBND`
+      | (?<=\S)(?P<subject>\s+)(?=\*?\s*V/v\s)                              # number | `V/v ...` subject
+      | (?<=[A-ZĐÀ-Ỹ])(?P<body>\s+)(?=(?:TIỂU\s+BAN|BAN|SỞ|VĂN\s+PHÒNG|PHÒNG)\s)  # `... XÃ X` | `BAN THƯỜNG TRỰC`
       | (?P<sign>\s+)(?=(?:TM|KT|TL|TUQ)\.\s|[TK]/[ML]\s)                # recipients | signature
       | (?<=\S)(?P<date>\s+)(?=(?:\w+\s+){0,4}?\w+,\s*ngày\s)          # number | place and date
       | (?<=[;.)])(?P<tail>\s+)(?=\S[^;]*$)                               # recipient | signer's title or name
     """,
     re.VERBOSE,
 )
+# The place a body's name ends with, before a body under it (`... XÃ
+# LƯƠNG MINH` | `BAN THƯỜNG TRỰC`): a unit word and one to four words.
+_ENDS_WITH_PLACE = re.compile(r"(?:TỈNH|THÀNH\s+PHỐ|XÃ|PHƯỜNG|ĐẶC\s+KHU|HUYỆN|QUẬN|THỊ\s+XÃ)(?:\s+[A-ZĐÀ-Ỹ]+){1,4}$")
+# A field left open where a draft leaves the number or the day blank.
+_UNFINISHED = re.compile(r"(?:\bSố\s*:?|\bngày|\btháng)\s*$")
+# A cell's words without the marks around them: emphasis, bars, a stray
+# slash, a rule drawn on after the name (`SỞ ... MÔI TRƯỜNG––––––`).
+_CELL_TEXT = re.compile(r"[\s*/|]*(?P<text>.*?)(?:[\s*|]*[-–—_=]{3,})?[\s*|]*$", re.DOTALL)
 _LINE_BREAK_SPLIT = re.compile(r"(?:<br\s*/?>)?(?P<cell>(?:[^<]|<(?!br\s*/?>))+)", re.IGNORECASE)
 
 NUMBER_LINE = re.compile(
     r"""^Số\s*:?\s*
         (?P<num>\d+[a-zA-Z]?)?\s*            # the number, blank in drafts (`Số: /KH-UBND`)
         (?P<sep>[/-])?\s*                     # `/` for state bodies, `-` for Party bodies (`18-NQ/TU`)
-        (?P<sym>[A-ZĐa-zđ][\wĐđ.\-/]*)?\s*$   # the symbol: `KH-UBND`, `NQ/TU`, `UBND-VX`
+        (?P<sym>[A-ZĐa-zđ][\wĐđ.]*(?:\s*[-/]\s*[\wĐđ.]+)*)?\s*$   # the symbol: `KH-UBND`, `NQ/TU`, `QĐ - UBND`
     """,
     re.VERBOSE,
 )
@@ -53,6 +73,12 @@ DATE_LINE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# The line naming who decides, between a decision's title and its body.
+_AUTHORITY_OPENING = re.compile(
+    r"^(?:CHỦ\s+TỊCH|ỦY\s+BAN|BAN\s+(?:THƯỜNG|CHẤP\s+HÀNH|CHỈ\s+ĐẠO)|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|HỘI\s+ĐỒNG|"
+    r"TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG)\b")
+# `V/v` before a title: the abbreviation of `về việc`, not part of the subject.
+_SUBJECT_PREFIX = re.compile(r"^V/v\s*:?\s*", re.IGNORECASE)
 SUBJECT_LINE = re.compile(r"^(?:V/v|Về\s+việc)\s*:?\s*(?P<subject>.+)$", re.IGNORECASE)
 # The body naming its own issuer: `Ủy ban nhân dân phường Tân Hưng xây dựng Kế hoạch`.
 BODY_ISSUER = re.compile(
@@ -89,42 +115,109 @@ class _Header:
 def _cells(doc: Document, start: int, end: int) -> list[_Cell]:
     out = []
     first = bisect.bisect_left(doc.line_starts, start)
-    for line in doc.lines[first:bisect.bisect_left(doc.line_starts, end)]:
-        column = 0
-        for piece_start, piece in _columns(line.text):
-            cells = [m for m in _LINE_BREAK_SPLIT.finditer(piece) if m.group("cell").strip()]
-            for m in cells:
-                stripped = m.group("cell").strip()
-                s = line.start + piece_start + m.start("cell") + m.group("cell").index(stripped)
-                out.append(_Cell(stripped, s, s + len(stripped), column))
-            column += 1 if cells else 0
+    for piece_start, piece, column in _pieces(doc, doc.lines[first:bisect.bisect_left(doc.line_starts, end)]):
+        for at, part in _soft_split(piece):
+            for m in _LINE_BREAK_SPLIT.finditer(part):
+                trimmed = _CELL_TEXT.match(m.group("cell"))
+                if trimmed.group("text"):
+                    s = piece_start + at + m.start("cell") + trimmed.start("text")
+                    out.append(_Cell(trimmed.group("text"), s, s + len(trimmed.group("text")), column))
     return out
 
 
-def _columns(text: str) -> list[tuple[int, str]]:
-    """(offset, text) of each column of a header or end-matter line.
+def _pieces(doc: Document, lines: list[Line]) -> Iterator[tuple[int, str, int]]:
+    """(offset, text, column) of each header cell: the columns of a line, or
+    the lines between two table bars (rule lines left out), numbered from
+    the left of their table row."""
+    width = _row_width(lines)
+    held: list[Line] = []  # the lines of a cell between bars
+    column, in_table, after_bar = 0, False, False
+    for line in lines:
+        if not line.text.strip():
+            continue
+        if _BAR_LINE.match(line.text):
+            if held:
+                yield held[0].start, doc.match_text[held[0].start:held[-1].end], column
+                held, column = [], column + 1
+            elif after_bar or not in_table or column >= width:
+                column = 0  # a row opens
+            in_table = after_bar = True
+            continue
+        after_bar = False
+        if in_table and column >= width:
+            in_table = False  # the last row closed and no bar opens another
+        if in_table:
+            if not _is_rule(line.text):
+                held.append(line)
+            continue
+        for column, (piece_start, piece) in enumerate(_columns(line.text)):
+            yield line.start + piece_start, piece, column
+    if held:
+        yield held[0].start, doc.match_text[held[0].start:held[-1].end], column
 
-    Columns are apart by a table bar, a tab or a run of spaces; a copy out of
-    a PDF may leave a single space, so a line with no such gap is cut where a
-    second column's known opening stands (see `_SOFT_SPLIT`)."""
-    if not text:
+
+def _row_width(lines: list[Line]) -> int:
+    """Cells in the first row of a bar-line table: those before the first
+    `|` `|` (a row closing and the next opening); two when no row closes."""
+    cells, bars, held = 0, 0, False
+    for line in lines:
+        if not line.text.strip():
+            continue
+        if _BAR_LINE.match(line.text):
+            if bars and not held:
+                return max(cells, 1)
+            cells, bars, held = cells + held, bars + 1, False
+        elif bars:
+            held = True
+    return 2
+
+
+def _columns(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each column of a header or end-matter line: columns
+    are apart by a table bar, a tab or a run of spaces."""
+    if not text.strip():
         return []
-    # Most lines have no gap at all: they are one piece, and only the soft cuts remain.
-    pieces = [(m.start(), m.group()) for m in _COLUMN_SPLIT.finditer(text)] if _COLUMN_GAP.search(text) else [(0, text)]
-    if len(pieces) != 1:
-        return pieces
-    cuts = [m for m in _SOFT_SPLIT.finditer(text) if _soft_cut_holds(text, m)]
+    if not _COLUMN_GAP.search(text):  # most lines: one piece
+        return [(0, text)]
+    pieces = [(m.start(), m.group()) for m in _COLUMN_SPLIT.finditer(text) if m.group().strip()]
+    for i in range(len(pieces) - 1, 0, -1):  # a draft's blanks: `Số:      /UBND-NC`, `ngày      tháng 4`
+        if _UNFINISHED.search(pieces[i - 1][1]):
+            (a, _), (b, right) = pieces[i - 1], pieces[i]
+            pieces[i - 1:i + 1] = [(a, text[a:b + len(right)])]
+    return pieces
+
+
+def _soft_split(text: str) -> list[tuple[int, str]]:
+    """A cell cut where another field's known opening stands (see
+    `_SOFT_SPLIT`): a copy out of a PDF or a Word table runs fields together
+    with single spaces."""
+    cuts, body_cut = [], False
+    for m in _SOFT_SPLIT.finditer(text):
+        if m.lastgroup == "body":  # one body under another: cut once, after a place
+            if body_cut:
+                continue
+            body_cut = _soft_cut_holds(text, m)
+        if _soft_cut_holds(text, m):
+            cuts.append(m)
     bounds = [0] + [m.end() for m in cuts] + [len(text)]
     return [(a, text[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
 def _soft_cut_holds(text: str, cut: re.Match) -> bool:
-    rest = text[cut.end():].strip()
+    before, rest = text[:cut.start()], text[cut.end():].strip()
     if cut.lastgroup == "date":  # right after the symbol (`Số: 318/KH-SGDĐT`), not inside the place name
-        return text.lstrip().startswith("Số") and re.search(r"[/\d]\S*$", text[:cut.start()]) is not None
+        return before.lstrip().startswith("Số") and re.search(r"[/\d]\S*$", before) is not None
     if cut.lastgroup == "tail":  # a signer's title (two words or more) or name
         return (rest.isupper() and len(rest.split()) >= 2 and rest[-1].isalpha()) or bool(SIGNER_NAME.match(rest))
+    if cut.lastgroup == "body":
+        return before.isupper() and _ENDS_WITH_PLACE.search(" ".join(before.split())) is not None
+    if cut.lastgroup in ("number", "subject"):  # after a name or a number, not inside a sentence
+        return before.strip().isupper() or NUMBER_LINE.match(before.strip()) is not None
     return True
+
+
+def _has_letters(s: str) -> bool:
+    return any(c.isalpha() for c in s)
 
 
 def _is_rule(s: str) -> bool:
@@ -148,9 +241,10 @@ def _title_case(words: str) -> str:
 def recase_body(upper: str) -> str:
     """`ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN` -> `Ủy ban nhân dân tỉnh Hưng Yên`;
     `SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH` -> `Sở Văn hóa, Thể thao và Du lịch`."""
-    text = expand_abbreviations(" ".join(upper.split()))
-    if not text.replace("Ủy ban nhân dân", "").replace("Hội đồng nhân dân", "").isupper():
-        return text
+    text = " ".join(upper.split())
+    if not text.isupper():
+        return expand_abbreviations(text)
+    text = expand_abbreviations(text, caps=True)
     levels = sorted(load("header")["levels"], key=len, reverse=True)
     folded = text.lower()
     if committee := _party_committee(folded):  # `TỈNH ỦY QUẢNG NGÃI`
@@ -169,9 +263,10 @@ def recase_body(upper: str) -> str:
     return "".join(p.lower() if i % 2 else _sentence_case(p) for i, p in enumerate(parts))
 
 
-def expand_abbreviations(text: str) -> str:
+def expand_abbreviations(text: str, caps: bool = False) -> str:
+    """`UBND` -> `Ủy ban nhân dân` (in capitals inside a capitals line)."""
     for short, full in load("header")["abbreviations"].items():
-        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", full, text)
+        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", full.upper() if caps else full, text)
     return text
 
 
@@ -198,11 +293,8 @@ def _read_block(doc: Document, zone_end: int) -> tuple[_Header, _Cell | None, li
     header = _Header()
     type_cell: _Cell | None = None
     title: list[_Cell] = []
-    motto = {fold_key(m) for m in load("header")["motto"]}
-    cells = _cells(doc, 0, zone_end)
-    for i, cell in enumerate(cells):
-        key = fold_key(cell.text)
-        if any(m in key for m in motto) or _is_rule(cell.text):
+    for cell in _cells(doc, 0, zone_end):
+        if _is_motto(cell.text) or _is_rule(cell.text):
             continue
         if type_cell is not None:
             title.append(cell)
@@ -217,9 +309,40 @@ def _read_block(doc: Document, zone_end: int) -> tuple[_Header, _Cell | None, li
             header.subject.append(cell)  # a V/v subject running onto the next line
         elif _type_of(cell.text):
             type_cell = cell
+        elif (header.number or header.date) and (split := _type_and_title(cell)):
+            type_cell, first_title = split  # `QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ`
+            title.append(first_title)
         elif cell.text.isupper() and header.number is None and cell.column == 0:
             header.issuer_lines.append(cell)
     return header, type_cell, _title_lines(doc, title)
+
+
+def _is_motto(text: str) -> bool:
+    """The national motto or the Party's heading, whole or a piece of it
+    (`CỘNG HÒA XÃ HỘI` over `CHỦ NGHĨA VIỆT NAM`, a cell split mid-phrase)."""
+    key = re.sub(r"\s*[-–]\s*", " - ", fold_key(text.replace("*", " ")))
+    mottos = [re.sub(r"\s*[-–]\s*", " - ", m) for m in load("header")["motto"]]
+    return any(m in key for m in mottos) or (len(key.split()) >= 2 and any(key in m for m in mottos))
+
+
+def _type_and_title(cell: _Cell) -> tuple[_Cell, _Cell] | None:
+    """A capitals line that opens with a type word and goes on with the
+    title: (the type, the rest)."""
+    if not cell.text.isupper():
+        return None
+    m = _type_opening().match(cell.text)
+    if m is None or not cell.text[m.end():].strip():
+        return None
+    rest = cell.text[m.end():]
+    at = m.end() + len(rest) - len(rest.lstrip())
+    return (_Cell(m.group(), cell.start, cell.start + m.end(), cell.column),
+            _Cell(rest.strip(), cell.start + at, cell.end, cell.column))
+
+
+@cache
+def _type_opening() -> re.Pattern:
+    names = sorted(document_types()[0].values(), key=len, reverse=True)
+    return re.compile("|".join(r"\s+".join(map(re.escape, n.upper().split())) for n in names) + r"(?=\s)")
 
 
 def _continues(doc: Document, prev: _Cell, cell: _Cell) -> bool:
@@ -230,14 +353,18 @@ def _continues(doc: Document, prev: _Cell, cell: _Cell) -> bool:
 
 
 def _title_lines(doc: Document, cells: list[_Cell]) -> list[_Cell]:
-    """The subject runs from the type line to the first blank line, an
-    authority line (`CHỦ TỊCH ỦY BAN NHÂN DÂN ...`) or the body."""
+    """The subject runs from the type line through one paragraph in one
+    case (capitals over several lines, or sentence case), and stops at an
+    authority line opening the body (`CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X`)."""
     out: list[_Cell] = []
     for cell in cells:
-        if out and ("\n\n" in doc.text[out[-1].end:cell.start] or cell.text.isupper()):
-            break
-        if cell.text.isupper() and not out and len(cell.text) > 40:
-            break
+        if not out:
+            if _AUTHORITY_OPENING.match(cell.text):
+                break
+        elif (_has_letters(cell.text) and cell.text.isupper() != out[0].text.isupper()) or (
+                "\n\n" in doc.text[out[-1].end:cell.start] and not (out[0].text.isupper() and cell.text.isupper())) \
+                or _AUTHORITY_OPENING.match(cell.text):
+            break  # a line without letters (`2026 - 2030`) is in either case; capitals may cross a paragraph
         out.append(cell)
     return out
 
@@ -249,6 +376,7 @@ def _number(doc: Document, cell: _Cell | None) -> tuple[str | None, str | None]:
     sym = m.group("sym")
     if not sym:
         return None, None
+    sym = re.sub(r"\s+", "", sym)  # `SCT - CN` as typed with spaces
     number = f"{m.group('num')}{m.group('sep') or '/'}{sym}" if m.group("num") else None
     return number, sym
 
@@ -356,8 +484,10 @@ def _issuer(doc: Document, header: _Header, authority: str | None,
             parent = recase_body(" ".join(lines[:-1]))
             if own := _locality_of(last):  # `ĐẢNG ỦY PHƯỜNG VỊ KHÊ` under `ĐẢNG BỘ TỈNH NINH BÌNH`
                 return last, parent, own
-            loc = _locality_of(parent)  # `SỞ Y TẾ` under `UBND TỈNH LAI CHÂU`
-            return (f"{last} {_unit_phrase(parent)}" if loc else last), parent, loc
+            loc = _locality_of(parent)
+            if not fold_key(parent).startswith(tuple(load("header")["parents_by_place"])):
+                return f"{last} {parent}", parent, loc  # `BAN THƯỜNG TRỰC` under `ỦY BAN MTTQ ... XÃ X`
+            return (f"{last} {_unit_phrase(parent)}" if loc else last), parent, loc  # `SỞ Y TẾ` under `UBND TỈNH X`
         full = recase_body(" ".join(lines))
         return full, None, _locality_of(full)
     if m := BODY_ISSUER.search(doc.match_text):
@@ -434,7 +564,8 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
     if doc_type is None and symbol:
         code = re.split(r"[-/]", symbol)[0]
         doc_type = document_types()[1].get(code)
-    title = " ".join(" ".join(doc.text[a:b] for a, b in title_parts).replace("*", " ").split()) or None
+    title = " ".join(" ".join(doc.text[a:b] for a, b in title_parts).replace("*", " ").split())
+    title = _SUBJECT_PREFIX.sub("", title) or None
 
     issuer, parent, locality = _issuer(doc, header, authority, place)
     level = _level(issuer)
