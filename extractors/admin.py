@@ -26,6 +26,7 @@ without importing the package (whose import loads geocoding libraries).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import re
@@ -81,6 +82,9 @@ class AdminUnit:
     level: str
     province: str | None
     code: str | None
+    # The province the unit lay in before the 2025 merger, for units of the
+    # old division (`Quảng Nam` for tỉnh Quảng Nam, now part of Đà Nẵng).
+    old_province: str | None = None
 
 
 _PUNCT = re.compile(r"[^\w ]+")
@@ -211,14 +215,16 @@ def _division() -> _Division:
         indexes["provinces"].add(alias, provinces[prov_short])
     successor = {old_key: short_by_key[new_key] for new_key, olds in merged.items() for old_key in olds}
 
+    old_short = {prov_key: prov_short for _, prov_short, prov_key in old_provinces}
     for prov, prov_short, prov_key in old_provinces:
         prov_level = "tinh" if prov.startswith("Tỉnh") else "thanh_pho"
-        indexes["old_provinces"].add(prov_short, AdminUnit(prov, prov_level, successor[prov_key], None))
+        indexes["old_provinces"].add(prov_short, AdminUnit(prov, prov_level, successor[prov_key], None, prov_short))
     for district, district_short, district_type, prov_key in old_districts:
-        unit = AdminUnit(district, _DISTRICT_LEVELS[district_type], successor[prov_key], None)
+        unit = AdminUnit(district, _DISTRICT_LEVELS[district_type], successor[prov_key], None, old_short[prov_key])
         indexes["old_districts"].add(district_short, unit)
     for ward, ward_short, ward_type, prov_key in old_wards:
-        indexes["old_wards"].add(ward_short, AdminUnit(ward, _WARD_LEVELS[ward_type], successor[prov_key], None))
+        unit = AdminUnit(ward, _WARD_LEVELS[ward_type], successor[prov_key], None, old_short[prov_key])
+        indexes["old_wards"].add(ward_short, unit)
 
     province_of = {_fold_province(short): short for short in provinces}
     province_of |= {_fold_province(short): successor[key] for _, short, key in old_provinces}
@@ -310,8 +316,12 @@ def _bare_name(locality: str) -> str:
     return _unit_word().sub("", fold_key(locality))
 
 
-def resolve(level: str | None, locality: str | None, context: str, *, in_match_form: bool = False) -> AdminUnit | None:
+def resolve(level: str | None, locality: str | None, context: str, *, in_match_form: bool = False,
+            issued: dt.date | None = None) -> AdminUnit | None:
     """The official unit an issuer of `level` in `locality` is, as far as `context` tells.
+
+    A document `issued` before the 2025 merger is read in the old division
+    first, so its unit carries the province of its day (`old_province`).
 
     A body that is not itself a territorial unit (a `so` named after its
     province) resolves to the unit its locality names. Returns None without
@@ -325,7 +335,10 @@ def resolve(level: str | None, locality: str | None, context: str, *, in_match_f
     div = _division()
     scores = province_scores(context, in_match_form=in_match_form)
     undecided: AdminUnit | None = None
-    for index in _PLANS.get(level, _PLANS[None]):
+    plan = _PLANS.get(level, _PLANS[None])
+    if issued and issued < merger_date():  # the old lists first, in the same order
+        plan = sorted(plan, key=lambda index: not index.startswith("old_"))
+    for index in plan:
         found = div.indexes[index].get(name)
         if not found:
             continue
@@ -335,6 +348,21 @@ def resolve(level: str | None, locality: str | None, context: str, *, in_match_f
             return unit
         undecided = undecided or _undecided(candidates, locality)
     return undecided
+
+
+def merger_date() -> dt.date:
+    return _cues()["merger_date"]
+
+
+def province_at_issue(unit: AdminUnit | None, issued: dt.date | None) -> str | None:
+    """The province a unit lay in on the day a document was issued: its old
+    province before the merger, its current one after. An undated document
+    naming a unit of the old division only is from before the merger."""
+    if unit is None:
+        return None
+    if unit.old_province and (issued is None or issued < merger_date()):
+        return unit.old_province
+    return unit.province
 
 
 def province_names() -> list[str]:

@@ -91,6 +91,8 @@ BODY_ISSUER = re.compile(
 )
 # `TM.` (on behalf of the body), `KT.` (deputising), `TL.`/`TUQ.` (by order).
 SIGN_AUTHORITY = re.compile(r"^(?P<kind>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]\s*(?P<what>.+)$")
+_ON_BEHALF = re.compile(r"(?:TM|T/M)[.\s]\s*(?P<what>.+?)(?=\s+(?:KT|TL|TUQ|Q|K/T|T/L)[.\s]|$)")
+_ON_BEHALF_OR_DEPUTY = re.compile(r"(?<!\w)(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]")
 SIGNER_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
 RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:?", re.IGNORECASE)
 UNIT_PLACE = re.compile(r"(?P<unit>thành\s+phố|đặc\s+khu|tỉnh|phường|xã|huyện|quận|thị\s+xã)\s+(?P<name>{name})\b")
@@ -402,27 +404,85 @@ def _signature(doc: Document) -> tuple[str | None, str | None, str | None]:
     The block is what follows the body outside the recipients list: an
     authority line (`TM. ỦY BAN NHÂN DÂN`, `T/M ĐẢNG ỦY`), title lines
     (`KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`; a chairman signing in person writes
-    only `CHỦ TỊCH`), then the signer's name.
+    only `CHỦ TỊCH`), then the signer's name; a Word table cell may hold them
+    all on one line (`TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG
+    Trịnh Ngọc Duệ`). The signer's title is the last title before the name.
     """
     start = doc.body_end if doc.body_end is not None else len(doc.text)
-    authority = name = None
-    titles: list[str] = []
+    head = ""  # the capitals of the block so far
     for cell in _cells(doc, start, len(doc.text)):
-        text = cell.text.strip(" *")
-        if RECIPIENTS.match(text) or text.startswith(("-", "+", "•")):
+        if RECIPIENTS.match(cell.text) or cell.text.startswith(("-", "+", "•")):
             continue
-        if m := SIGN_AUTHORITY.match(text):
-            if m.group("kind").replace("/", "") == "TM":
-                authority = m.group("what")
-            else:
-                titles.append(m.group("what"))
-        elif text.isupper() and not name and not is_type_line(text):
-            titles.append(text)
-        elif titles and not name and SIGNER_NAME.match(text):
-            name = doc.text[cell.start:cell.end].strip(" *")
-        elif name or (titles and is_type_line(text)):
-            break
-    return authority, recase_title(titles[-1]) if titles else None, name
+        for line in (ln.strip(" *") for ln in cell.text.split("\n")):
+            caps, name = _caps_then_name(line)
+            if head and is_type_line(caps):
+                return _authority(head), _signer_title(head), None  # an attached plan opens: no name
+            if caps.isupper() and _has_letters(caps):
+                head = f"{head} {caps}".strip()
+            if name and _signer_title(head):
+                return _authority(head), _signer_title(head), name
+    return _authority(head), _signer_title(head), None
+
+
+def _caps_then_name(line: str) -> tuple[str, str | None]:
+    """(capitals, name) of a signature line: `CHỦ TỊCH Hồ Văn Mười`, a name
+    alone, or a name with another post after it (`Nguyễn Văn Hoàn TRƯỞNG
+    BAN XÂY DỰNG ĐẢNG`); (line, None) when it holds no name."""
+    words = line.split()
+    for i, word in enumerate(words):
+        if word[0].isupper() and word[1:].islower() and word.isalpha():
+            n = i
+            while n < len(words) and words[n][0].isupper() and words[n][1:].islower() and words[n].isalpha():
+                n += 1
+            caps = " ".join(words[:i])
+            if 2 <= n - i <= 5 and (not caps or caps.isupper()):
+                return caps, " ".join(words[i:n])
+            return line, None
+    return line, None
+
+
+def _authority(head: str) -> str | None:
+    m = _ON_BEHALF.search(head)
+    if m is None:
+        return None
+    title = _title_at_end(m.group("what"))
+    return m.group("what")[: -len(title)].strip() if title and title != m.group("what") else m.group("what")
+
+
+def _signer_title(head: str) -> str | None:
+    """The title closing the capitals of a signature block, in sentence case;
+    a block with no known title gives its last capitals after a marker."""
+    if title := _title_at_end(head):
+        return recase_title(title)
+    last = re.split(r"(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)[.\s]\s*", head)[-1].strip()
+    return recase_title(last) if last and _ON_BEHALF_OR_DEPUTY.search(head) else None
+
+
+def _title_at_end(text: str) -> str | None:
+    """The title closing `text`; failing that, the first title after the
+    last marker (`TM. BAN CHỈ ĐẠO` / `PHÓ TRƯỞNG BAN` / `PHÓ CHỦ TỊCH UBND
+    TỈNH`: the post after the first is the signer's other office)."""
+    if m := _signer_titles().search(text):
+        return m.group()
+    markers = list(_ON_BEHALF_OR_DEPUTY.finditer(text))
+    if markers and (m := _any_title().search(text, markers[-1].end())):
+        return m.group()
+    return None
+
+
+def _titles_pattern() -> str:
+    titles = sorted(load("header")["signer_titles"], key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, t.upper().split())) for t in titles)
+
+
+@cache
+def _signer_titles() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:PHÓ\s+)?(?:{_titles_pattern()})$")
+
+
+@cache
+def _any_title() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:PHÓ\s+)?(?:{_titles_pattern()})(?!\w)")
 
 
 def _recipients(doc: Document) -> list[Recipient]:
@@ -571,12 +631,13 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
     level = _level(issuer)
     if level == "thanh_pho" and locality and not admin.is_centrally_run_city(locality):
         level = "thanh_pho_thuoc_tinh"
-    unit = admin.resolve(level, locality, doc.match_text, in_match_form=True) if locality else None
+    unit = admin.resolve(level, locality, doc.match_text, in_match_form=True, issued=issued) if locality else None
     meta = DocumentMeta(
         doc_id=doc.doc_id, source_name=doc.source_name, text=doc.text,
         doc_type=doc_type, number=number, symbol=symbol,
         issuer=issuer, issuer_level=level, locality=locality,
         province=unit.province if unit else None, admin_code=unit.code if unit else None,
+        province_at_issue=admin.province_at_issue(unit, issued),
         issued_date=issued, issued_date_text=date_text, title=title,
         signer=signer, signer_title=signer_title, parent_issuer=parent, place=place,
     )

@@ -39,7 +39,8 @@ class DocumentMeta(Record):
     issuer: str | None = None
     issuer_level: str | None = None
     locality: str | None = None
-    province: str | None = None
+    province: str | None = None  # after the 2025 merger
+    province_at_issue: str | None = None  # on the issue date (before the merger: the old province)
     admin_code: str | None = None
     issued_date: dt.date | None = None
     issued_date_text: str | None = None

@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS documents (
     issuer_level VARCHAR,
     locality VARCHAR,
     province VARCHAR,
+    province_at_issue VARCHAR,
     admin_code VARCHAR,
     issued_date DATE,
     issued_date_text VARCHAR,
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS documents (
 
 -- Databases written before `source_path` existed gain it.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_path VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS province_at_issue VARCHAR;
 
 -- Every input file a stored document came from. A document is its text
 -- (doc_id hashes it): the same text under two paths is one document with

@@ -4,6 +4,7 @@ cannot decide."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
@@ -73,11 +74,12 @@ CASES = [
     ("dac_khu", "Phú Quốc", "", AdminUnit("Đặc khu Phú Quốc", "dac_khu", "An Giang", "31078")),
     (None, "Hải Phòng", "", AdminUnit("Thành phố Hải Phòng", "thanh_pho", "Hải Phòng", "31")),
     # Units that no longer exist: the province that absorbed them, no code.
-    ("tinh", "Hải Dương", "", AdminUnit("Tỉnh Hải Dương", "tinh", "Hải Phòng", None)),
-    ("huyen", "Yên Mô", "", AdminUnit("Huyện Yên Mô", "huyen", "Ninh Bình", None)),
-    ("thanh_pho_thuoc_tinh", "Thái Bình", "", AdminUnit("Thành phố Thái Bình", "thanh_pho_thuoc_tinh", "Hưng Yên", None)),
+    ("tinh", "Hải Dương", "", AdminUnit("Tỉnh Hải Dương", "tinh", "Hải Phòng", None, "Hải Dương")),
+    ("huyen", "Yên Mô", "", AdminUnit("Huyện Yên Mô", "huyen", "Ninh Bình", None, "Ninh Bình")),
+    ("thanh_pho_thuoc_tinh", "Thái Bình", "", AdminUnit("Thành phố Thái Bình", "thanh_pho_thuoc_tinh", "Hưng Yên", None,
+                                                           "Thái Bình")),
     # A bare province name is the province, not its namesake ward (Phường Hải Dương).
-    (None, "Hải Dương", "", AdminUnit("Tỉnh Hải Dương", "tinh", "Hải Phòng", None)),
+    (None, "Hải Dương", "", AdminUnit("Tỉnh Hải Dương", "tinh", "Hải Phòng", None, "Hải Dương")),
     # A body named after its territory: `Sở Y tế tỉnh Lai Châu`.
     ("so", "Lai Châu", "", AdminUnit("Tỉnh Lai Châu", "tinh", "Lai Châu", "12")),
     # Nothing territorial to resolve.
@@ -161,3 +163,21 @@ def test_mention_scan_finds_what_a_plain_finditer_finds(seed):
 def test_context_already_in_match_form_scores_the_same(seed):
     context = seed_context(seed)
     assert admin.province_scores(context, in_match_form=True) == admin.province_scores(context) != {}
+
+
+# (level, locality, issued, province on that day, province today): the
+# province of its day comes from the old division before the 2025 merger.
+AT_ISSUE = [
+    ("tinh", "Quảng Nam", dt.date(2023, 5, 4), "Quảng Nam", "Đà Nẵng"),
+    ("tinh", "Quảng Nam", None, "Quảng Nam", "Đà Nẵng"),  # a unit of the old division only: from before the merger
+    ("huyen", "Thăng Bình", dt.date(2023, 5, 4), "Quảng Nam", "Đà Nẵng"),
+    ("tinh", "Lai Châu", dt.date(2024, 1, 9), "Lai Châu", "Lai Châu"),
+    ("tinh", "Đắk Lắk", dt.date(2025, 11, 21), "Đắk Lắk", "Đắk Lắk"),
+    ("tinh", "Phú Yên", dt.date(2025, 3, 1), "Phú Yên", "Đắk Lắk"),
+]
+
+
+@pytest.mark.parametrize("level, locality, issued, at_issue, today", AT_ISSUE)
+def test_province_at_issue(level, locality, issued, at_issue, today):
+    unit = admin.resolve(level, locality, "", issued=issued)
+    assert (admin.province_at_issue(unit, issued), unit.province) == (at_issue, today)

@@ -251,3 +251,155 @@ def test_header_and_signature_flattened_with_single_spaces():
     assert (meta.signer, meta.signer_title) == ("Trần Thị Thu Hà", "Phó Giám đốc")
     assert [r.text for r in records.recipients] == [
         "UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "UBND các xã, phường", "Các cơ sở GDNN", "Lưu: VT, GDNN-GDTX"]
+
+
+# Real layouts (openings and signatures of real documents, ../shared/corpus/real).
+LEGAL_DATABASE_CELLS = """|
+**ỦY BAN NHÂN DÂN**
+TỈNH ĐẮK LẮK
+-------
+|
+**CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: 0130/KH-UBND
+|
+*Đắk Lắk, ngày 21
+tháng 11 năm 2025*
+|
+
+
+**KẾ HOẠCH**
+
+KHẮC PHỤC MÔI TRƯỜNG VÀ PHÒNG, CHỐNG DỊCH BỆNH TRUYỀN NHIỄM
+SAU LỤT BÃO TRÊN ĐỊA BÀN TỈNH ĐẮK LẮK
+
+Do hậu quả mưa lớn kéo
+dài, từ ngày 17 đến ngày 20 tháng 11 năm 2025 tỉnh Đắk Lắk đang phải hứng chịu
+đợt mưa lớn lịch sử kéo dài nhiều ngày liên tục, tình hình hiện nay vẫn chưa có
+dấu hiệu giảm sút.
+
+**II. MỤC
+ĐÍCH, YÊU CẦU**
+
+- Chủ động triển khai các
+biện pháp khắc phục hậu quả thiên tai, xử lý môi trường và phòng chống dịch bệnh,
+không để bùng phát dịch sau lụt bão.
+
+- Tăng cường phối hợp
+liên ngành; kịp thời báo cáo, chia sẻ thông tin, xử lý dứt điểm các điểm nguy
+cơ.
+
+|
+Nơi nhận:
+- Như trên;
+- Lưu: VT, KT.
+|
+**KT. CHỦ TỊCH **
+PHÓ CHỦ TỊCH
+**Trần Thị Diệu Thúy**
+|
+"""
+
+WORD_TABLE_ROW = """ỦY BAN MTTQ VIỆT NAM XÃ LƯƠNG MINH BAN THƯỜNG TRỰC Số: 16/KH-MTTQ-BTT | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Lương Minh, ngày 18 tháng 11 năm 2025
+
+KẾ HOẠCH
+Thực hiện công tác bầu cử đại biểu Quốc hội khóa XVI 
+và bầu cử đại biểu Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031
+
+Căn cứ Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân số 85/2015/QH13, ngày 25/6/2015;
+I. MỤC ĐÍCH, YÊU CẦU
+1. Tổ chức thành công cuộc bầu cử trên địa bàn xã.
+Nơi nhận: - BTT Ủy ban MTTQ Việt Nam tỉnh; - Lưu: MTTQ | TM. BAN THƯỜNG TRỰC CHỦ TỊCH Lan Thị Vân
+"""
+
+WORD_DRAFT_LETTER = """ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc
+Số:             /UBND-NC | Lâm Đồng, ngày         tháng 4 năm 2026
+V/v triển khai thực hiện Công văn số 3653/VPCP-CĐS của Văn phòng Chính phủ | 
+
+                            Kính gửi: Sở Khoa học và Công nghệ.
+
+Chủ tịch Ủy ban nhân dân tỉnh giao Sở Khoa học và Công nghệ chủ trì triển khai thực hiện theo thời gian quy định./.
+Nơi nhận: - Như trên; - Lưu: VT, NC.Châu(04b) | TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG Trịnh Ngọc Duệ
+"""
+
+PDF_STACKED_DECISION = """ỦY BAN NHÂN DÂN
+TỈNH LÀO CAI
+Số:           /QĐ - UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+ Lào Cai, ngày       tháng 7 năm 2026
+QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ                                   
+ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ
+(cấp lần đầu: ngày        tháng 7 năm 2026)
+ ỦY BAN NHÂN DÂN TỈNH LÀO CAI
+  Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 
+tháng 6 năm 2025; 
+Căn cứ Luật Đầu tư số 143/2025/QH15 ngày 11 tháng 12 năm 2025;
+Căn cứ Nghị định số 96/2026/NĐ-CP ngày 31 tháng 3 năm 2026 của Chính 
+phủ quy định chi tiết và hướng dẫn thi hành một số điều của Luật Đầu tư;
+Căn cứ Thông tư số 55/2026/TT-BTC ngày 15 tháng 5 năm 2026 của Bộ 
+trưởng Bộ Tài chính quy định mẫu văn bản, báo cáo liên quan đến hoạt động đầu 
+tư tại Việt Nam và xúc tiến đầu tư;
+"""
+
+PDF_TWO_COLUMN_LETTER = """UBND TỈNH LÀO CAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc
+Số:            /SCT - CN   Lào Cai, ngày         tháng 7 năm 2026
+V/v hoàn thiện hồ sơ đề nghị 
+cấp Giấy phép sử dụng vật 
+liệu nổ công nghiệp tại mỏ 
+đá vôi khu vực xã Văn Chấn
+Kính gửi: Doanh nghiệp tư nhân Thành Hương Nghĩa Lộ
+Ngày 14/7/2026, Sở Công Thương Lào Cai nhận được Giấy đề nghị số 
+24/CV-TH ngày 09/7/2026 của Doanh nghiệp tư nhân (DNTN) Thành Hương 
+Nghĩa Lộ kèm theo hồ sơ đề nghị cấp Giấy phép sử dụng vật liệu nổ công 
+nghiệp (VLNCN) tại mỏ đá vôi khu vực xã Văn Chấn.
+Đề nghị doanh nghiệp hoàn thiện hồ sơ theo quy định./.
+- Như trên;
+- Lưu: VT, BP1C, CN(Khôi).
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+             
+             Hoàng Văn Thuân
+"""
+
+REAL_LAYOUT_CASES = [
+    (LEGAL_DATABASE_CELLS, {
+        "doc_type": "Kế hoạch", "number": "0130/KH-UBND", "issuer": "Ủy ban nhân dân tỉnh Đắk Lắk",
+        "issuer_level": "tinh", "locality": "Đắk Lắk", "province": "Đắk Lắk", "province_at_issue": "Đắk Lắk",
+        "issued_date": dt.date(2025, 11, 21),
+        "title": "KHẮC PHỤC MÔI TRƯỜNG VÀ PHÒNG, CHỐNG DỊCH BỆNH TRUYỀN NHIỄM SAU LỤT BÃO TRÊN ĐỊA BÀN TỈNH ĐẮK LẮK",
+        "signer": "Trần Thị Diệu Thúy", "signer_title": "Phó Chủ tịch"}),
+    (WORD_TABLE_ROW, {
+        "doc_type": "Kế hoạch", "number": "16/KH-MTTQ-BTT", "symbol": "KH-MTTQ-BTT",
+        "issuer": "Ban thường trực Ủy ban mặt trận tổ quốc việt nam xã Lương Minh", "issuer_level": "xa",
+        "locality": "Lương Minh", "province": "Quảng Ninh", "issued_date": dt.date(2025, 11, 18),
+        "title": "Thực hiện công tác bầu cử đại biểu Quốc hội khóa XVI và bầu cử đại biểu Hội đồng nhân dân các cấp "
+                 "nhiệm kỳ 2026-2031",
+        "signer": "Lan Thị Vân", "signer_title": "Chủ tịch"}),
+    (WORD_DRAFT_LETTER, {
+        "doc_type": "Công văn", "number": None, "symbol": "UBND-NC", "issuer": "Ủy ban nhân dân tỉnh Lâm Đồng",
+        "issued_date": None, "issued_date_text": "ngày         tháng 4 năm 2026",
+        "title": "triển khai thực hiện Công văn số 3653/VPCP-CĐS của Văn phòng Chính phủ",
+        "signer": "Trịnh Ngọc Duệ", "signer_title": "Phó Chánh văn phòng"}),
+    (PDF_STACKED_DECISION, {
+        "doc_type": "Quyết định", "number": None, "symbol": "QĐ-UBND", "issuer": "Ủy ban nhân dân tỉnh Lào Cai",
+        "title": "CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ"}),
+    (PDF_TWO_COLUMN_LETTER, {
+        "doc_type": "Công văn", "symbol": "SCT-CN", "issuer": "Sở Công thương tỉnh Lào Cai", "issuer_level": "so",
+        "parent_issuer": "Ủy ban nhân dân tỉnh Lào Cai", "province": "Lào Cai",
+        "title": "hoàn thiện hồ sơ đề nghị cấp Giấy phép sử dụng vật liệu nổ công nghiệp tại mỏ đá vôi khu vực xã "
+                 "Văn Chấn",
+        "signer": "Hoàng Văn Thuân", "signer_title": "Phó Giám đốc"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", REAL_LAYOUT_CASES,
+                         ids=["legal-database", "word-row", "word-draft", "pdf-stacked", "pdf-two-columns"])
+def test_real_header_layouts(text, expected):
+    meta = process_text(text, "x.txt").document
+    assert {k: getattr(meta, k) for k in expected} == expected

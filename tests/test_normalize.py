@@ -60,3 +60,44 @@ def test_typed_text_keeps_its_lines():
     text, repaired = clean_text(raw)
     assert not repaired
     assert "KẾ HOẠCH\nTriển khai Tháng hành động phòng, chống ma túy năm 2026\ntrên địa bàn thành phố Hải Phòng" in text
+
+
+# Text repair on real copies: (raw lines, stored paragraphs).
+REPAIR_CASES = [
+    # a legal-database page wrapped at a fixed width: a block between blank lines is one paragraph
+    ("**KẾ HOẠCH**\n\nTRIỂN\nKHAI THI HÀNH LUẬT VIỆC LÀM TRÊN ĐỊA BÀN THÀNH PHỐ HỒ CHÍ MINH\n\nThực hiện Quyết định số\n"
+     "1850/QĐ-TTg ngày 27 tháng 8 năm 2025 của Thủ tướng Chính phủ về ban hành Kế hoạch\ntriển khai thi hành Luật "
+     "Việc làm;\n\nỦy ban nhân dân Thành phố ban\nhành Kế hoạch triển khai thi hành Luật Việc làm trên địa bàn Thành "
+     "phố Hồ Chí\nMinh với các nội dung sau:\n\n**I. MỤC ĐÍCH, YÊU CẦU**\n\n**1. Mục đích**\n\na) Xác định cụ thể nội "
+     "dung\ncông việc, tiến độ, thời hạn hoàn thành, phân công và trách nhiệm của các cơ\nquan.\n\n|\n**KT. CHỦ TỊCH **"
+     "\nPHÓ CHỦ TỊCH\n**Trần Thị Diệu Thúy**\n|\n",
+     ["**KẾ HOẠCH**", "TRIỂN KHAI THI HÀNH LUẬT VIỆC LÀM TRÊN ĐỊA BÀN THÀNH PHỐ HỒ CHÍ MINH",
+      "Thực hiện Quyết định số 1850/QĐ-TTg ngày 27 tháng 8 năm 2025 của Thủ tướng Chính phủ về ban hành Kế hoạch "
+      "triển khai thi hành Luật Việc làm;",
+      "Ủy ban nhân dân Thành phố ban hành Kế hoạch triển khai thi hành Luật Việc làm trên địa bàn Thành phố Hồ Chí "
+      "Minh với các nội dung sau:",
+      "**I. MỤC ĐÍCH, YÊU CẦU**", "**1. Mục đích**",
+      "a) Xác định cụ thể nội dung công việc, tiến độ, thời hạn hoàn thành, phân công và trách nhiệm của các cơ quan.",
+      "|", "**KT. CHỦ TỊCH **", "PHÓ CHỦ TỊCH", "**Trần Thị Diệu Thúy**", "|"]),
+    # a PDF's text layer: a line ending on `số` / `của Bộ` goes on; a capitals type line stands alone; the
+    # layout line of two columns is never joined
+    ("UBND TỈNH LÀO CAI        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nV/v triển khai thực hiện Quyết định số \n"
+     "1074/QĐ-BXD ngày 29/6/2026 của Bộ \nXây dựng ban hành các giải pháp kỹ thuật \nnâng cao an toàn phòng cháy, "
+     "chữa cháy\nKính gửi: Sở Xây dựng\nthực hiện các nội dung sau đây để bảo đảm an toàn\ncho các cơ sở trên địa bàn "
+     "tỉnh trong thời gian tới nhằm\ngiảm thiểu thiệt hại về người và tài sản do cháy nổ\ngây ra trên toàn bộ địa bàn "
+     "của tỉnh Lào Cai hiện nay\nTHÔNG BÁO\nvề kết quả thực hiện\n",
+     ["UBND TỈNH LÀO CAI        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      "V/v triển khai thực hiện Quyết định số 1074/QĐ-BXD ngày 29/6/2026 của Bộ Xây dựng ban hành các giải pháp "
+      "kỹ thuật nâng cao an toàn phòng cháy, chữa cháy",
+      "Kính gửi: Sở Xây dựng thực hiện các nội dung sau đây để bảo đảm an toàn cho các cơ sở trên địa bàn tỉnh "
+      "trong thời gian tới nhằm giảm thiểu thiệt hại về người và tài sản do cháy nổ gây ra trên toàn bộ địa bàn "
+      "của tỉnh Lào Cai hiện nay",
+      "THÔNG BÁO", "về kết quả thực hiện"]),
+]
+
+
+@pytest.mark.parametrize("raw, paragraphs", REPAIR_CASES, ids=["blank-line-blocks", "pdf-lines"])
+def test_repair_of_real_line_breaks(raw, paragraphs):
+    text, repaired = clean_text(raw)
+    assert repaired
+    assert text.rstrip("\n").split("\n\n") == paragraphs
