@@ -114,6 +114,7 @@ _STRUCTURAL_START = re.compile(
 # A line ending on a word no sentence ends with goes on below (`Quyết định
 # số` / `1074/QĐ-BXD`, `của Bộ` / `Xây dựng`).
 _OPEN_ENDING = re.compile(r"(?<!\w)(?:số|của|và|ngày|tại|về|các|với|cho|theo|trong|đến|từ|tháng|năm|Bộ|Sở)\s*$")
+_WRAPPED_NUMBER = re.compile(r"^\d{1,2}\.\s")
 _COLUMN_GAP = re.compile(r"\S\s{4,}\S")
 # A heading label alone on its line (`**1.`, `II.`): its text is on the next.
 _LONE_LABEL = re.compile(r"^\W*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)\.\W*$")
@@ -180,8 +181,8 @@ def repair_pdf_lines(lines: list[str]) -> list[str]:
     width = statistics.quantiles([len(c) for c in content], n=10)[7] if len(content) >= 10 else max(map(len, content))
 
     def joins(prev: str, line: str) -> bool:
-        if _COLUMN_GAP.search(prev) or _COLUMN_GAP.search(line):  # a line of two columns (`pdftotext -layout`)
-            return False
+        if _STRUCTURAL_START.match(line) or _COLUMN_GAP.search(prev) or _COLUMN_GAP.search(line):
+            return False  # a bullet, a heading, end matter; a line of two columns (`pdftotext -layout`)
         return not prev.isupper() and (
             _starts_lowercase(line)
             or (not _TERMINAL.search(prev) and (len(prev) >= 0.8 * width or _DATE_START.match(line) is not None
@@ -192,16 +193,16 @@ def repair_pdf_lines(lines: list[str]) -> list[str]:
 
 def _join(lines: list[str], joins) -> list[str]:
     """`lines` as paragraphs: each line joined to the line before where
-    `joins(prev, line)` says so; never across a structural start, a table
-    bar or a rule line, nor from a line in small letters to one in capitals
-    (a type line, a title); always after a lone heading label (`1.`)."""
+    `joins(prev, line)` says so; never across a table bar or a rule line,
+    nor from a line in small letters to one in capitals (a type line, a
+    title); always after a lone heading label (`1.`)."""
     paragraphs: list[str] = []
     prev = None
     for line in lines:
         if not line:
             continue
-        if prev is not None and not _STRUCTURAL_START.match(line) and not _is_layout(prev) \
-                and not _is_layout(line) and not (_has_letters(line) and line.isupper() and not prev.isupper()) \
+        if prev is not None and not _is_layout(prev) and not _is_layout(line) \
+                and not (_has_letters(line) and line.isupper() and not prev.isupper()) \
                 and (_LONE_LABEL.match(prev) or joins(prev, line)):
             paragraphs[-1] += " " + line
         else:
@@ -218,6 +219,10 @@ def _joins_in_block(prev: str, line: str) -> bool:
     if _AUTHORITY_LINE.match(prev) or (_has_letters(prev) and prev.isupper() and _has_letters(line)
                                         and not line.isupper()):
         return False
+    if _STRUCTURAL_START.match(line):  # a label wrapped to a line start (`... cấp độ` / `1. Cấp ngay ...`)
+        return _WRAPPED_NUMBER.match(line) is not None and len(prev) >= 60 and prev[-1].islower()
+    if _STRUCTURAL_START.match(prev) and not prev.isupper() and not _starts_lowercase(line):
+        return False  # a numbered heading, then its first paragraph (a Word copy: one paragraph a line)
     return not (_TERMINAL.search(prev) and not _starts_lowercase(line))
 
 

@@ -66,7 +66,10 @@ class _Heading:
     kind: str
 
 
-def _parse_heading(doc: Document, line) -> _Heading | None:
+def _parse_heading(doc: Document, line, after=None) -> _Heading | None:
+    """The heading `line` opens, if any; a heading in capitals carries on
+    onto the line right `after` it when that one is in capitals too (a copy
+    wrapped at a fixed width: `II. NỘI DUNG` / `KẾ HOẠCH`)."""
     m = HEADING.match(line.text)
     if not m:
         return None
@@ -89,13 +92,23 @@ def _parse_heading(doc: Document, line) -> _Heading | None:
     label = re.sub(r"[ \t]+", " ", raw)
     level_key = f"decimal{raw.count('.')}" if style == "decimal" else style
     head_start = line.start + (m.start("heading") if m.group("heading") else m.end())
-    heading = doc.text[head_start:line.end].replace("*", "").strip()
+    end = line.end
+    if after is not None and _wraps_onto(line.text[m.start("heading"):] if m.group("heading") else "", after.text):
+        end = after.end
+    heading = " ".join(doc.text[head_start:end].replace("*", "").split())
     # The heading is the whole line; a long numbered paragraph takes its kind
     # from its lead phrase, and has none unless that phrase ends in `Label:`.
     short = _lead_phrase(heading)
     titled = len(heading) <= 120 or heading[len(short):].startswith(":")
-    return _Heading(style, level_key, label, rank, line.start, line.end, heading,
+    return _Heading(style, level_key, label, rank, line.start, end, heading,
                     section_kind(short) if titled else "other")
+
+
+def _wraps_onto(heading: str, after: str) -> bool:
+    words = heading.replace("*", " ").strip()
+    rest = after.replace("*", " ").strip()
+    return (bool(words) and words.isupper() and words[-1].isalpha() and bool(rest) and rest.isupper()
+            and any(c.isalpha() for c in rest) and HEADING.match(after) is None and "|" not in after)
 
 
 _ORDINALS = {"nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9}
@@ -197,13 +210,14 @@ def segment(doc: Document) -> tuple[list[Section], list[Footnote], list[Document
     regions = _regions(doc)
     doc.body_end = regions[0][2]
 
+    cells = _table_cells(doc)
     for prefix, region_start, region_end in regions:
         stack: list[tuple[_Heading, Section]] = []
         last_sibling: dict[tuple[str | None, str], _Heading] = {}  # (parent id, level) -> last heading
         used_labels: dict[tuple[str | None, str], set[str]] = {}
         region_sections: list[Section] = []
-        for line in doc.lines:
-            if not (region_start <= line.start < region_end):
+        for i, line in enumerate(doc.lines):
+            if not (region_start <= line.start < region_end) or i in cells:
                 continue
             if fm := FOOTNOTE.match(line.text):
                 marker = fm.group("marker")
@@ -211,7 +225,7 @@ def segment(doc: Document) -> tuple[list[Section], list[Footnote], list[Document
                 footnotes.append(Footnote(**doc.span(line.start, line.end), marker=marker,
                                           marker_start=found if found >= 0 else None))
                 continue
-            h = _parse_heading(doc, line)
+            h = _parse_heading(doc, line, doc.lines[i + 1] if i + 1 < len(doc.lines) else None)
             if h is None:
                 continue
             keys = [entry.level_key for entry, _ in stack]
@@ -238,6 +252,23 @@ def segment(doc: Document) -> tuple[list[Section], list[Footnote], list[Document
         _close_spans(doc, region_sections, region_end)
         sections += region_sections
     return sections, footnotes, issues
+
+
+_BAR_LINE = re.compile(r"^[ \t]*\|[ \t]*$")
+# A table row written on one line: `1.1 | Số văn bản ban hành | 12 |`.
+_PIPE_ROW = re.compile(r"^[ \t]*\||[^|]\s\|\s")
+
+
+def _table_cells(doc: Document) -> set[int]:
+    """Indexes of lines that are table cells, whose numbers (`1`, `3.1`)
+    count rows, not sections: a row on one line with `|` between its cells,
+    or a cell alone between two bar lines (a legal-database page's table)."""
+    out = {i for i, line in enumerate(doc.lines) if "|" in line.text and _PIPE_ROW.search(line.text)}
+    content = [i for i, line in enumerate(doc.lines) if line.text.strip()]
+    for before, i, after in zip(content, content[1:], content[2:]):
+        if _BAR_LINE.match(doc.lines[before].text) and _BAR_LINE.match(doc.lines[after].text):
+            out.add(i)
+    return out
 
 
 def _path(h: _Heading, stack: list[tuple[_Heading, Section]], prefix: str | None) -> str:

@@ -26,6 +26,8 @@ HEADING_CASES = [
     ("e) Phấn đấu đến năm 2030 bố trí điểm tiếp nhận", "e", "letter", "Phấn đấu đến năm 2030 bố trí điểm tiếp nhận"),
     ("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch", "Điều 1", "dieu", "Ban hành kèm theo Quyết định này Kế hoạch"),
     ("**IV. PHÂN CÔNG NHIỆM VỤ**", "IV", "roman", "PHÂN CÔNG NHIỆM VỤ"),
+    # a heading in capitals wrapped onto the next line (r005)
+    ("**II. NỘI DUNG\nKẾ HOẠCH**", "II", "roman", "NỘI DUNG KẾ HOẠCH"),
 ]
 
 
@@ -41,6 +43,10 @@ NOT_HEADINGS = [
     "25/5/2026 của Thủ tướng Chính phủ",
     "| 1. | Tuyên truyền | Công an xã |",
     "¹ 14 xã là địa bàn trọng điểm loại I: Mường Kim, Khoen On",
+    # a table row of a report's appendix (r042), one row a line
+    "1.1 | Số VBQPPL do cấp tỉnh ban hành | Văn bản | 13 | ",
+    # a cell alone between the bar lines of a legal-database page's table (r005)
+    "|\n*3.1*\n|\nNhiệt độ\n|",
 ]
 
 
