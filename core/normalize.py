@@ -114,6 +114,8 @@ _STRUCTURAL_START = re.compile(
 # A line ending on a word no sentence ends with goes on below (`Quyết định
 # số` / `1074/QĐ-BXD`, `của Bộ` / `Xây dựng`).
 _OPEN_ENDING = re.compile(r"(?<!\w)(?:số|của|và|ngày|tại|về|các|với|cho|theo|trong|đến|từ|tháng|năm|Bộ|Sở)\s*$")
+_EMPHASIS = re.compile(r"\*\*|\*")
+_HEADING_LABEL = re.compile(r"^\W*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)[.)]\s")
 _WRAPPED_NUMBER = re.compile(r"^\d{1,2}\.\s")
 _COLUMN_GAP = re.compile(r"\S\s{4,}\S")
 # A heading label alone on its line (`**1.`, `II.`): its text is on the next.
@@ -216,12 +218,14 @@ def _joins_in_block(prev: str, line: str) -> bool:
     before unless that one ended a sentence and this one opens another, or
     a capitals line (a title, a body's name) meets one in small letters, or
     the one before is a signature's authority line (`KT. CHỦ TỊCH`)."""
+    if len(_EMPHASIS.findall(prev)) % 2 and len(_EMPHASIS.findall(line)) % 2:
+        return True  # emphasis opened on one line and closed on the next: `**8. Sở` / `Công Thương**`
     if _AUTHORITY_LINE.match(prev) or (_has_letters(prev) and prev.isupper() and _has_letters(line)
                                         and not line.isupper()):
         return False
     if _STRUCTURAL_START.match(line):  # a label wrapped to a line start (`... cấp độ` / `1. Cấp ngay ...`)
         return _WRAPPED_NUMBER.match(line) is not None and len(prev) >= 60 and prev[-1].islower()
-    if _STRUCTURAL_START.match(prev) and not prev.isupper() and not _starts_lowercase(line):
+    if _HEADING_LABEL.match(prev) and not prev.isupper() and not _starts_lowercase(line):
         return False  # a numbered heading, then its first paragraph (a Word copy: one paragraph a line)
     return not (_TERMINAL.search(prev) and not _starts_lowercase(line))
 

@@ -289,10 +289,12 @@ def _share_plural(text: str, found: list[Found]) -> None:
 
 def _share_levels(text: str, found: list[Found]) -> None:
     """`Viện Kiểm sát nhân dân, Tòa án nhân dân thành phố`: the level word
-    after the last of coordinated heads belongs to each of them."""
+    after the last of coordinated heads belongs to each of them; not to a
+    group named as written (`cơ quan thông tấn báo chí và Ủy ban nhân dân xã,
+    phường`), which says all it names."""
     for i in range(len(found) - 2, -1, -1):
         cur, nxt = found[i], found[i + 1]
-        if (cur.level_words is None and cur.entry.level is None and nxt.level_words
+        if (cur.level_words is None and cur.entry.level is None and not cur.entry.as_written and nxt.level_words
                 and _COORDINATION.match(text[cur.end:nxt.start])):
             cur.level_words, cur.level, cur.place, cur.number = nxt.level_words, nxt.level, nxt.place, nxt.number
 

@@ -85,6 +85,9 @@ class Grammar:
     partner_cue: re.Pattern
     partner_first: tuple[str, ...]  # first words of the partner cues
     joiner: re.Pattern
+    problems: re.Pattern
+    field: re.Pattern  # a labelled field line: `- Cơ quan chủ trì:`, group `partner` for partners
+    object_before: re.Pattern
     themes: list  # (name, compiled keywords, first words of the keywords)
 
 
@@ -118,6 +121,12 @@ def grammar() -> Grammar:
         partner_cue=re.compile(rf"(?<!\w)(?:{_words(v['partners']['cues'])})(?!\w)", flags),
         partner_first=_first_words(v["partners"]["cues"]),
         joiner=re.compile(rf"^(?:[\s,]|(?<!\w)(?:{_words(v['partners']['joiners'])})(?!\w))*$", flags),
+        problems=re.compile(rf"(?<!\w)(?:{_words(v['generic']['problems'])})(?!\w)", flags),
+        field=re.compile(
+            rf"""(?m)^[ \t]*(?:[-+•*][ \t]*)?\**[ \t]*
+                 (?:(?P<partner>{_words(v['fields']['partner'])})|{_words(v['fields']['lead'])})
+                 [ \t]*\**[ \t]*:[ \t]*\**""", flags | re.VERBOSE),
+        object_before=re.compile(rf"(?<!\w)(?:{_words(v['fields']['objects'])})\s*$", flags),
         themes=[(t["name"], re.compile(rf"(?<!\w)(?:{_words(t['keywords'])})(?!\w)", flags),
                  _first_words(t["keywords"]))
                 for t in load("themes")["theme"]],
@@ -445,6 +454,8 @@ def _assign_sentence(b: _Builder, doc: Document, agencies: _Agencies, m: re.Matc
     line = doc.line_at(m.start())
     start, end = next(((s, e) for s, e in paragraphs(doc, line.start, len(doc.text)) if s <= m.start() < e),
                       (line.start, line.end))
+    if g.problems.search(doc.match_text, start, m.start()):
+        return True  # `nếu có khó khăn, vướng mắc, đề nghị X phản ánh ...`: the closing formula
     opens = not doc.match_text[_task_start(doc, start):m.start()].strip(" \t.;")
     requested = bool(g.requested.match(m.group("cue"))) and (opens or _SENTENCE_END.search(
         doc.match_text, max(start, m.start() - 3), m.start()) is not None)
@@ -527,6 +538,41 @@ def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:
             _agency_section(b, doc, agencies, sec, heading, False)
 
 
+def _field_assignments(b: _Builder, doc: Document, agencies: _Agencies) -> None:
+    """`- Cơ quan thực hiện: Sở Nội vụ chủ trì ...; Sở Tư pháp và các sở, ban,
+    ngành Thành phố ... chủ động ...`: each agency a lead field names holds
+    the task, except those named as partners (`phối hợp với X`) or objects
+    (`tham mưu Ủy ban nhân dân Thành phố`)."""
+    g = grammar()
+    for start, end in doc.body_spans():
+        for m in g.field.finditer(doc.match_text, start, end):
+            if m.group("partner") or b.covers(m.start()):
+                continue
+            para_end = next((e for s, e in paragraphs(doc, doc.line_at(m.start()).start, end) if s <= m.start() < e),
+                            doc.line_at(m.start()).end)
+            holders = _field_holders(doc, agencies, m.end(), para_end)
+            label_role = g.roles.search(doc.match_text, m.start(), m.end())  # `Cơ quan chủ trì:`
+            for a in holders:
+                b.add(a, m.start(), para_end, False, role_from=m.start() if label_role else a.end_char)
+            if holders:
+                b.claimed.append((m.start(), para_end))
+
+
+def _field_holders(doc: Document, agencies: _Agencies, start: int, end: int) -> list[Agency]:
+    g = grammar()
+    out, clause_start = [], start
+    for a in agencies.inside(start, end):
+        before = doc.match_text[clause_start:a.start_char]
+        if g.partner_cue.search(before) and not _SENTENCE_END.search(before):
+            continue  # `chủ trì, phối hợp với Sở Tài chính`: a partner
+        if g.object_before.search(doc.match_text, max(start, a.start_char - 20), a.start_char):
+            continue
+        out.append(a)
+        if _SENTENCE_END.search(before):
+            clause_start = a.start_char
+    return _distinct(out)
+
+
 def _subject_clauses(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     """`...; Cơ quan thường trực Ban Chỉ đạo hoàn thiện dự thảo báo cáo ...`
     in funding, reporting and organisation sections."""
@@ -567,6 +613,7 @@ def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> 
         if sec.kind in ("phan_cong", "to_chuc_thuc_hien"):
             _assignment_sections(b, doc, found, sec)
     _lead_headings(b, doc, found)
+    _field_assignments(b, doc, found)
     _assign_sentences(b, doc, found)
     _subject_clauses(b, doc, found)
     return b.rows

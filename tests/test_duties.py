@@ -15,6 +15,7 @@ LAO_CAI = ("tinh", "Lào Cai", "Lào Cai")
 PHU_QUOC = ("dac_khu", "Phú Quốc", "An Giang")
 THUY_NGUYEN = ("phuong", "Thủy Nguyên", "Hải Phòng")
 MINISTRY = ("bo", None, None)
+HO_CHI_MINH = ("thanh_pho", "Hồ Chí Minh", "Hồ Chí Minh")
 
 
 def make_doc(text: str, where) -> Document:
@@ -258,6 +259,25 @@ SHAPES = [
      "tâm chỉ đạo thực hiện./.\n",
      MINISTRY, {"Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương": (3, False),
                 "Trung tâm Khuyến nông quốc gia": (1, False)}),
+    # Labelled fields of a task block (r002): every agency of the lead field holds the task, but not the
+    # body it advises (`tham mưu Ủy ban nhân dân Thành phố`) nor the partners' field.
+    ("II. NỘI DUNG\n\n1. Phổ biến, giáo dục Luật Việc làm\n\n"
+     "- Nội dung thực hiện: Tổ chức phổ biến, giáo dục Luật Việc làm bằng các hình thức đa dạng.\n\n"
+     "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp và "
+     "các sở, ban, ngành Thành phố, Đài Phát thanh và Truyền hình Thành phố, cơ quan thông tấn báo chí và Ủy ban "
+     "nhân dân xã, phường, đặc khu chủ động tổ chức triển khai Luật Việc làm.\n\n"
+     "2. Tổ chức tập huấn, bồi dưỡng\n\n- Cơ quan chủ trì: Sở Nội vụ, Sở Giáo dục và Đào tạo, Sở Tài chính.\n\n"
+     "- Cơ quan phối hợp: Bảo hiểm xã hội Thành phố, Ủy ban nhân dân xã, phường, đặc khu.\n",
+     HO_CHI_MINH, {"Sở Nội vụ": (2, False), "Sở Tư pháp": (1, False),
+                   "Các sở, ban, ngành thành phố Hồ Chí Minh": (1, False),
+                   "Đài Phát thanh và Truyền hình thành phố Hồ Chí Minh": (1, False),
+                   "Cơ quan thông tấn báo chí": (1, False), "Ủy ban nhân dân xã, phường, đặc khu": (1, False),
+                   "Sở Giáo dục và Đào tạo": (1, False), "Sở Tài chính": (1, False)}),
+    # The closing formula asks to report problems (r002): no one's task.
+    ("V. TỔ CHỨC THỰC HIỆN\n\nTrong quá trình triển khai thực hiện Kế hoạch, nếu có khó khăn, vướng mắc, đề nghị "
+     "các sở, ban, ngành, Ủy ban nhân dân phường, xã, đặc khu và các cơ quan, tổ chức có liên quan kịp thời phản "
+     "ánh về Ủy ban nhân dân Thành phố (thông qua Sở Nội vụ) để hướng dẫn giải quyết./.\n",
+     HO_CHI_MINH, {}),
 ]
 
 
