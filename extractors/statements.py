@@ -297,6 +297,12 @@ def _aim_sections(doc: Document, pos: int, by_id: dict) -> list[Section]:
     return out
 
 
+# A count of what a title holds, `(16 mục tiêu)`, is no aim.
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# A number that is not a year: a quantity an aim would name.
+_QUANTITY = re.compile(r"(?<![\w/.])(?!(?:19|20)\d\d(?!\d))\d+(?:[.,]\d+)?")
+
+
 def _is_title(doc: Document, sent: Span, aim_headings: set[int]) -> bool:
     """True for the heading line of an aim section that is only a title: a
     `Label: text` heading (`1. Mục tiêu: phấn đấu ...`) states its text."""
@@ -325,6 +331,12 @@ def target_statements(doc: Document) -> list[Statement]:
 def _target_statements(doc: Document) -> list[Statement]:
     aim_headings = {s.start_char for s in doc.sections if s.kind in _aim_kinds()}
     by_id = {s.section_id: s for s in doc.sections}
+    # A heading inside an aim section that holds items of its own and names
+    # no quantity (`1. Phát triển kinh tế số đến năm 2030` over its bullets)
+    # titles them too: its year is theirs.
+    sub_titles = {s.start_char for s in _under_aims(doc.sections, by_id)
+                  if s.kind not in _aim_kinds() and doc.match_text[s.heading_end:s.end_char].strip()
+                  and not _QUANTITY.search(_PARENTHESES.sub("", s.heading))}
     # Only the lines holding a cue or lying in an aim section are split into sentences.
     lines = {bisect.bisect_right(doc.line_starts, m.start) - 1 for m in _cue_matches(doc.match_text)}
     for sec in _under_aims(doc.sections, by_id):
@@ -338,7 +350,8 @@ def _target_statements(doc: Document) -> list[Statement]:
             cue = find_cue(doc, sent)
             aims = _aim_sections(doc, sent.start, by_id) if aim_headings else []
             held_by = tuple(s.start_char for s in aims)
-            title = bool(aims) and _is_title(doc, sent, aim_headings)
+            title = bool(aims) and (_is_title(doc, sent, aim_headings)
+                                    or (cue is None and _is_title(doc, sent, sub_titles)))
             if cue is not None:
                 out.append(Statement(sent.start, sent.end, cue.name, cue.end, title, held_by))
             elif aims:

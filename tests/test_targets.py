@@ -38,6 +38,15 @@ CHI_TIEU = "3. Chỉ tiêu\n\n"
 
 # (text, expected rows: value, unit, target_year, direction, comparator, subject)
 CASES = [
+    # a heading inside an aim section that holds items and names only a year titles them (r017)
+    ("II. MỤC TIÊU\n\n1. Phát triển kinh tế số đến năm 2030\n\n- Kinh tế số chiếm 45% GRDP tỉnh.\n\n"
+     "- Tỷ lệ doanh nghiệp vừa và nhỏ địa phương ứng dụng công nghệ số đạt 60%.\n",
+     [(45.0, "%", 2030, None, None, "GRDP tỉnh"),
+      (60.0, "%", 2030, None, None, "Tỷ lệ doanh nghiệp vừa và nhỏ địa phương ứng dụng công nghệ số")]),
+    # `Các chỉ tiêu cụ thể đến năm 2030` is an aim section of its own (r013)
+    ("4. Các chỉ tiêu cụ thể đến năm 2030\n\nb) Phấn đấu 100% cơ sở cai nghiện ma túy công lập bảo đảm điều kiện "
+     "theo quy định.\n",
+     [(100.0, "%", 2030, None, None, "cơ sở cai nghiện ma túy công lập bảo đảm điều kiện theo quy định")]),
     # `100% ...; 100% ... ít nhất 01 buổi`: three targets, the bound kept
     (CHI_TIEU + "f) Phấn đấu 100% các trang Web, Fanpage của địa phương có các chuyên mục, chuyên đề tuyên truyền "
      "phòng chống ma túy; 100% các thôn, các cơ sở giáo dục tổ chức ít nhất 01 buổi tuyên truyền, phổ biến, giáo "
