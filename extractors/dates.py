@@ -472,6 +472,25 @@ def _period_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
     return rows
 
 
+_STAGE = re.compile(r"giai\s+đoạn\b", re.IGNORECASE)
+
+
+def _title_span_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]:
+    """The `giai đoạn` of a plan's own title (`Kế hoạch phát triển kinh tế số
+    ... giai đoạn 2026 - 2030`) is its time frame; a term of office
+    (`nhiệm kỳ 2026 - 2031`) or a letter's subject is not."""
+    meta = doc.meta
+    if meta is None or meta.title_start is None or meta.doc_type not in _cues()["period"]["own_span_types"]:
+        return []
+    rows = []
+    for i, a in enumerate(atoms):
+        if (a.form == "years" and meta.title_start <= a.start < meta.title_end and i not in used
+                and _STAGE.match(doc.match_text, a.start)):
+            rows += _whole_span_rows(a)
+            used.add(i)
+    return rows
+
+
 def _whole_span_rows(a: Atom) -> list[_Row]:
     """A plan's time frame given as one atom (`Thời gian thực hiện: năm 2026`)."""
     if a.form == "years":
@@ -603,6 +622,7 @@ def extract(doc: Document) -> list[DateMention]:
     issued = _issued_atom(doc, atoms)
     used: set[int] = {atoms.index(issued)} if issued else set()
     rows = [_Row(issued.start, issued.end, "issued", issued)] if issued else []
+    rows += _title_span_rows(doc, atoms, used)
     rows += _period_rows(doc, atoms, used)
     rows += _yearly_rows(doc, atoms, used)
     targets = [a for st in target_statements(doc) for a in target_year_atoms(doc, atoms, st, st.cue_end)]

@@ -639,6 +639,7 @@ def read_header(doc: Document) -> tuple[DocumentMeta, list[Recipient]]:
         province=unit.province if unit else None, admin_code=unit.code if unit else None,
         province_at_issue=admin.province_at_issue(unit, issued),
         issued_date=issued, issued_date_text=date_text, title=title,
+        title_start=title_parts[0][0] if title else None, title_end=title_parts[-1][1] if title else None,
         signer=signer, signer_title=signer_title, parent_issuer=parent, place=place,
     )
     return meta, _recipients(doc)

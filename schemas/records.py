@@ -45,6 +45,8 @@ class DocumentMeta(Record):
     issued_date: dt.date | None = None
     issued_date_text: str | None = None
     title: str | None = None
+    title_start: int | None = None  # where the title's words stand in `text`
+    title_end: int | None = None
     signer: str | None = None
     signer_title: str | None = None
     # Additions beyond the contract.

@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS documents (
     issued_date DATE,
     issued_date_text VARCHAR,
     title VARCHAR,
+    title_start INTEGER,
+    title_end INTEGER,
     signer VARCHAR,
     signer_title VARCHAR,
     parent_issuer VARCHAR,
@@ -35,6 +37,8 @@ CREATE TABLE IF NOT EXISTS documents (
 -- Databases written before `source_path` existed gain it.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_path VARCHAR;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS province_at_issue VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS title_start INTEGER;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS title_end INTEGER;
 
 -- Every input file a stored document came from. A document is its text
 -- (doc_id hashes it): the same text under two paths is one document with

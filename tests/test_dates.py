@@ -373,3 +373,21 @@ def test_backward_cues_match_a_forward_search(path):
                 # the phrase itself: the cue, or the named day
                 expected = m.span("cue" if "cue" in pattern.groupindex else m.lastgroup) if m else None
                 assert ((found.start, found.end) if found else None) == expected, (name, a)
+
+
+# The `giai đoạn` of a plan's own title is its time frame; a term of office is not (real titles: r017, r052).
+OWN_SPAN = [
+    ("UBND TỈNH BẮC NINH\n\nSố: 144/KH-UBND\n\nKẾ HOẠCH\n\nPhát triển kinh tế số và xã hội số tỉnh Bắc Ninh giai "
+     "đoạn 2026 - 2030\n\nI. MỤC TIÊU\n\n1. Kinh tế số chiếm 45% GRDP tỉnh.\n",
+     [("period_start", dt.date(2026, 1, 1)), ("period_end", dt.date(2030, 12, 31))]),
+    ("ỦY BAN MTTQ VIỆT NAM XÃ LƯƠNG MINH\n\nSố: 16/KH-MTTQ-BTT\n\nKẾ HOẠCH\n\nThực hiện công tác bầu cử đại biểu "
+     "Hội đồng nhân dân các cấp nhiệm kỳ 2026-2031\n\nI. MỤC ĐÍCH\n\n1. Tổ chức thành công cuộc bầu cử.\n", []),
+]
+
+
+@pytest.mark.parametrize("text, periods", OWN_SPAN)
+def test_own_span_in_the_title(text, periods):
+    from pipeline.run import process_text
+
+    rows = process_text(text).dates
+    assert [(r.kind, r.value) for r in rows if r.kind.startswith("period")] == periods
