@@ -58,6 +58,12 @@ class DocumentMeta(Record):
     # to `plans run` (starting with that folder's name); where several files
     # hold the same text, the first of them in sorted order (all are in `sources`).
     source_path: str = ""
+    # The policy area (a code of core/vocab/topics.toml, `other` when none
+    # fits) and the words that decided it: text[topic_start:topic_end].
+    topic: str | None = None
+    topic_evidence: str | None = None
+    topic_start: int | None = None
+    topic_end: int | None = None
 
 
 class Recipient(Mention):
