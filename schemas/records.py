@@ -123,6 +123,10 @@ class Citation(Mention):
     is_short_form: bool = False
     # What was repaired to read it: number_spaces, number_line_break, date_typo, date_invalid.
     anomalies: list[str] = Field(default_factory=list)
+    # The key the text alone gives, kept by `citegraph.refresh`, which may
+    # then join `cited_key` of a mention without its year to the one dated
+    # document of that number in the corpus (None until the first refresh).
+    written_key: str | None = None
 
 
 class Agency(Mention):

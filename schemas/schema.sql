@@ -119,8 +119,11 @@ CREATE TABLE IF NOT EXISTS citations (
     anomalies VARCHAR[],
     text VARCHAR,
     start_char INTEGER,
-    end_char INTEGER
+    end_char INTEGER,
+    written_key VARCHAR
 );
+-- The key as written (see Citation.written_key); databases written before it gain it.
+ALTER TABLE citations ADD COLUMN IF NOT EXISTS written_key VARCHAR;
 
 CREATE TABLE IF NOT EXISTS agencies (
     doc_id VARCHAR NOT NULL,
