@@ -119,6 +119,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     try:
         con.execute("DELETE FROM cited_documents")
         con.execute("DELETE FROM citation_findings")
+        join_findings = join_undated(con, own_keys)
+        _insert(con, "citation_findings", _FINDING_COLUMNS, join_findings)
+        n_findings += len(join_findings)
         for keys in _key_chunks(con):
             corpus.load_mentions(con, keys)
             cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
@@ -134,6 +137,99 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
         con.execute("ROLLBACK")
         raise
     return n_cited, n_findings
+
+
+# --- one key per cited document: undated mentions ----------------------------
+
+
+def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> list[list]:
+    """Give a mention cited without its year (`Nghị quyết số 57-NQ/TW`, key
+    `57-NQ/TW:?`) the key of the one dated document with that number, type
+    and a compatible issuer that the corpus holds (cited with its year, or
+    stored); with several it keeps its own key. Judged afresh at each
+    refresh from `written_key`, the key the text alone gives, so a document
+    added later can split a join. Returns a finding per citing document
+    saying what was joined, or why not."""
+    con.execute("UPDATE citations SET written_key = cited_key WHERE written_key IS NULL")
+    keys = con.execute("""SELECT written_key, any_value(number), mode(doc_type), list(DISTINCT doc_id)
+                          FROM citations WHERE number IS NOT NULL
+                          GROUP BY written_key ORDER BY count(*) DESC, written_key""").fetchall()
+    citers = {key: set(doc_ids) for key, _, _, doc_ids in keys}
+    dated: dict[str, list[tuple[str, str | None]]] = defaultdict(list)  # number -> (dated key, type), most cited first
+    for key, number, doc_type, _ in keys:
+        if _key_year(key) != UNKNOWN:
+            dated[_number_key(number)].append((key, doc_type))
+    own_types = dict(con.execute("SELECT doc_id, doc_type FROM documents").fetchall())
+    for key, doc_id in own_keys.items():
+        if _key_year(key) != UNKNOWN and (number := key.split(":")[0]) and "/" in number:
+            if key not in {k for k, _ in dated[_number_key(number)]}:
+                dated[_number_key(number)].append((key, own_types.get(doc_id)))
+                citers[key] = {doc_id}
+    joins, apart = {}, {}
+    for key, number, doc_type, _ in keys:
+        if _key_year(key) != UNKNOWN:
+            continue
+        # Every province numbers a `1441/QĐ-UBND`: a number that does not name
+        # its issuer, cited without one, joins only a key its own citers use.
+        same_citers = not self_identifying(number) and _issuer_part(key) == UNKNOWN
+        matches = [k for k, t in dated.get(_number_key(number), [])
+                   if _types_compatible(doc_type, t) and _issuers_compatible(key, k)
+                   and (not same_citers or citers[key] & citers[k])]
+        # Keys of one year are one document keyed two ways (`06/QĐ-TTG:2025:?`
+        # in a capitals title, `06/QĐ-TTg:2025`): the most cited stands for it.
+        if len({_key_year(k) for k in matches}) == 1:
+            joins[key] = matches[0]
+        elif matches:
+            apart[key] = sorted(matches)
+    con.execute("UPDATE citations SET cited_key = written_key WHERE cited_key IS DISTINCT FROM written_key")
+    if joins:
+        con.register("_joins", pd.DataFrame(list(joins.items()), columns=["written_key", "joined"]))
+        try:
+            con.execute("""UPDATE citations SET cited_key = j.joined FROM _joins j
+                           WHERE citations.written_key = j.written_key""")
+        finally:
+            con.unregister("_joins")
+    firsts = _dicts(con, """SELECT * FROM citations WHERE written_key IN (SELECT unnest(?))
+                            QUALIFY row_number() OVER (PARTITION BY doc_id, written_key ORDER BY start_char) = 1
+                            ORDER BY doc_id, start_char""", [list(joins) + list(apart)])
+    out = []
+    for r in firsts:
+        key = r["written_key"]
+        if key in joins:
+            out.append(_finding(r, "undated_joined", f"{r['number']} is cited without its year; joined to "
+                                f"{joins[key]}, the one dated document with this number in the corpus"))
+        else:
+            out.append(_finding(r, "undated_apart", f"{r['number']} is cited without its year and the corpus "
+                                f"holds {len(apart[key])} dated documents with this number ({', '.join(apart[key])}); "
+                                "it keeps its own key"))
+    return out
+
+
+def _key_year(key: str) -> str | None:
+    """The year part of a numbered key (`57-NQ/TW:2024` -> `2024`); None for a
+    number that holds its year (`278/2025/NĐ-CP`)."""
+    parts = key.split(":")
+    return parts[1] if len(parts) > 1 else None
+
+
+def _number_key(number: str) -> str:
+    # `06/QĐ-TTG` in a capitals title is `06/QĐ-TTg`.
+    return canonical_number(number).casefold()
+
+
+def _types_compatible(a: str | None, b: str | None) -> bool:
+    # `Văn bản` is what a citation says when it does not name the type.
+    return a is None or b is None or a == b or "Văn bản" in (a, b)
+
+
+def _issuer_part(key: str) -> str:
+    """The issuer part of a numbered key; `?` when unknown or absent (a self-identifying number)."""
+    return key.split(":")[2] if key.count(":") >= 2 else UNKNOWN
+
+
+def _issuers_compatible(undated: str, dated: str) -> bool:
+    a, b = _issuer_part(undated), _issuer_part(dated)
+    return UNKNOWN in (a, b) or issuers_compatible(a, b)
 
 
 def _key_chunks(con: duckdb.DuckDBPyConnection) -> list[list[str]]:

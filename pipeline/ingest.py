@@ -34,6 +34,24 @@ _ADMIN_MARKERS = re.compile(
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
+# A line of a listing rather than of a document: it names a file, holds a
+# link, or fences code (a source list, a README, a web page's menu).
+_LISTING_LINE = re.compile(
+    r"""(?P<file>\b[\w.-]+\.(?:txt|md|pdf|docx?|json|html?|xlsx?|csv|zip|py)\b)
+      | (?P<link>https?://|\]\()
+      | (?P<fence>^\s*```)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# Listing lines a document may hold (attached files, a portal's address) before
+# their share counts, and the share of non-blank lines that makes a listing.
+LISTING_MIN_LINES = 5
+LISTING_SHARE = 0.2
+# Running text: a line of at least this many words. A document has at least
+# BODY_MIN_WORDS words in such lines (the shortest real letter, r038, has 115);
+# a menu or an index of short entries has none.
+PROSE_LINE_WORDS = 12
+BODY_MIN_WORDS = 30
+_WORD = re.compile(r"\w+")
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
@@ -86,6 +104,7 @@ def check_document(text: str, path: Path | str) -> None:
     if not text.strip():
         raise IngestFailure(path, "empty", "the file has no text")
     sample = text[:20000]  # the opening pages tell what a text is
+    _check_not_a_listing(sample, path)
     markers: set[str] = set()
     for m in _ADMIN_MARKERS.finditer(sample):
         markers.add(re.sub(r"\s+", " ", m.group().lower()))
@@ -101,6 +120,27 @@ def check_document(text: str, path: Path | str) -> None:
             path, "not_a_document",
             "does not look like a Vietnamese administrative document "
             f"({len(markers)} administrative markers, {letters} letters)",
+        )
+
+
+def _check_not_a_listing(text: str, path: Path | str) -> None:
+    """Refuse a text that lists files or links (SOURCES.md, a README, a web
+    page's navigation) or has no running text: its names of plans and
+    issuers would otherwise pass for a plan's header."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    listing = sum(1 for line in lines if _LISTING_LINE.search(line))
+    if listing >= LISTING_MIN_LINES and listing >= LISTING_SHARE * len(lines):
+        raise IngestFailure(
+            path, "not_a_document",
+            f"not a document but a listing: {listing} of {len(lines)} lines name files, hold links or fence code "
+            "(a list of sources, a README or a web page's navigation); give the documents themselves",
+        )
+    prose = sum(n for line in lines if (n := len(_WORD.findall(line))) >= PROSE_LINE_WORDS)
+    if prose < BODY_MIN_WORDS:
+        raise IngestFailure(
+            path, "not_a_document",
+            f"not a document: no body ({prose} words of running text, lines of {PROSE_LINE_WORDS} words or more; "
+            f"a document has at least {BODY_MIN_WORDS})",
         )
 
 

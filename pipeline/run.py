@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.document import Document
 from core.normalize import clean_text
-from extractors import agencies, citations, dates, duties, header, targets, task_tables
+from extractors import agencies, citations, dates, duties, header, targets, task_tables, topics
 from extractors.sections import segment
 from pipeline import citegraph, store
 from pipeline.ingest import IngestFailure, Input, list_inputs, read_document
@@ -51,6 +51,12 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     doc.meta.content_hash = content_hash
     doc.meta.pipeline_version = PIPELINE_VERSION
     doc.meta.source_path = source_path or doc.source_name
+    found_citations = citations.extract(doc)
+    topic = topics.classify(doc, found_citations)
+    doc.meta.topic = topic.topic
+    if topic.evidence:
+        doc.meta.topic_start, doc.meta.topic_end = topic.evidence.start, topic.evidence.end
+        doc.meta.topic_evidence = doc.text[topic.evidence.start:topic.evidence.end]
     found_agencies = agencies.extract(doc)
     found_dates = dates.extract(doc)
     found_duties = duties.extract(doc, agencies=found_agencies, dates=found_dates)
@@ -61,7 +67,7 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
         footnotes=footnotes,
         recipients=recipients,
         document_issues=issues + duties.missing_appendices(doc),
-        citations=citations.extract(doc),
+        citations=found_citations,
         agencies=found_agencies,
         duties=found_duties,
         duty_partners=(duties.partners(doc, found_duties, found_agencies)

@@ -60,6 +60,12 @@ class DocumentMeta(Record):
     # to `plans run` (starting with that folder's name); where several files
     # hold the same text, the first of them in sorted order (all are in `sources`).
     source_path: str = ""
+    # The policy area (a code of core/vocab/topics.toml, `other` when none
+    # fits) and the words that decided it: text[topic_start:topic_end].
+    topic: str | None = None
+    topic_evidence: str | None = None
+    topic_start: int | None = None
+    topic_end: int | None = None
 
 
 class Recipient(Mention):
@@ -119,6 +125,10 @@ class Citation(Mention):
     is_short_form: bool = False
     # What was repaired to read it: number_spaces, number_line_break, date_typo, date_invalid.
     anomalies: list[str] = Field(default_factory=list)
+    # The key the text alone gives, kept by `citegraph.refresh`, which may
+    # then join `cited_key` of a mention without its year to the one dated
+    # document of that number in the corpus (None until the first refresh).
+    written_key: str | None = None
 
 
 class Agency(Mention):

@@ -31,7 +31,11 @@ CREATE TABLE IF NOT EXISTS documents (
     quality VARCHAR,
     content_hash VARCHAR,
     pipeline_version VARCHAR,
-    source_path VARCHAR
+    source_path VARCHAR,
+    topic VARCHAR,
+    topic_evidence VARCHAR,
+    topic_start INTEGER,
+    topic_end INTEGER
 );
 
 -- Databases written before `source_path` existed gain it.
@@ -39,6 +43,12 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_path VARCHAR;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS province_at_issue VARCHAR;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS title_start INTEGER;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS title_end INTEGER;
+-- The topic (core/vocab/topics.toml) and the words that decided it:
+--   substr(text, topic_start + 1, topic_end - topic_start) = topic_evidence
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS topic VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS topic_evidence VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS topic_start INTEGER;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS topic_end INTEGER;
 
 -- Every input file a stored document came from. A document is its text
 -- (doc_id hashes it): the same text under two paths is one document with
@@ -113,8 +123,11 @@ CREATE TABLE IF NOT EXISTS citations (
     anomalies VARCHAR[],
     text VARCHAR,
     start_char INTEGER,
-    end_char INTEGER
+    end_char INTEGER,
+    written_key VARCHAR
 );
+-- The key as written (see Citation.written_key); databases written before it gain it.
+ALTER TABLE citations ADD COLUMN IF NOT EXISTS written_key VARCHAR;
 
 CREATE TABLE IF NOT EXISTS agencies (
     doc_id VARCHAR NOT NULL,

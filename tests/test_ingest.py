@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.ingest import MAX_BYTES, IngestFailure, read_document
-from tests.conftest import seed_path
+from tests.conftest import ROOT, seed_path
 
 PLAN = seed_path("003").read_text(encoding="utf-8")
 
@@ -101,3 +101,89 @@ def test_locked_database_gives_a_clear_message(tmp_path):
         assert "Traceback" not in result.output
     finally:
         holder.kill()
+
+
+# Listings whose words (plan titles, issuers, numbers) would pass the
+# administrative-marker check: refused as `not_a_document`.
+SOURCES_TABLE = """# Real Vietnamese administrative documents (full texts)
+
+## Documents
+
+| file | repository | path | commit | issuer | level | doc type | number/date | topic | characters | extraction |
+|---|---|---|---|---|---|---|---|---|---|---|
+| r001_daklak_kh_khac-phuc-moi-truong-sau-lut-bao.txt | tnt305/tai_lieu_noi_bo | `src/etl/dataset/a49ef8a0da1f62dd.md` | 94c5034 | UBND tỉnh Đắk Lắk | tinh | Kế hoạch | 0130/KH-UBND, 21/11/2025 | Khắc phục môi trường, phòng chống dịch bệnh sau lụt bão | 10241 | M1 |
+| r002_hcm_kh_thi-hanh-luat-viec-lam.txt | tnt305/tai_lieu_noi_bo | `src/etl/dataset/2f6f80b9918e52de.md` | 94c5034 | UBND TP Hồ Chí Minh | tinh | Kế hoạch | 172/KH-UBND, 18/11/2025 | Triển khai thi hành Luật Việc làm | 7339 | M1 |
+| r004_dongthap_kh_chuyen-doi-so-ha-tang-giao-thong.txt | tnt305/tai_lieu_noi_bo | `src/etl/dataset/689f49d25e51cbaa.md` | 94c5034 | UBND tỉnh Đồng Tháp | tinh | Kế hoạch | 597/KH-UBND, 27/11/2025 | Chuyển đổi số quản lý kết cấu hạ tầng giao thông | 18938 | M1 |
+| r005_thanhhoa_kh_quan-trac-moi-truong-thuy-san-2026.txt | tnt305/tai_lieu_noi_bo | `src/etl/dataset/85ff77cbda28ffbb.md` | 94c5034 | UBND tỉnh Thanh Hóa | tinh | Kế hoạch | 235/KH-UBND, 18/11/2025 | Quan trắc, cảnh báo môi trường nuôi trồng thủy sản năm 2026 | 17890 | M1 |
+| r006_cantho_kh_truyen-thong-giam-ngheo-2025.txt | tnt305/tai_lieu_noi_bo | `src/etl/dataset/d40513a8b25883ec.md` | 94c5034 | UBND TP Cần Thơ | tinh | Kế hoạch | 159/KH-UBND, 19/11/2025 | Truyền thông giảm nghèo đa chiều 2025 | 11188 | M1 |
+"""
+
+README = """# vn-plans: dữ liệu có cấu trúc từ kế hoạch của Ủy ban nhân dân
+
+Công cụ đọc Kế hoạch, Quyết định, Công văn của UBND các xã, phường, tỉnh và ghi vào DuckDB.
+
+```bash
+python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/plans run data/raw
+```
+
+Xem [hợp đồng dữ liệu](../shared/CONTRACT.md) và [DDL](schemas/schema.sql), thực hiện theo Công văn số 573/TTg-KGVX.
+
+```sql
+SELECT issuer FROM documents;
+```
+Tài liệu: https://example.org/vn-plans, ngày 25 tháng 5 năm 2026.
+"""
+
+# A portal page kept without its document: menu entries, no running text.
+NAVIGATION = """Trang chủ
+Giới thiệu
+Tin tức - Sự kiện
+Văn bản chỉ đạo điều hành
+Kế hoạch
+Quyết định
+Công văn
+Thông báo
+Ủy ban nhân dân tỉnh
+Sở Nội vụ
+Thủ tục hành chính
+Liên hệ
+Số: 123/UBND-VP
+Đăng nhập | Đăng ký
+"""
+
+
+@pytest.mark.parametrize("name, text, words", [
+    ("SOURCES.md", SOURCES_TABLE, "listing: 5 of 9 lines name files"),
+    ("README.md", README, "listing: 6 of 10 lines name files, hold links or fence code"),
+    ("portal.txt", NAVIGATION, "no body (0 words of running text"),
+])
+def test_listings_and_pages_without_body_are_not_documents(tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestFailure) as info:
+        read_document(path)
+    assert info.value.problem == "not_a_document"
+    assert str(info.value).startswith(f"{path}: not_a_document: not a document") and words in str(info.value)
+
+
+REAL_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+
+
+@pytest.mark.parametrize("folder", [ROOT / "data", REAL_CORPUS])
+def test_no_real_document_is_refused(folder):
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is not on this machine")
+    paths = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".txt", ".md")
+             and p.name != "SOURCES.md" and "out" not in p.relative_to(folder).parts]
+    assert len(paths) >= 25
+    for path in paths:
+        read_document(path)  # raises on a refusal, naming the file
+
+
+def test_the_real_corpus_source_list_is_refused():
+    sources = REAL_CORPUS / "SOURCES.md"
+    if not sources.is_file():
+        pytest.skip(f"{sources} is not on this machine")
+    with pytest.raises(IngestFailure) as info:
+        read_document(sources)
+    assert info.value.problem == "not_a_document" and "listing" in str(info.value)

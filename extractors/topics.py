@@ -1,0 +1,199 @@
+"""The topic of a whole document: its policy area, and the words that say so.
+
+Topics and their terms are data (core/vocab/topics.toml). A document scores
+each topic by the terms it writes, weighted by where they stand: its own
+title most (the topic it names first more still), then the subject of a
+directive its title says it carries out (`triển khai Công văn số
+3653/VPCP-CĐS` is about what 3653 is about), then the subjects of the other
+directives it cites, then its body, where a term counts a bounded number of
+times so one long list does not outweigh the title. A topic word inside a
+capitalized agency name (`Sở Khoa học và Công nghệ`) names the agency, not
+the subject, and does not count. Below the vocabulary's minimum the
+document is `other`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from core.document import Document
+from core.normalize import match_form
+from core.scan import lowered
+from core.vocab import load
+from schemas.records import Citation
+
+OTHER = "other"
+
+_WORD = re.compile(r"\w+")
+# Blanks, commas and hyphens between the words of a term: `phòng, chống`,
+# `bão lũ` / `bão, lũ` are written both ways.
+_TERM_GAP = r"[\s,]+"
+# Where a cited directive's subject ends at the latest.
+_CLAUSE_END = re.compile(r"[.;:(\n]|$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One term written in the document."""
+
+    topic: str
+    weight: float  # the term's weight times its place's
+    start: int
+    end: int
+    place: str  # title | implemented_title | cited_title | body
+    term: str
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    topic: str
+    evidence: Hit | None  # the hit that weighed most for the topic; None for `other`
+
+
+@cache
+def _vocabulary() -> tuple[re.Pattern, dict[str, tuple[str, float]], dict]:
+    """(pattern of every term, term -> (topic, weight), place weights)."""
+    data = load("topics")
+    term_of: dict[str, tuple[str, float]] = {}
+    for topic in data["topic"]:
+        for strength, weight in data["strength"].items():
+            for term in topic.get(strength, []):
+                key = _term_key(term)
+                if key in term_of:
+                    raise ValueError(f"topics.toml: term {term!r} is listed twice")
+                term_of[key] = (topic["code"], float(weight))
+    # Longest first, so `cụm công nghiệp` wins over `công nghiệp`.
+    alternatives = sorted(term_of, key=len, reverse=True)
+    body = "|".join(_TERM_GAP.join(map(re.escape, key.split())) for key in alternatives)
+    return re.compile(rf"(?<!\w)(?P<term>{body})(?!\w)"), term_of, data["places"]
+
+
+def _term_key(words: str) -> str:
+    """A term's comparison form: matching form, lower case, words one blank apart."""
+    return " ".join(_WORD.findall(match_form(words).lower()))
+
+
+def classify(doc: Document, cited: list[Citation]) -> TopicResult:
+    """The topic of `doc` (its header already read into `doc.meta`)."""
+    hits = _hits(doc, cited)
+    scores: dict[str, float] = defaultdict(float)
+    for hit in hits:
+        scores[hit.topic] += hit.weight
+    places = _vocabulary()[2]
+    best = max(scores, key=lambda t: (scores[t], -_first_start(hits, t)), default=None)
+    if best is None or scores[best] < places["minimum"]:
+        return TopicResult(OTHER, None)
+    evidence = max((h for h in hits if h.topic == best), key=lambda h: (h.weight, -h.start))
+    return TopicResult(best, evidence)
+
+
+def _first_start(hits: list[Hit], topic: str) -> int:
+    return min(h.start for h in hits if h.topic == topic)
+
+
+def _hits(doc: Document, cited: list[Citation]) -> list[Hit]:
+    pattern, term_of, places = _vocabulary()
+    text = lowered(doc.match_text)
+    title = _title_span(doc, text)
+    subjects = _cited_subjects(doc, text, cited, title)
+    body_start = title[1] if title else 0
+    hits: list[Hit] = []
+    body_counts: Counter[str] = Counter()
+    for m in pattern.finditer(text):
+        if _in_agency_name(doc.text, m.start()):
+            continue
+        term = _term_key(m.group("term"))
+        topic, weight = term_of[term]
+        place = _place(m.start(), m.end(), title, subjects)
+        if place == "body":
+            if m.start() < body_start:
+                continue  # issuer lines, number and date above the title are not the subject
+            body_counts[term] += 1
+            if body_counts[term] > places["body_repeats"]:
+                continue
+        hits.append(Hit(topic, weight * places[place], m.start(), m.end(), place, term))
+    _favour_title_head(hits, places["title_head"])
+    return hits
+
+
+def _place(start: int, end: int, title: tuple[int, int] | None,
+           subjects: list[tuple[int, int, str]]) -> str:
+    if title and title[0] <= start and end <= title[1]:
+        return "title"
+    for s, e, place in subjects:
+        if s <= start and end <= e:
+            return place
+    return "body"
+
+
+def _favour_title_head(hits: list[Hit], factor: float) -> None:
+    """The topic the title (or the directive it carries out) names first is
+    its head: `thi đua ... cuộc bầu cử` is about emulation."""
+    heading = [h for h in hits if h.place in ("title", "implemented_title")]
+    if not heading:
+        return
+    head = min(heading, key=lambda h: (h.place != "title", h.start)).topic
+    for i, h in enumerate(hits):
+        if h.topic == head and h.place in ("title", "implemented_title"):
+            hits[i] = Hit(h.topic, h.weight * factor, h.start, h.end, h.place, h.term)
+
+
+def _title_span(doc: Document, text: str) -> tuple[int, int] | None:
+    """Where the header's title is written: its words in order, whatever
+    the line breaks, capitals or markup between them."""
+    if not doc.meta or not doc.meta.title:
+        return None
+    return _find_words(text, doc.meta.title, 0, len(text))
+
+
+def _cited_subjects(doc: Document, text: str, cited: list[Citation],
+                    title: tuple[int, int] | None) -> list[tuple[int, int, str]]:
+    """(start, end, place) of each cited directive's subject (`về ...`)
+    written after its mention; `implemented_title` for a directive the
+    document's title names by number."""
+    own_title = doc.meta.title.lower() if doc.meta and doc.meta.title else ""
+    out = []
+    for c in cited:
+        if not c.title:
+            continue
+        # The subject follows the number, date and issuer: look a little past the mention.
+        span = _find_words(text, c.title, c.start_char, c.end_char + len(c.title) + 200)
+        if span is None or (title and title[0] <= span[0] < title[1]):
+            continue
+        # A subject read short (cut at a comma) still runs to its clause's end.
+        span = (span[0], max(span[1], _CLAUSE_END.search(text, span[1], span[1] + 300).start()))
+        implemented = bool(c.number) and c.number.lower() in own_title
+        out.append((*span, "implemented_title" if implemented else "cited_title"))
+    return out
+
+
+def _find_words(text: str, phrase: str, start: int, end: int) -> tuple[int, int] | None:
+    words = _WORD.findall(match_form(phrase).lower())
+    if not words:
+        return None
+    m = re.compile(r"\W+".join(map(re.escape, words))).search(text, start, min(end, len(text)))
+    return (m.start(), m.end()) if m else None
+
+
+def _in_agency_name(text: str, start: int) -> bool:
+    """Whether the term at `start` continues an agency name: right after its
+    head (`Sở Khoa học và Công nghệ`, `SỞ Y TẾ`) or after the name's first
+    part and `và` (`Sở Nông nghiệp và Môi trường`). Only a capitalized
+    term can: `phòng, chống ma túy` is a subject."""
+    if not text[start].isupper():
+        return False
+    m = _agency_before().search(text, max(0, start - 80), start)
+    return bool(m and m.group("head")[0].isupper())
+
+
+@cache
+def _agency_before() -> re.Pattern:
+    heads = "|".join(r"\s+".join(map(re.escape, h.split())) for h in load("topics")["agency_heads"])
+    return re.compile(
+        rf"""(?<!\w)(?P<head>{heads})\s+
+             (?:(?P<first_part>[^\W\d_][\w]*(?:[\s,-]+[\w]+){{0,3}}?)\s*[,-]?\s+(?:và|VÀ)\s+)?  # `Nông nghiệp và`
+             $""",
+        re.VERBOSE | re.IGNORECASE)
