@@ -132,18 +132,30 @@ def _starts_lowercase(line: str) -> bool:
     return bool(stripped) and stripped[0].islower()
 
 
-def looks_pdf_broken(lines: list[str]) -> bool:
+def _outside_bar_tables(lines: list[str]) -> list[str]:
+    """The lines that are not a legal-database table's bars or the cells
+    between them: a page whose tables hold thousands of one-word cells is
+    judged by its prose."""
+    bar = [ln.strip() == "|" for ln in lines]
+    content = [i for i, ln in enumerate(lines) if ln.strip()]
+    cells = {i for before, i, after in zip(content, content[1:], content[2:]) if bar[before] and bar[after]}
+    return [ln for i, ln in enumerate(lines) if not bar[i] and i not in cells]
+
+
+def looks_pdf_broken(lines: list[str], share: float = 0.15) -> bool:
     """True when many lines continue a sentence begun on the line before.
 
     Hand-typed or Word-exported text puts a paragraph on one line; text pulled
     out of a PDF breaks every visual line, so a large share of non-empty lines
-    start in lower case mid-sentence.
+    start in lower case mid-sentence. Where blank lines already part
+    paragraphs of several lines, a smaller share tells a copy wrapped at a
+    fixed width.
     """
     content = [ln.strip() for ln in lines if ln.strip()]
     if len(content) < 10:
         return False
     lower_starts = sum(1 for ln in content[1:] if _starts_lowercase(ln))
-    return lower_starts / (len(content) - 1) >= 0.15
+    return lower_starts / (len(content) - 1) >= share
 
 
 def _running_lines(lines: list[str]) -> set[str]:
@@ -161,7 +173,7 @@ def _running_lines(lines: list[str]) -> set[str]:
     return {line for line, at in places.items() if len(at) >= 2 and all(map(by_page_number, at))}
 
 
-def repair_pdf_lines(lines: list[str]) -> list[str]:
+def repair_pdf_lines(lines: list[str], blocks: bool | None = None) -> list[str]:
     """Join visual lines back into paragraphs; drop lone page numbers and
     running headers and footers.
 
@@ -169,12 +181,13 @@ def repair_pdf_lines(lines: list[str]) -> list[str]:
     Markdown copy wrapped at a fixed width), a paragraph is a block of lines
     between blank lines, and the lines of a block are joined; otherwise (a
     PDF's text layer) a line is joined to the one before when it goes on
-    with the sentence, judged by its case and the width of the line before."""
+    with the sentence, judged by its case and the width of the line before.
+    `blocks` says which, where the caller has judged it on the prose alone."""
     running = _running_lines(lines)
     kept = [ln.strip() for ln in lines if not _PAGE_NUMBER.match(ln) and ln.strip() not in running]
-    if _blank_lines_part_paragraphs(kept):
-        blocks = [b.split("\n") for b in "\n".join(kept).split("\n\n") if b.strip()]
-        return [p for block in blocks for p in _join(block, _joins_in_block)]
+    if blocks if blocks is not None else _blank_lines_part_paragraphs(kept):
+        paragraphs = [b.split("\n") for b in "\n".join(kept).split("\n\n") if b.strip()]
+        return [p for block in paragraphs for p in _join(block, _joins_in_block)]
     content = [ln for ln in kept if ln]
     if not content:
         return []
@@ -258,7 +271,9 @@ def clean_text(raw: str) -> tuple[str, bool]:
     text = _replace_chars(_replace_chars(unicodedata.normalize("NFC", raw), _INVISIBLE), _SPACES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [ln.rstrip() for ln in text.split("\n")]
-    if looks_pdf_broken(lines):
-        return "\n\n".join(repair_pdf_lines(lines)) + "\n", True
+    prose = _outside_bar_tables(lines)
+    blocks = _blank_lines_part_paragraphs([ln.strip() for ln in prose])
+    if looks_pdf_broken(prose, share=0.08 if blocks else 0.15):
+        return "\n\n".join(repair_pdf_lines(lines, blocks)) + "\n", True
     # Keep the layout, trim only blank runs at both ends.
     return "\n".join(lines).strip("\n") + "\n", False

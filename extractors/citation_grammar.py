@@ -240,7 +240,7 @@ def _body_pattern() -> re.Pattern:
         rf"""(?:
             (?P<national>{_alternation(_with_abbreviations(vocab['national']), wrapped=True)})(?!\w)  # Thủ tướng Chính phủ, Bộ Chính trị
             {_TERM_OF_OFFICE}                                                # Ban Chấp hành Trung ương Đảng khóa XII
-          | (?:{_alternation(vocab['ministry_heads'])}){_SP}+(?:{_alternation(vocab['ministries'])})(?!\w)  # Bộ trưởng Bộ Công an, Sở Y tế
+          | (?:{_alternation(vocab['ministry_heads'])}){_SP}+(?:{_alternation(_with_abbreviations(vocab['ministries']), wrapped=True)})(?!\w)  # Bộ trưởng Bộ Công an, Sở Y tế
             (?:{_SP}+(?i:{_alternation(vocab['department_levels'])})(?!\w)(?:{_SP}+{place})?)?  # a Sở's province: tỉnh An Giang
           | (?P<head>{_alternation(heads, wrapped=True)})                    # Ủy ban nhân dân / UBND, Đảng ủy, Công an
             (?P<qualifier>{_SP}+(?:{_alternation(vocab['qualifiers'])})(?!\w))?  # Ban Chỉ đạo liên ngành
@@ -344,6 +344,26 @@ def read_issued_before(text: str, start: int) -> tuple[DateRead, list[tuple[int,
     return (date, spans) if verb and verb.end() == start else None
 
 
+@cache
+def _authored_before() -> re.Pattern:
+    return re.compile(rf"{_SP}+(?:{_alternation(grammar()['authored_before'])}){_SP}+")
+
+
+_OF = re.compile(rf"(?<!\w)của{_SP}+")
+
+
+def read_author_before(text: str, start: int) -> list[tuple[int, int]]:
+    """The body a clause names as the cited document's author before its type
+    word (`theo đề nghị của Sở Tài chính tại Công văn số ...`), or []."""
+    clause = max(text.rfind(c, 0, start) for c in ",;\n") + 1
+    for of in _OF.finditer(text, clause, start):
+        spans, end = read_bodies(text, of.end())
+        at = _authored_before().match(text, end) if spans else None
+        if at and at.end() == start:
+            return spans
+    return []
+
+
 # --- subjects -----------------------------------------------------------------
 
 SUBJECT_LEAD = re.compile(rf"{_SP}*,?{_SP}*(?:về{_SP}+việc|về|V/v)[ \t:]+", re.IGNORECASE)
@@ -385,6 +405,8 @@ def read_subject(text: str, pos: int, after_issuer: bool) -> tuple[int, int] | N
             return start + 1, close
     stop = _subject_end().search(text, start)
     end = min(stop.start() if stop else len(text), start + 400)
+    if amended := _amending_subject().match(text, start):  # `về sửa đổi, bổ sung một số điều của Luật A, Luật B`
+        end = max(end, _read_law_list(text, amended.end()) or end)
     # `..., gắn với thực hiện Nghị quyết số 01-NQ/TU ...`: a clause after a comma that
     # cites another document is the citing text going on, not this subject.
     nested = next(at_word_start(_numbered_head(), text, start=start, end=end), None) \
@@ -586,6 +608,17 @@ _CAPITAL_NEXT = re.compile(rf"{_SP}+[{UPPER}]")
 _ITEM_JOIN = re.compile(rf",|{_SP}+và(?!\w)")
 
 
+def amends(text: str, pos: int) -> bool:
+    """Does the subject at `pos` amend laws (`sửa đổi, bổ sung một số điều của Luật ...`)?"""
+    return _amending_subject().match(text, pos) is not None
+
+
+@cache
+def _amending_subject() -> re.Pattern:
+    """A subject that amends laws, which it then lists."""
+    return re.compile(rf"(?i:{_alternation(grammar()['amending_leads'])}){_SP}+(?=[{UPPER}])")
+
+
 @cache
 def _amending() -> re.Pattern:
     """`Luật sửa đổi, bổ sung một số điều của ...`: a law named by the laws it amends."""
@@ -665,8 +698,8 @@ def law_before_number(text: str, pos: int) -> tuple[re.Match, int] | None:
 
 
 _LAW_JOIN = re.compile(rf",?{_SP}+(?:và{_SP}+)?|,")
-# An item of a name is short: `chữa cháy`, `cứu nạn`, `giáo dục trẻ em`.
-_ITEM_WORDS = 4
+# An item of a name is short: `chữa cháy`, `cứu nạn`, `sử dụng tài sản công`.
+_ITEM_WORDS = 6
 
 
 def _read_item(text: str, pos: int) -> int | None:

@@ -79,11 +79,27 @@ def extract(doc: Document) -> list[Citation]:
     passes = (_numbered(doc, text, claims), _named(doc, text, word_starts, claims, generic),
               _typed_issuer(doc, text, heads, claims, generic), _bare_type(doc, text, heads, claims, generic))
     mentions = [m for found in passes for m in found if claims.take(m.start, m.end)]
-    mentions = [m for m in mentions if not _is_self(doc, text, m)]
+    mentions = [m for m in _outside_amended(mentions, text) if not _is_self(doc, text, m)]
     mentions.sort(key=lambda m: m.start)
     _share_issuers(mentions, text)
     groups = _group(mentions, doc)
     return [_record(doc, m, groups[m.group]) for m in mentions if m.group is not None]
+
+
+def _outside_amended(mentions: list[_Mention], text: str) -> list[_Mention]:
+    """A law named without a number in the subject of a numbered law that
+    amends it (`Luật số 97/2025/QH15 về sửa đổi, bổ sung một số điều của
+    Luật Công đoàn, Luật Thanh niên`) is what that law is about, not a
+    citation of its own; a numbered one there is still cited."""
+    subjects = sorted(m.subject for m in mentions if m.form == "numbered" and m.subject
+                      and g.amends(text, m.subject[0]))
+    starts = [s for s, _ in subjects]
+
+    def inside(m: _Mention) -> bool:
+        i = bisect_left(starts, m.start + 1)
+        return i > 0 and subjects[i - 1][0] <= m.start < subjects[i - 1][1]
+
+    return [m for m in mentions if m.form != "named" or not inside(m)]
 
 
 class _Claims:
@@ -179,6 +195,8 @@ def _read_rest(doc: Document, text: str, start: int, number: re.Match, entry: di
         date, spans = before
         mention.issued_date, mention.year, mention.bodies = date.value, date.year, _bodies(doc, spans)
         mention.anomalies += date.anomalies
+    if not mention.bodies and (spans := g.read_author_before(text, start)):
+        mention.bodies = _bodies(doc, spans)  # `đề nghị của Sở Tài chính tại Công văn số ...`
     return mention
 
 
@@ -364,8 +382,10 @@ def _group(mentions: list[_Mention], doc: Document) -> list[_Cited]:
             groups.append(_Cited(number=m.number, doc_type=m.doc_type, base=m.base))
     context = _context(doc)
     _name_congress_resolutions(mentions, doc, context)
-    # Names: a name that starts a longer one (`Chương trình MTQG phòng chống ma túy`) is its short form.
-    known: dict[str, int] = {}
+    # Names: a name that starts a longer one (`Chương trình MTQG phòng chống ma túy`) is its short form;
+    # a law named then numbered once (`Luật Công đoàn số 50/2024/QH15`) is the one that name cites later.
+    known: dict[str, int] = {name_key(m.name): m.group for m in mentions
+                             if m.form == "numbered" and m.name and m.base == "Luật"}
     for m in sorted((m for m in mentions if m.form == "named"), key=lambda m: -len(name_key(m.name))):
         key = name_key(m.name)
         longer = next((k for k in known if k.startswith(key + " ")), None)

@@ -52,6 +52,12 @@ NUMBERED = [
     # a type code the vocabulary learnt from a real plan (r032 crashed on it as an unknown code)
     ("về việc triển khai Kế hoạch hành động số 459-KHHĐ/TU ngày 21 tháng 5 năm 2025 của Thành ủy Thành phố về", None,
      [("Kế hoạch hành động", "459-KHHĐ/TU", d("2025-05-21"), "Thành ủy Thành phố")]),
+    # the author named before the type word (r031), an abbreviated ministry (r018)
+    ("Theo đề nghị của Sở Tài chính tại Công văn số 3679/STC-QLGCS ngày 05 tháng 11 năm 2025.", None,
+     [("Công văn", "3679/STC-QLGCS", d("2025-11-05"), "Sở Tài chính")]),
+    ("Căn cứ Thông tư số 32/2014/TT-BNNPTNT ngày 10/9/2014 của Bộ Nông nghiệp và PTNT (nay là Bộ Nông nghiệp và "
+     "Môi trường) về quy định hoạt động quan trắc", None,
+     [("Thông tư", "32/2014/TT-BNNPTNT", d("2014-09-10"), "Bộ Nông nghiệp và Phát triển nông thôn")]),
     # a number alone whose type code nobody knows cites nothing, and does not crash
     ("theo 459-KHXY/TU", None, []),
     # state document, issuer abbreviated as written
@@ -185,6 +191,12 @@ def test_subject(sentence, title):
 
 # (sentence, context, [(doc_type, name, issuer), ...]): references by name, no number.
 NAMED = [
+    # a law's name whose items run over five words (r031)
+    ("Căn cứ Luật Quản lý, sử dụng tài sản công ngày 21 tháng 6 năm 2017;", None,
+     [("Luật", "Luật Quản lý, sử dụng tài sản công", None)]),
+    # laws named in the subject of a numbered one are what it amends, not citations of their own (r052)
+    ("Luật Mặt trận Tổ quốc Việt Nam số 75/2015/QH13, ngày 09/6/2015 và Luật số 97/2025/QH15, ngày 27/6/2025 về "
+     "sửa đổi, bổ sung một số điều của Luật Mặt trận Tổ quốc Việt Nam, Luật Công đoàn;", None, []),
     ("2. Việc quản lý và sử dụng kinh phí từ nguồn ngân sách Nhà nước thực hiện theo quy định của Luật Ngân sách Nhà "
      "nước và các văn bản hướng dẫn thi hành.", VI_KHE, [("Luật", "Luật Ngân sách Nhà nước", None)]),
     ("tuyên truyền, cung cấp kiến thức và kỹ năng tới học sinh, sinh viên về Luật Phòng, chống ma túy, hiểm họa của ma "

@@ -101,3 +101,14 @@ def test_repair_of_real_line_breaks(raw, paragraphs):
     text, repaired = clean_text(raw)
     assert repaired
     assert text.rstrip("\n").split("\n\n") == paragraphs
+
+
+def test_a_wrapped_page_is_judged_by_its_prose_not_its_table_cells():
+    """A legal-database page whose tables hold hundreds of one-word cells
+    between bar lines (r005, r018) is still a copy wrapped at a fixed width."""
+    prose = ("Căn cứ Nghị định số 05/2025/NĐ-CP\nngày 06/01/2025 của Chính phủ về sửa đổi, bổ sung một số điều của "
+             "Nghị định số\n08/2022/NĐ-CP ngày 10/01/2022 của Chính phủ;\n\n")
+    table = "".join(f"|\n{i}\n|\nCửa sông lạch Càn\n|\n" for i in range(60))
+    text, repaired = clean_text("**II. NỘI DUNG\nKẾ HOẠCH**\n\n" + prose * 4 + table)
+    assert repaired
+    assert text.startswith("**II. NỘI DUNG KẾ HOẠCH**\n\nCăn cứ Nghị định số 05/2025/NĐ-CP ngày 06/01/2025 của Chính phủ")
