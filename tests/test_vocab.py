@@ -146,9 +146,9 @@ def _target(example: str):
     return rows
 
 
-def _agency_after(form: str, pos: int):
-    """The first agency the recogniser finds at or after `pos` of a match-form text."""
-    found = [f for f in agencies.find(_doc(form)) if f.start >= pos]
+def _agency_after(doc: Document, pos: int):
+    """The first agency the recogniser finds at or after `pos` of the document."""
+    found = [f for f in agencies.find(doc) if f.start >= pos]
     assert found, "no agency after the cue"
     return found[0]
 
@@ -206,15 +206,15 @@ def _heading_filler(entry, example):
 
 
 def _assign(entry, example):
-    form = match_form(example)
-    cue = duties.grammar().assign.match(form)
-    assert cue and _agency_after(form, cue.end()).start == cue.end(), "the agency must open where the cue ends"
+    doc = _doc(example)
+    cue = duties.grammar().assign.match(doc.match_text)
+    assert cue and _agency_after(doc, cue.end()).start == cue.end(), "the agency must open where the cue ends"
 
 
 def _subject(entry, example):
-    form = match_form(example)
-    agency = _agency_after(form, 0)
-    assert duties.grammar().subject_verb.match(form[agency.end:agency.end + 40])
+    doc = _doc(example)
+    agency = _agency_after(doc, 0)
+    assert duties.grammar().subject_verb.match(doc.match_text[agency.end:agency.end + 40])
 
 
 def _generic(entry, example):
@@ -226,9 +226,9 @@ def _closing(entry, example):
 
 
 def _partners(entry, example):
-    g, form = duties.grammar(), match_form(example)
-    cue = g.partner_cue.search(form)
-    assert cue and g.joiner.match(form[cue.end():_agency_after(form, cue.end()).start])
+    g, doc = duties.grammar(), _doc(example)
+    cue = g.partner_cue.search(doc.match_text)
+    assert cue and g.joiner.match(doc.match_text[cue.end():_agency_after(doc, cue.end()).start])
 
 
 def _section_kind(entry, example):
