@@ -166,6 +166,7 @@ class DocTypes(Table):
 class Header(Table):
     motto: Phrases
     extra_types: Phrases
+    parents_by_place: Phrases
     levels: dict[str, Phrase]
     body_levels: dict[str, Phrase]
     party_committees: dict[str, Phrase]
