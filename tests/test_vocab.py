@@ -225,6 +225,19 @@ def _closing(entry, example):
     assert duties.grammar().closing.match(match_form(example))
 
 
+def _problems(entry, example):
+    """The problem words stand before the `Đề nghị` they make a closing formula."""
+    g, form = duties.grammar(), match_form(example)
+    problem = g.problems.search(form)
+    assert problem and g.assign.search(form, problem.end())
+
+
+def _field(entry, example):
+    doc = _doc(example)
+    label = duties.grammar().field.match(doc.match_text)
+    assert label and _agency_after(doc, label.end()).start == label.end(), "an agency must follow the label"
+
+
 def _partners(entry, example):
     g, doc = duties.grammar(), _doc(example)
     cue = g.partner_cue.search(doc.match_text)
@@ -305,6 +318,8 @@ CHECKS: dict[tuple[str, str], Callable] = {
     ("roles", "subject.examples"): _subject,
     ("roles", "generic.examples"): _generic,
     ("roles", "generic.closing_examples"): _closing,
+    ("roles", "generic.problem_examples"): _problems,
+    ("roles", "fields.examples"): _field,
     ("roles", "partners.examples"): _partners,
     ("themes", "theme[].examples"): _theme,
     ("section_kinds", "kind[].examples"): _section_kind,

@@ -11,6 +11,7 @@ must recognise); tests/test_vocab.py finds them all and checks each.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -166,6 +167,7 @@ class DocTypes(Table):
 class Header(Table):
     motto: Phrases
     extra_types: Phrases
+    signer_titles: Phrases
     parents_by_place: Phrases
     levels: dict[str, Phrase]
     body_levels: dict[str, Phrase]
@@ -233,6 +235,15 @@ class GenericOpeners(Table):
     examples: Examples
     closings: Phrases
     closing_examples: Examples
+    problems: Phrases
+    problem_examples: Examples
+
+
+class TaskFields(Table):
+    lead: Phrases
+    partner: Phrases
+    objects: Phrases
+    examples: Examples
 
 
 class PartnerCues(Table):
@@ -249,6 +260,7 @@ class Roles(Table):
     assign: AssignCues
     subject: SubjectVerbs
     generic: GenericOpeners
+    fields: TaskFields
     partners: PartnerCues
 
 
@@ -367,6 +379,7 @@ class TargetCues(Table):
 # --- extractors/data/admin_context.toml -----------------------------------------------
 
 class AdminContext(Table):
+    merger_date: dt.date
     # Each cue phrase maps to the real phrasings it must be found in.
     province_words: dict[str, Examples]
     superior_bodies: dict[str, Examples]
