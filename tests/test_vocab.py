@@ -23,7 +23,7 @@ from core.document import Document
 from core.normalize import clean_text, match_form
 from core.vocab import VOCAB_DIR, load, load_file
 from core.vocab.schema import SCHEMAS, ExampleList, Table, VocabularyError, validate
-from extractors import admin, agencies, citation_grammar, citations, dates, duties, targets
+from extractors import admin, agencies, citation_grammar, citations, dates, duties, targets, topics
 from extractors.dates import scan, target_year_atoms
 from extractors.sections import section_kind, segment
 from extractors.statements import Span, find_cue
@@ -295,6 +295,15 @@ def _baseline(entry, example):
     assert all(t.target_year is None for t in _target(example))
 
 
+def _topic(entry, example):
+    """A title alone gets the entry's topic, and the evidence is the term it wrote."""
+    doc = Document(example)
+    doc.meta = DocumentMeta(doc_id=doc.doc_id, source_name="<title>", text=example, title=example)
+    result = topics.classify(doc, [])
+    assert result.topic == entry["code"]
+    assert topics._term_key(example[result.evidence.start:result.evidence.end]) == result.evidence.term
+
+
 def _admin_cue(weight: int) -> Callable:
     def check(phrase, example):
         assert list(admin.province_scores(example).values()) == [weight]
@@ -334,6 +343,7 @@ CHECKS: dict[tuple[str, str], Callable] = {
     ("target_cues", "subject.examples"): _quantity_subject,
     ("target_cues", "names.examples"): _programme_name,
     ("target_cues", "baseline.examples"): _baseline,
+    ("topics", "topic[].examples"): _topic,
     # what a cue phrase weighs in admin.province_scores
     ("admin_context", "province_words.*"): _admin_cue(1),
     ("admin_context", "superior_bodies.*"): _admin_cue(3),

@@ -94,6 +94,7 @@ class PeriodCues(Table):
     open_start: Phrases
     scope: Phrases
     examples: Examples
+    own_span_types: Phrases  # document types whose title's span of years is their own
 
 
 class DeadlineCues(Table):
@@ -376,6 +377,46 @@ class TargetCues(Table):
     baseline: Baseline
 
 
+# --- topics.toml ---------------------------------------------------------------------
+
+class Strength(Table):
+    strong: int
+    medium: int
+    weak: int
+
+
+class TopicPlaces(Table):
+    title: int
+    implemented_title: int
+    title_head: int
+    cited_title: int
+    body: int
+    body_repeats: int
+    minimum: int
+
+
+class Topic(Table):
+    code: Phrase
+    label: Phrase
+    strong: list[Phrase] = []
+    medium: list[Phrase] = []
+    weak: list[Phrase] = []
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _has_terms(self):
+        if not (self.strong or self.medium or self.weak):
+            raise ValueError("a topic needs `strong`, `medium` or `weak` terms")
+        return self
+
+
+class Topics(Table):
+    agency_heads: Phrases
+    strength: Strength
+    places: TopicPlaces
+    topic: list[Topic]
+
+
 # --- extractors/data/admin_context.toml -----------------------------------------------
 
 class AdminContext(Table):
@@ -401,6 +442,7 @@ SCHEMAS: dict[str, type[Table]] = {
     "section_kinds": SectionKinds,
     "table_columns": TableColumns,
     "target_cues": TargetCues,
+    "topics": Topics,
     "admin_context": AdminContext,
 }
 
