@@ -31,7 +31,6 @@ import importlib.util
 import json
 import re
 import sqlite3
-import tomllib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
@@ -41,6 +40,7 @@ from pathlib import Path
 
 from core.scan import finditer_at
 from core.normalize import fold_key, match_form
+from core.vocab import load_file
 
 # Context weights: a superior body's mention, the place of the date line, a plain mention.
 _SUPERIOR, _PLACE, _PLAIN = 3, 2, 1
@@ -140,8 +140,7 @@ def _package_data() -> Path:
 
 @cache
 def _cues() -> dict:
-    with open(Path(__file__).parent / "data" / "admin_context.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return load_file(Path(__file__).parent / "data" / "admin_context.toml")
 
 
 def _words(phrase: str) -> str:

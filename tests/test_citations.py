@@ -15,9 +15,7 @@ import pytest
 from extractors import citation_grammar as g
 from extractors import citations
 from core.scan import finditer_at
-from extractors.citation_grammar import read_bodies
 from extractors.citekeys import cited_key, self_identifying
-from core.vocab import load
 from core.document import Document
 from core.normalize import clean_text, match_form
 from schemas.records import DocumentMeta
@@ -428,22 +426,6 @@ def test_anomalies_recorded():
                  "Đảng ủy phường Tân Hưng; Quyết định số 1030/QĐ-UBND ngày 31/2/2025 của Ủy ban nhân dân tỉnh.", TAN_HUNG)
     assert [c.anomalies for c in found] == [["date_typo"], ["number_spaces"], ["date_invalid"]]
     assert found[2].issued_date is None and found[2].cited_key.startswith("1030/QĐ-UBND:2025:")
-
-
-# --- vocabularies ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("entry", load("doc_types")["type"], ids=lambda e: e["name"])
-def test_doc_type_examples(entry):
-    for example in entry["examples"]:
-        assert entry["name"] in [c.doc_type for c in cite(example, VI_KHE, doc_type="Báo cáo")], example
-
-
-@pytest.mark.parametrize("example", load("issuers")["examples"])
-def test_issuer_examples_read_whole(example):
-    text = match_form(example)
-    spans, end = read_bodies(text, 0)
-    assert spans and end == len(text)
 
 
 # --- the seeds ------------------------------------------------------------------------------------

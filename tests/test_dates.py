@@ -253,44 +253,6 @@ def test_deadline_within_task_span():
     assert dates.deadline_within(found, 0, 20) is None
 
 
-# --- vocabulary entries recognise their own examples ---------------------------
-
-def _cue_cases():
-    cues = load("date_cues")
-    for example in cues["period"]["examples"]:
-        yield "period", None, example
-    for example in cues["deadline"]["examples"]:
-        yield "deadline", None, example
-    for example in cues["range"]["examples"]:
-        yield "range", None, example
-    for example in cues["year"]["examples"]:
-        yield "year", None, example
-    for example in cues["periodic"]["examples"]:
-        yield "recurring", None, example
-    for entry in cues["recurring"]:
-        for example in entry["examples"]:
-            yield "recurring", entry["rule"], example
-    for entry in cues["event"]:
-        for example in entry["examples"]:
-            yield "event", entry["name"], example
-
-
-@pytest.mark.parametrize("what, detail, example", list(_cue_cases()))
-def test_vocab_examples(what, detail, example):
-    rs = rows_of(example)
-    kinds = {r.kind for r in rs}
-    if what == "period":
-        assert {"period_start", "period_end"} <= kinds
-    elif what == "year":
-        assert any(r.granularity == "year" and r.value is not None for r in rs)
-    elif what == "recurring":
-        assert any(r.kind == "recurring" and (detail is None or (r.recurrence or "").startswith(detail)) for r in rs)
-    elif what == "event":
-        assert any(r.event == detail and r.kind in ("event", "recurring") for r in rs)
-    else:
-        assert what in kinds
-
-
 # --- the seeds -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

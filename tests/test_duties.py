@@ -3,7 +3,6 @@
 import pytest
 
 from extractors import agencies, duties
-from core.vocab import load
 from core.document import Document
 from core.normalize import clean_text
 from extractors.sections import segment
@@ -362,8 +361,3 @@ def test_duty_ids_are_unique_and_stable():
     first = [d.duty_id for d in tasks(make_doc(text, WARD))]
     assert len(set(first)) == len(first) == 4
     assert first == [d.duty_id for d in tasks(make_doc(text, WARD))]
-
-
-@pytest.mark.parametrize("closing", load("roles")["generic"]["closing_examples"])
-def test_closing_examples_ask_no_task(closing):
-    assert duties.grammar().closing.match(closing)

@@ -12,9 +12,6 @@ import pytest
 
 from core.scan import finditer_at
 from extractors import statements, targets
-from extractors.dates import scan, target_year_atoms
-from extractors.statements import Span, find_cue
-from core.vocab import load
 from core.document import Document
 from core.normalize import clean_text
 from extractors.sections import segment
@@ -177,73 +174,11 @@ def test_row_span_is_the_clause():
     assert t.cue == "phan_dau"
 
 
-# --- vocabulary entries recognise their own examples ---------------------------
-
-def _cue_examples():
-    for entry in load("target_cues")["cue"]:
-        for example in entry["examples"]:
-            yield entry["name"], example
-
-
-@pytest.mark.parametrize("name, example", list(_cue_examples()))
-def test_cue_examples(name, example):
-    doc = make_doc(example)
-    assert find_cue(doc, Span(0, len(doc.text)))[0] == name
-
-
-def _quantity_examples():
-    v = load("target_cues")
-    for group in ("direction", "comparator"):
-        for entry in v[group]:
-            for example in entry["examples"]:
-                yield group, entry.get("name") or entry["symbol"], example
-    for group in ("units", "measures"):
-        for example in v[group]["examples"]:
-            yield group, None, example
-
-
-@pytest.mark.parametrize("group, name, example", list(_quantity_examples()))
-def test_quantity_examples(group, name, example):
-    rows = targets.extract(make_doc("Phấn đấu " + example))
-    assert rows, example
-    if group == "direction":
-        assert rows[0].direction == name
-    elif group == "comparator":
-        assert rows[0].comparator == name
-    else:
-        assert rows[0].unit is not None
-
-
-@pytest.mark.parametrize("example", load("target_cues")["range"]["examples"])
-def test_range_examples(example):
-    (row,) = targets.extract(make_doc("Phấn đấu " + example))
-    assert row.comparator == ">="
-
-
-@pytest.mark.parametrize("example", load("target_cues")["names"]["examples"])
-def test_programme_name_examples(example):
-    doc = make_doc("Phấn đấu thực hiện " + example)
-    atoms = scan(doc)
-    assert atoms and target_year_atoms(doc, atoms, Span(0, len(doc.text)), 0) == []
-
-
-def test_subject_example():
-    (example,) = load("target_cues")["subject"]["examples"]
-    (row,) = targets.extract(make_doc("Phấn đấu " + example))
-    assert row.subject == "các trang Web, Fanpage của địa phương"
-
-
 def test_seed_spans_are_honest():
     for path in sorted(RAW.glob("*.txt")):
         doc = make_doc(path.read_text(encoding="utf-8"))
         for t in targets.extract(doc):
             assert doc.text[t.start_char:t.end_char] == t.text
-
-
-@pytest.mark.parametrize("example", load("target_cues")["baseline"]["examples"])
-def test_baseline_examples(example):
-    rows = targets.extract(make_doc("Phấn đấu " + example))
-    assert rows and all(t.target_year is None for t in rows)
 
 
 # --- the prefilter finds what a plain search finds --------------------------------

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from extractors.task_tables import _column_kind, deadline
-from core.vocab import load
+from extractors.task_tables import deadline
 from core.normalize import clean_text, match_form
 from pipeline.run import process_file, process_text
 from tests.conftest import seed_path
@@ -45,19 +44,6 @@ DEADLINES = [
 @pytest.mark.parametrize("cell, year, expected", DEADLINES)
 def test_deadline_from_time_cell(cell, year, expected):
     assert deadline(match_form(cell), year) == expected
-
-
-COLUMN_CASES = [(ex, col["kind"]) for col in load("table_columns")["column"] for ex in col["examples"]]
-
-
-@pytest.mark.parametrize("header, kind", COLUMN_CASES)
-def test_every_column_example_is_recognized(header, kind):
-    assert _column_kind(header) == kind
-
-
-@pytest.mark.parametrize("cell", load("table_columns")["recurring"]["examples"])
-def test_every_recurring_example_has_no_deadline(cell):
-    assert deadline(match_form(cell), 2026) is None
 
 
 APPENDIX_DUTIES = [

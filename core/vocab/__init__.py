@@ -2,8 +2,10 @@
 
 Each `*.toml` file beside this module holds one vocabulary (document types,
 agency names, roles, themes, section kinds...). Entries carry `examples`
-that the tests check the entry matches, so a vocabulary edit that breaks
-recognition fails loudly. Files load once per process.
+that tests/test_vocab.py checks the entry recognises, so a vocabulary edit
+that breaks recognition fails loudly. Each file is validated against its
+model in `schema.py` when it is read, so a malformed file fails at load,
+naming the file and the key. Files load once per process.
 """
 
 from __future__ import annotations
@@ -12,14 +14,24 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from core.vocab.schema import validate
+
 VOCAB_DIR = Path(__file__).parent
 
 
 @cache
 def load(name: str) -> dict:
     """Parsed contents of `<name>.toml` from this folder."""
-    with open(VOCAB_DIR / f"{name}.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return load_file(VOCAB_DIR / f"{name}.toml")
+
+
+def load_file(path: Path) -> dict:
+    """Parsed contents of a vocabulary file anywhere (extractors keep their
+    own beside them), once it has the shape `schema.py` declares for it."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    validate(path, data)
+    return data
 
 
 @cache
