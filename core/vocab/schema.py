@@ -156,6 +156,7 @@ class CitationGrammar(Table):
     name_stops: Phrases
     amending_leads: Phrases
     issued_before_verbs: Phrases
+    authored_before: Phrases  # `đề nghị của X tại Công văn số ...`: X wrote it
     name_comma_words: Phrases
     title_openers: Phrases
 
