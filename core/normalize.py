@@ -117,6 +117,7 @@ _OPEN_ENDING = re.compile(r"(?<!\w)(?:số|của|và|ngày|tại|về|các|với
 _EMPHASIS = re.compile(r"\*\*|\*")
 _HEADING_LABEL = re.compile(r"^\W*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)[.)]\s")
 _WRAPPED_NUMBER = re.compile(r"^\d{1,2}\.\s")
+_WIDE_GAP = re.compile(r"\S\s{8,}\S")
 _COLUMN_GAP = re.compile(r"\S\s{4,}\S")
 # A heading label alone on its line (`**1.`, `II.`): its text is on the next.
 _LONE_LABEL = re.compile(r"^\W*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)\.\W*$")
@@ -231,6 +232,8 @@ def _joins_in_block(prev: str, line: str) -> bool:
     before unless that one ended a sentence and this one opens another, or
     a capitals line (a title, a body's name) meets one in small letters, or
     the one before is a signature's authority line (`KT. CHỦ TỊCH`)."""
+    if _WIDE_GAP.search(prev) or _WIDE_GAP.search(line):
+        return False  # two columns set apart by a run of spaces
     if len(_EMPHASIS.findall(prev)) % 2 and len(_EMPHASIS.findall(line)) % 2:
         return True  # emphasis opened on one line and closed on the next: `**8. Sở` / `Công Thương**`
     if _AUTHORITY_LINE.match(prev) or (_has_letters(prev) and prev.isupper() and _has_letters(line)
@@ -273,7 +276,10 @@ def clean_text(raw: str) -> tuple[str, bool]:
     lines = [ln.rstrip() for ln in text.split("\n")]
     prose = _outside_bar_tables(lines)
     blocks = _blank_lines_part_paragraphs([ln.strip() for ln in prose])
-    if looks_pdf_broken(prose, share=0.08 if blocks else 0.15):
+    # A long page wrapped at a fixed width shows fewer breaks mid-sentence
+    # than a PDF; a short typed text shows few by chance.
+    relaxed = blocks and sum(1 for ln in prose if ln.strip()) >= 40
+    if looks_pdf_broken(prose, share=0.08 if relaxed else 0.15):
         return "\n\n".join(repair_pdf_lines(lines, blocks)) + "\n", True
     # Keep the layout, trim only blank runs at both ends.
     return "\n".join(lines).strip("\n") + "\n", False
