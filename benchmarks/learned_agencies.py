@@ -2,6 +2,12 @@
 
     python -m benchmarks.learned_agencies [--corpus ../shared/corpus/real]
         [--gold tests/gold_real] [--folds 8] [--out benchmarks/learned_agencies.md]
+    python -m benchmarks.learned_agencies --build
+
+`--build` trains the `crf+vocab` model on every gold document instead and
+writes the model the pipeline ships (extractors/models/agencies.crfsuite)
+with how it was built beside it (agencies.json); the texts are read from
+the corpus folder, never copied into the repo.
 
 The gold (`tests/gold_real`, format tests/gold/GOLD.md) names the agencies
 each document gives tasks to, without offsets. Training spans are found by
@@ -35,8 +41,13 @@ agency types required to agree, as `plans eval` does, and on names alone
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
 import random
 import re
+import subprocess
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,14 +59,13 @@ from core.document import Document
 from core.normalize import fold_key
 from core.scan import lowered
 from core.vocab import load
-from extractors import duties, task_tables
+from extractors import duties, learned, task_tables
 from pipeline.evaluate import Scorer, Tally, agency_key, load_gold, score_duties
 from pipeline.ingest import read_document
 from pipeline.run import process_document
 from schemas.records import Agency, DocumentRecords
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = re.compile(r"\w+|[^\w\s]")
 # The words that give or request a task right before the agency they name.
 _CUE = r"(?P<cue>giao|đề\s+nghị|yêu\s+cầu|khuyến\s+khích|đối\s+với|ủy\s+quyền)(?:\s+cho)?\s+(?:các\s+)?"
 # What may stand before an agency that is the subject of its line: a heading
@@ -68,7 +78,6 @@ SUBJECT_BEFORE = re.compile(
     re.VERBOSE | re.IGNORECASE)
 # A cue anywhere in a line: `..., UBND tỉnh giao Sở Y tế chủ trì`.
 CUE_BEFORE = re.compile(_CUE + "$", re.IGNORECASE)
-LINE_LABEL = re.compile(r"^\W*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.):]|[-+•▪●◦])", re.IGNORECASE)
 
 
 @dataclass
@@ -87,7 +96,7 @@ class Sample:
 def make_sample(name: str, text: str, gold: dict) -> Sample:
     """A cleaned text through the rules, with its gold spans located."""
     doc = Document(text, name)
-    sample = Sample(name, doc, process_document(doc), gold)
+    sample = Sample(name, doc, process_document(doc, learned=False), gold)  # the rules alone
     locate_gold(sample)
     return sample
 
@@ -176,7 +185,7 @@ def locate_gold(sample: Sample) -> None:
     sample.spans = sorted(spans)
 
 
-# --- sequences and features --------------------------------------------------
+# --- sequences, features and labels -----------------------------------------
 
 @dataclass
 class Line:
@@ -185,77 +194,33 @@ class Line:
     labels: list[str]
 
 
-def _shape(word: str) -> str:
-    if word.isdigit():
-        return "digit"
-    if not word[0].isalnum():
-        return "punct"
-    if word.isupper() and len(word) > 1:
-        return "upper"
-    return "title" if word[0].isupper() else "lower"
-
-
 def lines_of(sample: Sample, vocab: bool) -> list[Line]:
-    """The non-empty lines of the document's body as token sequences with
-    features and BIO labels from the sample's positive spans."""
-    doc, records = sample.doc, sample.records
-    mentions = sorted((m.start_char, m.end_char, m.agency_type) for m in records.agencies)
+    """The document's lines as the shipped extractor featurizes them
+    (`extractors.learned.lines_of`), with BIO labels from the sample's
+    positive spans."""
+    out, pi = [], 0
     positives = sample.spans
-    out = []
-    mi = pi = 0
-    by_id = {s.section_id: s for s in doc.sections}
-    spans = doc.body_spans()
-    for line in doc.lines:
-        if not any(a <= line.start < b for a, b in spans):
-            continue  # recipients and signatures give no duty
-        matches = list(TOKEN.finditer(line.text))
-        if not matches:
-            continue
-        tokens = [(line.start + m.start(), line.start + m.end()) for m in matches]
-        words = [m.group() for m in matches]
-        lower = [w.lower() for w in words]
-        sec = doc.section_at(line.start)
-        top = sec
-        while top is not None and top.parent_id is not None:
-            top = by_id.get(top.parent_id)
-        in_heading = sec is not None and line.start < sec.heading_end
-        labelled = bool(LINE_LABEL.match(line.text))
-        colon = ":" in line.text
-        feats, labels = [], []
-        for i, (start, end) in enumerate(tokens):
-            f = {
-                "w": lower[i], "shape": _shape(words[i]), "i": str(min(i, 6)),
-                "w-1": lower[i - 1] if i > 0 else "<s>", "w-2": lower[i - 2] if i > 1 else "<s>",
-                "w+1": lower[i + 1] if i + 1 < len(words) else "</s>",
-                "w+2": lower[i + 2] if i + 2 < len(words) else "</s>",
-                "s-1": _shape(words[i - 1]) if i > 0 else "<s>",
-                "s+1": _shape(words[i + 1]) if i + 1 < len(words) else "</s>",
-                "kind": sec.kind if sec else "none", "top": top.kind if top else "none",
-                "heading": in_heading, "labelled": labelled, "colon": colon,
-            }
-            f["w-1|w"] = f["w-1"] + "|" + f["w"]
-            if vocab:
-                while mi < len(mentions) and mentions[mi][1] <= start:
-                    mi += 1
-                if mi < len(mentions) and mentions[mi][0] <= start:
-                    f["vocab"] = "B" if mentions[mi][0] == start else "I"
-                    f["vtype"] = mentions[mi][2]
-                else:
-                    f["vocab"] = "O"
+    for line in learned.lines_of(sample.doc, sample.records.agencies if vocab else None):
+        labels = []
+        for start, _ in line.tokens:
             while pi < len(positives) and positives[pi][1] <= start:
                 pi += 1
             inside = pi < len(positives) and positives[pi][0] <= start
             labels.append(("B" if positives[pi][0] == start else "I") + "-A" if inside else "O")
-            feats.append(f)
-        out.append(Line(tokens, feats, labels))
+        out.append(Line(line.tokens, line.features, labels))
     return out
 
 
 # --- the model ---------------------------------------------------------------
 
-def train(samples: list[Sample], vocab: bool, iterations: int = 50) -> sklearn_crfsuite.CRF:
-    crf = sklearn_crfsuite.CRF(algorithm="lbfgs", c1=0.05, c2=0.05, max_iterations=iterations,
-                               all_possible_transitions=True)
+# The model's training settings, the same for the cross-validation and the shipped model.
+TRAINING = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.05, "max_iterations": 50, "all_possible_transitions": True}
+
+
+def train(samples: list[Sample], vocab: bool, iterations: int = TRAINING["max_iterations"],
+          model_filename: str | None = None) -> sklearn_crfsuite.CRF:
+    """A CRF over the samples' lines; `model_filename`: where crfsuite writes it (else a temporary file)."""
+    crf = sklearn_crfsuite.CRF(**{**TRAINING, "max_iterations": iterations}, model_filename=model_filename)
     lines = [ln for s in samples for ln in lines_of(s, vocab)]
     crf.fit([ln.features for ln in lines], [ln.labels for ln in lines])
     return crf
@@ -264,21 +229,8 @@ def train(samples: list[Sample], vocab: bool, iterations: int = 50) -> sklearn_c
 def predict(crf: sklearn_crfsuite.CRF, sample: Sample, vocab: bool) -> list[tuple[int, int]]:
     """Spans the model tags as agencies with duties."""
     lines = lines_of(sample, vocab)
-    spans = []
-    for ln, tags in zip(lines, crf.predict([ln.features for ln in lines])):
-        start = None
-        for (s, e), tag in zip(ln.tokens, tags):
-            if tag == "B-A" or (tag == "I-A" and start is None):
-                if start is not None:
-                    spans.append((start, end))
-                start = s
-            elif tag == "O" and start is not None:
-                spans.append((start, end))
-                start = None
-            end = e
-        if start is not None:
-            spans.append((start, end))
-    return spans
+    return [span for ln, tags in zip(lines, crf.predict([ln.features for ln in lines]))
+            for span in learned.spans_of(ln.tokens, tags)]
 
 
 # --- scoring -----------------------------------------------------------------
@@ -289,24 +241,11 @@ def _type_at(sample: Sample, start: int, end: int) -> str:
                 "khac")
 
 
-@cache
-def _abbreviation_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    full = load("agencies")["abbreviations"]
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(full, key=len, reverse=True))) + r")(?!\w)"), full
-
-
-def spelled_out(name: str) -> str:
-    """A name as written with its abbreviations spelled out, as canonical
-    names are: `UBND các xã, phường` -> `Ủy ban nhân dân các xã, phường`."""
-    pattern, full = _abbreviation_pattern()
-    return pattern.sub(lambda m: full[m.group()], name)
-
-
 def learned_rows(sample: Sample, spans: list[tuple[int, int]]) -> tuple[list[dict], list[dict]]:
     """One duty row per learned span, named as written (abbreviations spelled
     out), the name as written kept as its alias."""
     text = sample.doc.text
-    rows = [{"agency": spelled_out(text[s:e]), "agency_type": _type_at(sample, s, e), "requested": False}
+    rows = [{"agency": learned.spelled_out(text[s:e]), "agency_type": _type_at(sample, s, e), "requested": False}
             for s, e in spans]
     return rows, [{"canonical_name": r["agency"], "text": text[s:e]} for r, (s, e) in zip(rows, spans)]
 
@@ -319,25 +258,8 @@ def rules_rows(sample: Sample) -> tuple[list[dict], list[dict]]:
 
 
 def with_learned(sample: Sample, spans: list[tuple[int, int]]) -> list[Agency]:
-    """The vocabulary's agency mentions with the learned spans added: a span
-    the vocabulary found as it is stays the vocabulary's (source `both`); a
-    span holding mentions replaces them, named as written and typed as the
-    first (`Các doanh nghiệp viễn thông` over `Các doanh nghiệp`); a span
-    crossing a mention's edge is dropped; a span no mention touches is new,
-    typed `khac`."""
-    doc, out = sample.doc, list(sample.records.agencies)
-    for s, e in spans:
-        touched = [a for a in out if a.start_char < e and s < a.end_char]
-        if any(a.start_char < s or a.end_char > e for a in touched):
-            continue
-        if len(touched) == 1 and (touched[0].start_char, touched[0].end_char) == (s, e):
-            out[out.index(touched[0])] = touched[0].model_copy(update={"source": "both"})
-            continue
-        kind = touched[0].agency_type if touched else "khac"
-        out = [a for a in out if a not in touched]
-        out.append(Agency(**doc.span(s, e), canonical_name=spelled_out(doc.text[s:e]), agency_type=kind,
-                          source="ner"))
-    return sorted(out, key=lambda a: a.start_char)
+    """The rules' mentions merged with the learned spans as the pipeline merges them."""
+    return learned.merge(sample.doc, sample.records.agencies, spans)
 
 
 def fed_rows(sample: Sample, spans: list[tuple[int, int]]) -> tuple[list[dict], list[dict]]:
@@ -456,15 +378,52 @@ def render(samples: list[Sample], results, k: int, seconds: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def build(corpus: Path, gold: Path) -> dict:
+    """Train the shipped model on every gold document of the corpus; return its provenance."""
+    t0 = time.perf_counter()
+    samples = load_samples(corpus, gold)
+    model = learned.MODEL
+    model.parent.mkdir(exist_ok=True)
+    train(samples, vocab=True, model_filename=str(model))
+    data = model.read_bytes()
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    info = {
+        "model": model.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "built_by": "python -m benchmarks.learned_agencies --build",
+        "commit": commit + ("+uncommitted changes" if dirty else ""),
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "corpus": "../shared/corpus/real (texts not in the repo)",
+        "gold": gold.relative_to(ROOT).as_posix() if gold.is_relative_to(ROOT) else str(gold),
+        "documents": [s.name for s in samples],
+        "training_spans": sum(len(s.spans) for s in samples),
+        "features": "extractors.learned.lines_of with the vocabulary's mentions (the crf+vocab variant)",
+        "training": TRAINING,
+        "python_crfsuite": importlib.metadata.version("python-crfsuite"),
+        "seconds": round(time.perf_counter() - t0),
+    }
+    model.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return info
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "real")
     ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold_real")
     ap.add_argument("--folds", type=int, default=8, help="documents grouped into K folds; 0: leave one out")
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("learned_agencies.md"))
+    ap.add_argument("--build", action="store_true", help="train on every document and write the shipped model")
     args = ap.parse_args()
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: no such folder (the real corpus lives in ../shared/corpus/real)")
+    if args.build:
+        info = build(args.corpus, args.gold.resolve())
+        print(f"{learned.MODEL}: {info['bytes']:,} bytes, {len(info['documents'])} documents, "
+              f"{info['training_spans']} spans, {info['seconds']} s")
+        return
     t0 = time.perf_counter()
     samples = load_samples(args.corpus, args.gold)
     results = compare(samples, args.folds)

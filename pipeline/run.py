@@ -14,6 +14,7 @@ from pathlib import Path
 from core.document import Document
 from core.normalize import clean_text
 from extractors import agencies, citations, dates, duties, header, targets, task_tables, topics
+from extractors.learned import extract as with_learned_agencies, tagger
 from extractors.sections import segment
 from pipeline import citegraph, store
 from pipeline.ingest import IngestFailure, Input, list_inputs, read_document
@@ -27,7 +28,7 @@ def _code_fingerprint() -> str:
     root = Path(__file__).resolve().parent.parent
     for package in ("core", "extractors", "pipeline", "schemas"):
         for path in sorted((root / package).rglob("*")):
-            if path.suffix in (".py", ".toml", ".sql", ".json") and path.is_file():
+            if path.suffix in (".py", ".toml", ".sql", ".json", ".crfsuite") and path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -35,13 +36,23 @@ def _code_fingerprint() -> str:
 
 PIPELINE_VERSION = _code_fingerprint()
 
+# Whether the duty rules also see the learned agencies (extractors/learned.py)
+# when a caller does not say; a document stored without them carries another
+# version, so a run with them re-processes it and the other way round.
+LEARNED = False
+
+
+def pipeline_version(learned: bool = LEARNED) -> str:
+    return PIPELINE_VERSION if learned else PIPELINE_VERSION + "-rules"
+
 # Documents written per transaction: one INSERT per table per batch.
 WRITE_BATCH = 64
 
 
 def process_document(doc: Document, extraction_method: str = "text", quality: str = "ok",
-                     content_hash: str = "", source_path: str = "") -> DocumentRecords:
-    """Run header, segmentation and every extractor over a built Document."""
+                     content_hash: str = "", source_path: str = "", learned: bool = LEARNED) -> DocumentRecords:
+    """Run header, segmentation and every extractor over a built Document;
+    `learned`: the duty rules also see the CRF's agencies."""
     sections, footnotes, issues = segment(doc)
     doc.sections = sections
     sections += task_tables.group_sections(doc)  # group rows of task tables: the sections of their rows
@@ -49,7 +60,7 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     doc.meta.extraction_method = extraction_method
     doc.meta.quality = quality
     doc.meta.content_hash = content_hash
-    doc.meta.pipeline_version = PIPELINE_VERSION
+    doc.meta.pipeline_version = pipeline_version(learned)
     doc.meta.source_path = source_path or doc.source_name
     found_citations = citations.extract(doc)
     topic = topics.classify(doc, found_citations)
@@ -58,6 +69,8 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
         doc.meta.topic_start, doc.meta.topic_end = topic.evidence.start, topic.evidence.end
         doc.meta.topic_evidence = doc.text[topic.evidence.start:topic.evidence.end]
     found_agencies = agencies.extract(doc)
+    if learned:  # the CRF's subjects beside the vocabulary's mentions, for the duty rules
+        found_agencies = with_learned_agencies(doc, found_agencies)
     found_dates = dates.extract(doc)
     found_duties = duties.extract(doc, agencies=found_agencies, dates=found_dates)
     found_duties += task_tables.extract(doc, found_agencies, found_dates)
@@ -77,25 +90,25 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     )
 
 
-def process_text(text: str, name: str = "<text>") -> DocumentRecords:
+def process_text(text: str, name: str = "<text>", learned: bool = LEARNED) -> DocumentRecords:
     """Records of one raw text, without touching any database."""
     cleaned, repaired = clean_text(text)
-    return process_document(Document(cleaned, name), quality="repaired" if repaired else "ok")
+    return process_document(Document(cleaned, name), quality="repaired" if repaired else "ok", learned=learned)
 
 
-def process_file(path: str | Path, source: str = "") -> DocumentRecords:
+def process_file(path: str | Path, source: str = "", learned: bool = LEARNED) -> DocumentRecords:
     """Records of one input file (any supported format); raises IngestFailure.
     `source` is the file's identity in the store (its path under the folder
     given, see `ingest.list_inputs`), by default its name."""
     raw = read_document(Path(path))
     return process_document(Document(raw.text, raw.path.name), raw.extraction_method, raw.quality,
-                            raw.content_hash, source)
+                            raw.content_hash, source, learned)
 
 
-def _process_or_fail(item: Input) -> DocumentRecords | IngestError:
+def _process_or_fail(item: Input, learned: bool = LEARNED) -> DocumentRecords | IngestError:
     path, source = item
     try:
-        return process_file(path, source)
+        return process_file(path, source, learned)
     except IngestFailure as exc:
         return IngestError(source_name=path.name, path=source, problem=exc.problem, message=str(exc))
     except Exception as exc:  # a bug on one file must not stop the run
@@ -110,9 +123,10 @@ class RunResult:
     failed: list[IngestError]
 
 
-def _outcomes(paths: list[Input], workers: int, batch_size: int) -> Iterator[DocumentRecords | IngestError]:
+def _outcomes(paths: list[Input], workers: int, batch_size: int,
+              learned: bool) -> Iterator[DocumentRecords | IngestError]:
     if workers <= 1:
-        yield from map(_process_or_fail, paths)
+        yield from (_process_or_fail(path, learned) for path in paths)
         return
     # Extraction in worker processes, at most `batch_size` documents in
     # flight so memory follows the batch size rather than the corpus; each
@@ -121,21 +135,26 @@ def _outcomes(paths: list[Input], workers: int, batch_size: int) -> Iterator[Doc
     # one writer.
     with ProcessPoolExecutor(max_workers=workers) as pool:
         todo = iter(paths)
-        in_flight = deque(pool.submit(_process_or_fail, path) for path in islice(todo, batch_size))
+        in_flight = deque(pool.submit(_process_or_fail, path, learned) for path in islice(todo, batch_size))
         while in_flight:
             outcome = in_flight.popleft().result()
             if (path := next(todo, None)) is not None:
-                in_flight.append(pool.submit(_process_or_fail, path))
+                in_flight.append(pool.submit(_process_or_fail, path, learned))
             yield outcome
 
 
 def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False, batch_size: int = 256,
-        on_document: Callable[[DocumentRecords | IngestError | Path], None] | None = None) -> RunResult:
+        on_document: Callable[[DocumentRecords | IngestError | Path], None] | None = None,
+        learned: bool = LEARNED) -> RunResult:
     """Process every input file into the database at `db_path`.
 
     Unchanged files (same bytes, same pipeline version) are skipped unless
     `force`; a bad file is recorded in `ingest_errors` and the run goes on.
+    A learned model that cannot be loaded stops the run before any file
+    (`learned.ModelError`), rather than failing every file one by one.
     """
+    if learned:
+        tagger()
     result = RunResult([], [], [])
     con = store.connect(db_path)
     pending: list[DocumentRecords] = []
@@ -160,13 +179,13 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
         todo = []
         stored = {} if force else store.stored_hashes(con)
         for item in list_inputs(inputs):
-            if _unchanged(stored.get(item.source), item.path):
+            if _unchanged(stored.get(item.source), item.path, pipeline_version(learned)):
                 result.skipped.append(item.path)
                 if on_document:
                     on_document(item.path)
             else:
                 todo.append(item)
-        for outcome in _outcomes(todo, workers or os.cpu_count() or 1, batch_size):
+        for outcome in _outcomes(todo, workers or os.cpu_count() or 1, batch_size, learned):
             if isinstance(outcome, IngestError):
                 store.record_error(con, outcome)
                 result.failed.append(outcome)
@@ -185,8 +204,8 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
     return result
 
 
-def _unchanged(stored: tuple[str, str] | None, path: Path) -> bool:
-    if stored is None or stored[1] != PIPELINE_VERSION:
+def _unchanged(stored: tuple[str, str] | None, path: Path, version: str) -> bool:
+    if stored is None or stored[1] != version:
         return False
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest() == stored[0]
