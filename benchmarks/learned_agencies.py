@@ -194,13 +194,13 @@ class Line:
     labels: list[str]
 
 
-def lines_of(sample: Sample, vocab: bool) -> list[Line]:
+def lines_of(sample: Sample, vocab: bool, subjects_only: bool = False) -> list[Line]:
     """The document's lines as the shipped extractor featurizes them
     (`extractors.learned.lines_of`), with BIO labels from the sample's
     positive spans."""
     out, pi = [], 0
     positives = sample.spans
-    for line in learned.lines_of(sample.doc, sample.records.agencies if vocab else None):
+    for line in learned.lines_of(sample.doc, sample.records.agencies if vocab else None, subjects_only):
         labels = []
         for start, _ in line.tokens:
             while pi < len(positives) and positives[pi][1] <= start:
@@ -226,9 +226,11 @@ def train(samples: list[Sample], vocab: bool, iterations: int = TRAINING["max_it
     return crf
 
 
-def predict(crf: sklearn_crfsuite.CRF, sample: Sample, vocab: bool) -> list[tuple[int, int]]:
-    """Spans the model tags as agencies with duties."""
-    lines = lines_of(sample, vocab)
+def predict(crf: sklearn_crfsuite.CRF, sample: Sample, vocab: bool,
+            subjects_only: bool = False) -> list[tuple[int, int]]:
+    """Spans the model tags as agencies with duties (on the lines where the
+    duty rules look for holders only, as the pipeline tags, if `subjects_only`)."""
+    lines = lines_of(sample, vocab, subjects_only)
     return [span for ln, tags in zip(lines, crf.predict([ln.features for ln in lines]))
             for span in learned.spans_of(ln.tokens, tags)]
 
@@ -326,7 +328,7 @@ def compare(samples: list[Sample], k: int = 0) -> dict[str, dict[str, dict[str, 
             spans = predict(models[True], s, True)
             learned = {"crf": learned_rows(s, predict(models[False], s, False)), "crf+vocab": learned_rows(s, spans)}
             rows = {"rules": rules_rows(s), **learned, "union": union_rows(s, learned["crf+vocab"]),
-                    "rules+crf": fed_rows(s, spans)}
+                    "rules+crf": fed_rows(s, predict(models[True], s, True, subjects_only=True))}
             for sys in SYSTEMS:
                 for mode in ("typed", "names"):
                     out[sys][mode][s.name] = score(s, *rows[sys], typed=mode == "typed")
@@ -365,8 +367,10 @@ def render(samples: list[Sample], results, k: int, seconds: float) -> str:
     lines += ["", f"Best on names alone: `{best}` (F1 {_total(results[best]['names']).f1:.3f} against the rules' "
               f"{rules.f1:.3f}). `crf` is the model alone; `crf+vocab` adds the vocabulary's mentions as features; "
               "`union` is the rules' duties plus the `crf+vocab` agencies they lack; `rules+crf` runs the duty "
-              "rules over the vocabulary's mentions and the `crf+vocab` spans (a span holding mentions replaces "
-              "them), so its rows are real duties with tasks and offsets."]
+              "rules over the vocabulary's mentions and the `crf+vocab` spans of heading and `Giao`/`Đề nghị` lines, "
+              "merged as the pipeline merges them (`extractors.learned.merge`: a span holding one mention replaces "
+              "it, lists of mentions and spans crossing one are dropped, a span is cut before a task verb), so its "
+              "rows are the pipeline's duties with tasks and offsets."]
     lines += ["", "Per document (names alone): gold agencies, then true / false hits of each system.", "",
               "| document | gold | " + " | ".join(SYSTEMS) + " |", "|---|---|" + "---|" * len(SYSTEMS)]
     for s in samples:

@@ -25,17 +25,29 @@ from pathlib import Path
 
 from core.document import Document
 from core.vocab import load
-from schemas.records import Agency
+from extractors import duties
+from schemas.records import Agency, Section
 
 MODEL = Path(__file__).resolve().parent / "models" / "agencies.crfsuite"
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORD = re.compile(r"\w+")
 # A line opening with a heading label or a bullet: `III.`, `2.1.`, `a)`, `-`.
 LINE_LABEL = re.compile(
     r"""^\W*(?:
         (?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.):]   # label
         | [-+•▪●◦]                                # bullet
     )""",
+    re.VERBOSE | re.IGNORECASE)
+
+
+# What stands between the names of a list: `Hội phụ nữ, Đoàn thanh niên`,
+# `Phòng Kinh tế, Hạ tầng và Đô thị và phòng Nông nghiệp`.
+LIST_SEPARATOR = re.compile(
+    r"""\s*(?:
+        [,;/]\s*(?:và\s+)?   # comma, semicolon or slash, perhaps with `và`
+        | và                 # `và` alone
+    )\s*$""",
     re.VERBOSE | re.IGNORECASE)
 
 
@@ -46,7 +58,7 @@ class ModelError(RuntimeError):
 @dataclass
 class Line:
     tokens: list[tuple[int, int]]  # offsets into the document
-    features: list[dict]
+    features: list[list[str]]  # per token, CRFsuite attributes `name:value` (a flag by its name when set)
 
 
 def _shape(word: str) -> str:
@@ -59,10 +71,16 @@ def _shape(word: str) -> str:
     return "title" if word[0].isupper() else "lower"
 
 
-def lines_of(doc: Document, mentions: list[Agency] | None) -> list[Line]:
+def lines_of(doc: Document, mentions: list[Agency] | None, subjects_only: bool = False) -> list[Line]:
     """The non-empty lines of the document's body (sections set) as token
-    sequences with their features; `mentions`, the vocabulary's agencies,
-    add where it found one (None: the variant of the model without them)."""
+    sequences with their features: the word, its two neighbours each side,
+    shapes, place in the line, the section's kind and its top section's,
+    whether the line is a heading, labelled or has a colon, and, given
+    `mentions` (the vocabulary's agencies; None for the variant without
+    them), where the vocabulary found one and its type. `subjects_only`:
+    only the lines where the duty rules look for a task's holder
+    (`_may_hold_subject`); each line is its own sequence, so the others
+    cannot change these lines' tags."""
     marks = sorted((m.start_char, m.end_char, m.agency_type) for m in mentions or ())
     by_id = {s.section_id: s for s in doc.sections}
     body = doc.body_spans()
@@ -70,45 +88,53 @@ def lines_of(doc: Document, mentions: list[Agency] | None) -> list[Line]:
     for line in doc.lines:
         if not any(a <= line.start < b for a, b in body):
             continue  # recipients and signatures give no duty
+        sec = doc.section_at(line.start)
+        if subjects_only and not _may_hold_subject(line, sec):
+            continue
         matches = list(TOKEN.finditer(line.text))
         if not matches:
             continue
         words = [m.group() for m in matches]
-        lower = [w.lower() for w in words]
-        shapes = [_shape(w) for w in words]
-        sec = doc.section_at(line.start)
+        w = ["<s>", "<s>"] + [x.lower() for x in words] + ["</s>", "</s>"]  # w[i + 2] is word i
+        shape = ["<s>"] + [_shape(x) for x in words] + ["</s>"]  # shape[i + 1] is word i's
         top = sec
         while top is not None and top.parent_id is not None:
             top = by_id.get(top.parent_id)
-        line_feats = {
-            "kind": sec.kind if sec else "none", "top": top.kind if top else "none",
-            "heading": sec is not None and line.start < sec.heading_end,
-            "labelled": bool(LINE_LABEL.match(line.text)), "colon": ":" in line.text,
-        }
+        common = [f"kind:{sec.kind if sec else 'none'}", f"top:{top.kind if top else 'none'}"]
+        common += [flag for flag, on in (("heading", sec is not None and line.start < sec.heading_end),
+                                         ("labelled", bool(LINE_LABEL.match(line.text))),
+                                         ("colon", ":" in line.text)) if on]
         tokens, feats = [], []
-        n = len(words)
         for i, m in enumerate(matches):
             start = line.start + m.start()
             tokens.append((start, line.start + m.end()))
-            f = {
-                "w": lower[i], "shape": shapes[i], "i": str(min(i, 6)),
-                "w-1": lower[i - 1] if i > 0 else "<s>", "w-2": lower[i - 2] if i > 1 else "<s>",
-                "w+1": lower[i + 1] if i + 1 < n else "</s>", "w+2": lower[i + 2] if i + 2 < n else "</s>",
-                "s-1": shapes[i - 1] if i > 0 else "<s>", "s+1": shapes[i + 1] if i + 1 < n else "</s>",
-                **line_feats,
-            }
-            f["w-1|w"] = f["w-1"] + "|" + f["w"]
+            f = [f"w:{w[i + 2]}", f"shape:{shape[i + 1]}", f"i:{min(i, 6)}", f"w-1:{w[i + 1]}", f"w-2:{w[i]}",
+                 f"w+1:{w[i + 3]}", f"w+2:{w[i + 4]}", f"s-1:{shape[i]}", f"s+1:{shape[i + 2]}",
+                 f"w-1|w:{w[i + 1]}|{w[i + 2]}", *common]
             if mentions is not None:
                 while mi < len(marks) and marks[mi][1] <= start:
                     mi += 1
                 if mi < len(marks) and marks[mi][0] <= start:
-                    f["vocab"] = "B" if marks[mi][0] == start else "I"
-                    f["vtype"] = marks[mi][2]
+                    f += ["vocab:B" if marks[mi][0] == start else "vocab:I", f"vtype:{marks[mi][2]}"]
                 else:
-                    f["vocab"] = "O"
+                    f.append("vocab:O")
             feats.append(f)
         out.append(Line(tokens, feats))
     return out
+
+
+def _may_hold_subject(line, sec: Section | None) -> bool:
+    """Whether the duty rules (extractors/duties.py) may take a learned
+    span on this line as a task's holder: a section heading (an agency
+    heading, `2. Các doanh nghiệp viễn thông`) or a line with an assignment
+    cue (`Giao`, `Đề nghị`). On the real corpus every learned holder the
+    rules used stood in a heading (benchmarks/learned_agencies.md)."""
+    if sec is None:
+        return False
+    if line.start < sec.heading_end:
+        return True
+    lower = line.text.lower()
+    return any(w in lower for w in duties.grammar().assign_first)
 
 
 def spans_of(tokens: list[tuple[int, int]], tags: list[str]) -> list[tuple[int, int]]:
@@ -152,7 +178,8 @@ def tagger():
 def predict(doc: Document, mentions: list[Agency]) -> list[tuple[int, int]]:
     """Spans the shipped model tags as agencies with duties."""
     model = tagger()
-    return [span for ln in lines_of(doc, mentions) for span in spans_of(ln.tokens, model.tag(ln.features))]
+    return [span for ln in lines_of(doc, mentions, subjects_only=True)
+            for span in spans_of(ln.tokens, model.tag(ln.features))]
 
 
 @cache
@@ -174,11 +201,16 @@ def merge(doc: Document, mentions: list[Agency], spans: list[tuple[int, int]]) -
     holding mentions replaces them, named as written and typed as the first
     (`Các doanh nghiệp viễn thông` over `Các doanh nghiệp`); a span crossing
     a mention's edge is dropped (the vocabulary's reading stands); a span no
-    mention touches is new, typed `khac`."""
+    mention touches is new, typed `khac`. A span running on into its
+    task (`Trung tâm Văn hóa, Thông tin và Thể thao đặc khu xây dựng`) is
+    cut before the verb. A span that is a list of the
+    vocabulary's names (`Hội phụ nữ, Đoàn thanh niên, Hội cựu chiến binh`)
+    is dropped too: each of them holds the task, not the list."""
     out = list(mentions)
     for s, e in spans:
-        touched = [a for a in out if a.start_char < e and s < a.end_char]
-        if any(a.start_char < s or a.end_char > e for a in touched):
+        e = _before_verb(doc, s, e, mentions)
+        touched = sorted((a for a in out if a.start_char < e and s < a.end_char), key=lambda a: a.start_char)
+        if any(a.start_char < s or a.end_char > e for a in touched) or _is_list(doc, touched):
             continue
         if len(touched) == 1 and (touched[0].start_char, touched[0].end_char) == (s, e):
             out[out.index(touched[0])] = touched[0].model_copy(update={"source": "both"})
@@ -188,6 +220,27 @@ def merge(doc: Document, mentions: list[Agency], spans: list[tuple[int, int]]) -
         out.append(Agency(**doc.span(s, e), canonical_name=spelled_out(doc.text[s:e]), agency_type=kind,
                           source="ner"))
     return sorted(out, key=lambda a: a.start_char)
+
+
+def _before_verb(doc: Document, start: int, end: int, mentions: list[Agency]) -> int:
+    """Where the span ends once cut before the first task verb of the duty
+    rules (`vocab/roles.toml`) written in lower case after its first word
+    and outside the vocabulary's names (`Sở Xây dựng` is a name, `... đặc
+    khu xây dựng kế hoạch` a task)."""
+    verb = duties.grammar().heading_verb
+    inside = [(a.start_char, a.end_char) for a in mentions if a.start_char < end and start < a.end_char]
+    for m in _WORD.finditer(doc.text, start, end):
+        at = m.start()
+        if (at > start and m.group().islower() and not any(a <= at < b for a, b in inside)
+                and verb.match(doc.match_text, at, end)):
+            return len(doc.text[start:at].rstrip(" \t,;:-")) + start
+    return end
+
+
+def _is_list(doc: Document, names: list[Agency]) -> bool:
+    """Two or more names with only list separators between them."""
+    return len(names) > 1 and all(LIST_SEPARATOR.match(doc.match_text[a.end_char:b.start_char])
+                                  for a, b in zip(names, names[1:]))
 
 
 def extract(doc: Document, mentions: list[Agency]) -> list[Agency]:
