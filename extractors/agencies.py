@@ -16,9 +16,10 @@ text as written, where a place name is known by its capital letter.
 
 A spaCy NER model trained on gazetteer-labelled lines was measured against
 this recognizer and did not earn its place (see benchmarks/agency_ner.py);
-every row therefore has `source = "vocab"`. A CRF trained on the real
-corpus's gold duties, fed to the duty rules beside this recognizer, raises
-their held-out recall at equal precision (benchmarks/learned_agencies.md).
+every row of this recognizer has `source = "vocab"`. A CRF trained on the
+real corpus's gold duties (extractors/learned.py, `plans run --learned`)
+adds its spans beside these for the duty rules (`source = "ner"`, or
+`"both"` where it found the same span).
 """
 
 from __future__ import annotations

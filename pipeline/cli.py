@@ -36,8 +36,11 @@ def _summary(records: DocumentRecords) -> str:
               help="Processes for extraction (0 = one per core); one writer.")
 @click.option("--force", is_flag=True, help="Re-process files whose content is unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-document lines.")
-def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quiet: bool) -> None:
+@click.option("--learned", is_flag=True,
+              help="Also give the duty rules the agencies a CRF trained on the real corpus finds (see README).")
+def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quiet: bool, learned: bool) -> None:
     """Process plan files (default: data/raw/) into the database."""
+    from extractors.learned import ModelError
     from pipeline.run import run as run_pipeline
 
     paths = list(inputs) or [DEFAULT_INPUT]
@@ -61,11 +64,11 @@ def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quie
             from pipeline.ingest import list_inputs
 
             with click.progressbar(length=len(list_inputs(paths)), label="plans", file=sys.stderr) as bar:
-                result = run_pipeline(paths, db_path, workers=workers, force=force,
+                result = run_pipeline(paths, db_path, workers=workers, force=force, learned=learned,
                                       on_document=lambda o: (report(o), bar.update(1)))
         else:
-            result = run_pipeline(paths, db_path, workers=workers, force=force, on_document=report)
-    except store.StoreError as exc:
+            result = run_pipeline(paths, db_path, workers=workers, force=force, learned=learned, on_document=report)
+    except (store.StoreError, ModelError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(result.stored)} stored, {len(result.skipped)} unchanged, "
                f"{len(result.failed) + len(missing)} failed -> {db_path}")

@@ -4,11 +4,17 @@ small slice, and the learned spans given to the duty rules."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import pytest
 
 from benchmarks.learned_agencies import (learned_rows, lines_of, make_sample, occurrences, predict, score,
                                          train, with_learned)
 from core.normalize import clean_text
+from extractors import learned
+from pipeline.run import process_text
 
 # The assignment section of r005 (Thanh Hóa, quan trắc môi trường nuôi trồng thủy sản), shortened.
 R005 = """**IV. TỔ CHỨC
@@ -122,3 +128,78 @@ def test_learned_span_holding_a_mention_replaces_it(r005):
     # The first span is new (or replaces what the vocabulary saw inside it);
     # the second crosses it and is dropped.
     assert [(a.text, a.source) for a in at] == [("Các cơ sở nuôi trồng thủy sản", "ner")]
+
+
+# --- the shipped model (extractors/models/agencies.crfsuite) -----------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _lines(path: str, first: int, last: int) -> str:
+    """Lines first..last (1-based, inclusive) of a sample document the model never saw."""
+    return "\n".join((ROOT / path).read_text(encoding="utf-8").splitlines()[first - 1:last]) + "\n"
+
+
+# Real plans of data/raw and data/holdout (not in the model's training corpus): the vocabulary
+# stops short of the body's full name or reads one body as two; the model reads it whole.
+SHIPPED = [
+    # 000: the vocabulary ends at `đoàn thể`; the heading's subject runs on to `của phường`.
+    ("data/raw/000_62f78ab9b2ca411b.txt", 115, 119,
+     ["Các phòng, ban, ngành, đoàn thể", "Công an phường", "Ban chỉ huy quân sự phường", "Công an phường"],
+     [("Các phòng, ban, ngành, đoàn thể của phường", "ner", "so_nganh"), ("Công an phường", "vocab", "cong_an"),
+      ("Ban chỉ huy quân sự phường", "vocab", "quan_su"), ("Công an phường", "vocab", "cong_an")]),
+    # h02, Điều 3: `các phòng chuyên môn` and `UBND phường` are one body, the offices under the committee.
+    ("data/holdout/h02_thanhhoa_qd_chuyendoiso.txt", 28, 28,
+     ["Văn phòng HĐND và UBND phường", "các phòng chuyên môn", "UBND phường"],
+     [("Văn phòng HĐND và UBND phường", "vocab", "van_phong"),
+      ("các phòng chuyên môn thuộc UBND phường", "ner", "so_nganh")]),
+]
+
+
+@pytest.mark.parametrize("path, first, last, vocab_only, merged", SHIPPED)
+def test_shipped_model_reads_bodies_the_vocabulary_cuts(path, first, last, vocab_only, merged):
+    text = _lines(path, first, last)
+    assert [a.text for a in process_text(text, "x", learned=False).agencies] == vocab_only
+    records = process_text(text, "x", learned=True)
+    assert [(a.text, a.source, a.agency_type) for a in records.agencies] == merged
+    stored = clean_text(text)[0]  # the text process_text stores and offsets index
+    assert all(stored[a.start_char:a.end_char] == a.text for a in records.agencies)
+
+
+def test_shipped_model_is_the_one_its_provenance_describes():
+    info = json.loads(learned.MODEL.with_suffix(".json").read_text(encoding="utf-8"))
+    data = learned.MODEL.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == info["sha256"] and len(data) == info["bytes"] < 500_000
+    assert len(info["documents"]) == 48
+
+
+def test_a_missing_model_is_an_installation_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(learned, "MODEL", tmp_path / "agencies.crfsuite")
+    learned.tagger.cache_clear()
+    try:
+        with pytest.raises(learned.ModelError, match=r"agencies\.crfsuite: the learned agency model is missing"):
+            learned.tagger()
+        (tmp_path / "agencies.crfsuite").write_bytes(b"not a model")
+        with pytest.raises(learned.ModelError, match="not a readable CRFsuite model"):
+            learned.tagger()
+    finally:
+        learned.tagger.cache_clear()
+
+
+def test_plans_run_learned_stores_the_learned_rows_and_reprocesses(tmp_path):
+    import duckdb
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    db = tmp_path / "plans.duckdb"
+    src = ROOT / "data/raw/000_62f78ab9b2ca411b.txt"
+    runner = CliRunner()
+    assert runner.invoke(main, ["run", str(src), "--db", str(db), "-q"]).exit_code == 0
+    # The same bytes with the switch on are no longer `unchanged`: they were stored without it.
+    result = runner.invoke(main, ["run", str(src), "--db", str(db), "-q", "--learned"])
+    assert result.exit_code == 0 and "1 stored, 0 unchanged" in result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""SELECT a.text, substr(d.text, a.start_char + 1, a.end_char - a.start_char)
+                              FROM agencies a JOIN documents d USING (doc_id) WHERE a.source = 'ner'""").fetchall()
+    assert rows == [("Các phòng, ban, ngành, đoàn thể của phường",) * 2]
