@@ -385,14 +385,15 @@ def render(samples: list[Sample], results, k: int, seconds: float) -> str:
 def build(corpus: Path, gold: Path) -> dict:
     """Train the shipped model on every gold document of the corpus; return its provenance."""
     t0 = time.perf_counter()
+    # The code the model is built from, read before the build rewrites the model files.
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
     samples = load_samples(corpus, gold)
     model = learned.MODEL
     model.parent.mkdir(exist_ok=True)
     train(samples, vocab=True, model_filename=str(model))
     data = model.read_bytes()
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
     info = {
         "model": model.name,
         "sha256": hashlib.sha256(data).hexdigest(),
