@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from operator import attrgetter
 
-from extractors.dates import deadline_within
+from extractors.dates import Deadlines
 from core.scan import finditer_at, lowered
 from core.vocab import load
 from core.document import Document
@@ -170,8 +170,11 @@ def paragraphs(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]
     case continues the paragraph before it (a sentence broken by a page break).
     Table rows are no prose: task tables read them (`task_tables.py`)."""
     current: list[int] | None = None
-    first_line = max(bisect.bisect_right(doc.lines, start, key=attrgetter("start")) - 1, 0)
-    for line in doc.lines[first_line:]:
+    lines = doc.lines
+    # By index, not a slice: a slice of the lines after `start` copies the
+    # rest of the document on every call.
+    for i in range(max(bisect.bisect_right(doc.line_starts, start) - 1, 0), len(lines)):
+        line = lines[i]
         if line.start >= end:
             break
         if line.end <= start or _TABLE_ROW.match(line.text):
@@ -213,9 +216,6 @@ class _Agencies:
         lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_right(self._starts, end)
         return [a for a in self.items[lo:hi] if a.end_char <= end]
 
-    def after(self, agency: Agency) -> list[Agency]:
-        return self.items[bisect.bisect_right(self._starts, agency.start_char):]
-
     def starting_at(self, pos: int) -> Agency | None:
         i = bisect.bisect_left(self._starts, pos)
         return self.items[i] if i < len(self.items) and self._starts[i] == pos else None
@@ -223,7 +223,8 @@ class _Agencies:
     def listed_from(self, first: Agency, text: str) -> list[Agency]:
         """`first` and the agencies listed right after it: `X, Y và Z`."""
         named, last = [first], first
-        for a in self.after(first):
+        for i in range(bisect.bisect_right(self._starts, first.start_char), len(self.items)):
+            a = self.items[i]
             if a.start_char <= last.end_char:
                 continue
             if not _AND.fullmatch(text, last.end_char, a.start_char):
@@ -313,13 +314,39 @@ def _members_in_parentheses(doc: Document, named: list[Agency]) -> list[Agency]:
 
 # --- building duty rows --------------------------------------------------------------
 
+class _Spans:
+    """A union of [start, end) spans kept as sorted disjoint runs: whether a
+    position is covered is one bisection, where a scan of every span added
+    made a plan of N tasks cost N x N."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        if start >= end:
+            return
+        # The runs that overlap or touch [start, end) merge with it into one.
+        lo = bisect.bisect_left(self._ends, start)
+        hi = bisect.bisect_right(self._starts, end)
+        if lo < hi:
+            start, end = min(start, self._starts[lo]), max(end, self._ends[hi - 1])
+        self._starts[lo:hi] = [start]
+        self._ends[lo:hi] = [end]
+
+    def covers(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+
 @dataclass
 class _Builder:
     doc: Document
-    deadlines: list[DateMention]
+    deadlines: Deadlines
     rows: list[Duty] = field(default_factory=list)
     counters: dict = field(default_factory=dict)
-    claimed: list[tuple[int, int]] = field(default_factory=list)  # assignment sections already read
+    claimed: _Spans = field(default_factory=_Spans)  # assignment sections already read
+    taken: _Spans = field(default_factory=_Spans)  # those and every task's span
 
     def add(self, agency: Agency, start: int, end: int, requested: bool, role_from: int | None = None) -> None:
         """One task row; the role is read from `role_from` on (after the agency
@@ -333,13 +360,18 @@ class _Builder:
             agency_type=agency.agency_type,
             role=role_in(self.doc.match_text[role_from or span["start_char"]:span["end_char"]]),
             requested=requested,
-            deadline=deadline_within(self.deadlines, span["start_char"], span["end_char"]),
+            deadline=self.deadlines.within(span["start_char"], span["end_char"]),
             themes=themes_in(self.doc.match_text[span["start_char"]:span["end_char"]]),
         )
         self.rows.append(Duty.model_validate(span))  # a dict validates faster than keyword arguments
+        self.taken.add(span["start_char"], span["end_char"])
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed.add(start, end)
+        self.taken.add(start, end)
 
     def covers(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.claimed) or any(d.start_char <= pos < d.end_char for d in self.rows)
+        return self.taken.covers(pos)
 
 
 def _task_start(doc: Document, start: int) -> int:
@@ -427,7 +459,7 @@ def _agency_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Sectio
         _assignment_sections(b, doc, agencies, sec, heading.requested)
     else:
         _assign_section(b, doc, agencies, sec, heading, sec.end_char)
-    b.claimed.append((sec.start_char, sec.end_char))
+    b.claim(sec.start_char, sec.end_char)
 
 
 def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
@@ -487,7 +519,7 @@ def _listed_items(b: _Builder, doc: Document, agencies: _Agencies, intro_end: in
             if b.covers(sec.start_char) or _names_own_agency(doc, agencies, sec):
                 break
             spans.append((sec.start_char, sec.end_char))
-            b.claimed.append((sec.start_char, sec.end_char))
+            b.claim(sec.start_char, sec.end_char)
     else:
         bullets = []
         for s, e in paragraphs(doc, intro_end, after.end_char if after else _body_end(doc)):
@@ -529,7 +561,7 @@ def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     tăng cường tuần tra ...` in a report's task list)."""
     g = grammar()
     for sec in doc.sections:
-        if any(s <= sec.start_char < e for s, e in b.claimed):
+        if b.claimed.covers(sec.start_char):
             continue
         heading = read_heading(doc, agencies, sec.start_char, sec.heading_end)
         if heading is not None and (heading.inline is None or g.lead.match(doc.match_text, _name_start(doc, sec))):
@@ -607,7 +639,7 @@ def _body_end(doc: Document) -> int:
 
 def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> list[Duty]:
     """Every task the document assigns, one row per (agency, task)."""
-    b = _Builder(doc, [d for d in dates if d.kind == "deadline"])
+    b = _Builder(doc, Deadlines(dates))
     found = _Agencies(agencies)
     for sec in doc.sections:
         if sec.kind in ("phan_cong", "to_chuc_thuc_hien"):
