@@ -39,8 +39,10 @@ import re
 from typing import NamedTuple
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from core.scan import finditer_at
+from core.spans import Spans
 from extractors.statements import (Span, first_words, phrase_pattern, sentence_at,
                                    sentence_before, target_statements, word_starts)
 from core.vocab import load
@@ -439,6 +441,13 @@ def _is_baseline(doc: Document, a: Atom, since: int) -> bool:
     return bool(_baseline_before().search(doc.match_text, start, a.start))
 
 
+def atoms_between(atoms: list[Atom], start: int, end: int) -> list[Atom]:
+    """The atoms (in text order) that start in [start, end): a bisection, where
+    a filter of every atom per statement or clause cost the square of a long plan."""
+    key = attrgetter("start")
+    return atoms[bisect.bisect_left(atoms, start, key=key):bisect.bisect_left(atoms, end, key=key)]
+
+
 def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int) -> list[Atom]:
     """Year atoms of a statement span that give the year an aim is due.
 
@@ -448,8 +457,8 @@ def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int
     cháy so với năm 2025`).
     """
     out = []
-    for a in atoms:
-        if not (span.start <= a.start < span.end) or a.form != "year":
+    for a in atoms_between(atoms, span.start, span.end):
+        if a.form != "year":
             continue
         if _in_programme_name(doc, a, max(cue_end, span.start)) or _is_baseline(doc, a, span.start):
             continue
@@ -567,18 +576,18 @@ def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
     return rows
 
 
-def _standalone_recurring(doc: Document, taken: list[tuple[int, int]]) -> list[_Row]:
+def _standalone_recurring(doc: Document, taken: Spans) -> list[_Row]:
     rows = []
     text = doc.match_text
     for m in _recurrences(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if taken.covers(m.start()):
             continue
         rule = _rule(m.group("freq") or m.group("pfreq"), every=m.group("every"), unit=m.group("unit"))
         rows.append(_Row(m.start(), m.end(), "recurring", recurrence=rule))
     return rows
 
 
-def _atom_row(doc: Document, a: Atom, targets: list[Atom]) -> _Row:
+def _atom_row(doc: Document, a: Atom, targets: set[Atom]) -> _Row:
     """The row of an atom outside any period."""
     text = doc.match_text
     line_start = _cue_window(doc, a.start)
@@ -619,13 +628,28 @@ def _year_context(doc: Document, rows: list[_Row], issued: Atom | None):
         return lambda pos: issued.year
     if doc.meta is not None and doc.meta.issued_date is not None:
         return lambda pos: doc.meta.issued_date.year
-    own = [r.atom for r in rows if r.atom is not None and r.atom.year and r.kind != "citation"]
-    full = [a for a in own if a.day]
+    # (start, row order, atom), sorted: the atoms of a sentence and the ones
+    # nearest a position are bisections away, where a scan of every atom per
+    # date cost the square of a long plan. Of two at one distance the one of
+    # the earlier row wins.
+    own = sorted((r.atom.start, i, r.atom) for i, r in enumerate(rows)
+                 if r.atom is not None and r.atom.year and r.kind != "citation")
+    full = [o for o in own if o[2].day]
+
+    def nearest(found: list[tuple[int, int, Atom]], pos: int) -> int:
+        return min(found, key=lambda o: (abs(o[0] - pos), o[1]))[2].year
 
     def year_of(pos: int) -> int | None:
         sent = sentence_before(doc, pos)
-        near = [a for a in own if sent and sent.start <= a.start < sent.end] or full
-        return min(near, key=lambda a: abs(a.start - pos)).year if near else None
+        if sent and (near := own[bisect.bisect_left(own, (sent.start,)):bisect.bisect_left(own, (sent.end,))]):
+            return nearest(near, pos)
+        if not full:
+            return None
+        # The nearest full dates start at the last start at or before `pos` or the first after it.
+        i = bisect.bisect_right(full, (pos, len(rows)))
+        starts = {full[j][0] for j in (i - 1, i) if 0 <= j < len(full)}
+        return nearest(full[bisect.bisect_left(full, (min(starts),)):bisect.bisect_right(full, (max(starts), len(rows)))],
+                       pos)
     return year_of
 
 
@@ -637,9 +661,9 @@ def extract(doc: Document) -> list[DateMention]:
     rows += _title_span_rows(doc, atoms, used)
     rows += _period_rows(doc, atoms, used)
     rows += _yearly_rows(doc, atoms, used)
-    targets = [a for st in target_statements(doc) for a in target_year_atoms(doc, atoms, st, st.cue_end)]
+    targets = {a for st in target_statements(doc) for a in target_year_atoms(doc, atoms, st, st.cue_end)}
     rows += [_atom_row(doc, a, targets) for i, a in enumerate(atoms) if i not in used]
-    rows += _standalone_recurring(doc, [(r.start, r.end) for r in rows])
+    rows += _standalone_recurring(doc, Spans((r.start, r.end) for r in rows))
     year_of = _year_context(doc, rows, issued)
     return [_mention(doc, r, year_of) for r in sorted(rows, key=lambda r: (r.start, r.end))]
 

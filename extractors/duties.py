@@ -28,11 +28,13 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
+from itertools import accumulate
 from operator import attrgetter
 
 from extractors.dates import Deadlines
 from core.scan import finditer_at, lowered
+from core.spans import Spans
 from core.vocab import load
 from core.document import Document
 from core.normalize import match_form
@@ -314,39 +316,14 @@ def _members_in_parentheses(doc: Document, named: list[Agency]) -> list[Agency]:
 
 # --- building duty rows --------------------------------------------------------------
 
-class _Spans:
-    """A union of [start, end) spans kept as sorted disjoint runs: whether a
-    position is covered is one bisection, where a scan of every span added
-    made a plan of N tasks cost N x N."""
-
-    def __init__(self) -> None:
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-
-    def add(self, start: int, end: int) -> None:
-        if start >= end:
-            return
-        # The runs that overlap or touch [start, end) merge with it into one.
-        lo = bisect.bisect_left(self._ends, start)
-        hi = bisect.bisect_right(self._starts, end)
-        if lo < hi:
-            start, end = min(start, self._starts[lo]), max(end, self._ends[hi - 1])
-        self._starts[lo:hi] = [start]
-        self._ends[lo:hi] = [end]
-
-    def covers(self, pos: int) -> bool:
-        i = bisect.bisect_right(self._starts, pos) - 1
-        return i >= 0 and pos < self._ends[i]
-
-
 @dataclass
 class _Builder:
     doc: Document
     deadlines: Deadlines
     rows: list[Duty] = field(default_factory=list)
     counters: dict = field(default_factory=dict)
-    claimed: _Spans = field(default_factory=_Spans)  # assignment sections already read
-    taken: _Spans = field(default_factory=_Spans)  # those and every task's span
+    claimed: Spans = field(default_factory=Spans)  # assignment sections already read
+    taken: Spans = field(default_factory=Spans)  # those and every task's span
 
     def add(self, agency: Agency, start: int, end: int, requested: bool, role_from: int | None = None) -> None:
         """One task row; the role is read from `role_from` on (after the agency
@@ -372,6 +349,41 @@ class _Builder:
 
     def covers(self, pos: int) -> bool:
         return self.taken.covers(pos)
+
+    # The section tree, indexed once: asked per section, a scan of every
+    # section made a plan of N items cost N x N.
+
+    def children(self, sec: Section) -> list[Section]:
+        """The sections under `sec`, in the order of `doc.sections`."""
+        return self._children.get(sec.section_id, [])
+
+    def siblings_from(self, sec: Section) -> list[Section]:
+        """`sec` and the sections after it under the same parent, in the order of `doc.sections`."""
+        siblings = self._children[sec.parent_id]
+        return siblings[self._sibling_index[id(sec)]:]
+
+    def first_section_from(self, pos: int) -> Section | None:
+        """The first section of `doc.sections` that starts at or after `pos`."""
+        i = bisect.bisect_left(self._reach, pos)
+        return self.doc.sections[i] if i < len(self._reach) else None
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Section]]:
+        out: dict[str | None, list[Section]] = {}
+        for s in self.doc.sections:
+            out.setdefault(s.parent_id, []).append(s)
+        return out
+
+    @cached_property
+    def _sibling_index(self) -> dict[int, int]:
+        return {id(s): i for siblings in self._children.values() for i, s in enumerate(siblings)}
+
+    @cached_property
+    def _reach(self) -> list[int]:
+        # The furthest start so far at each place of `doc.sections` (task-table
+        # groups come after the others, out of text order): it never falls, so
+        # the first section starting at or after a position is a bisection away.
+        return list(accumulate((s.start_char for s in self.doc.sections), max))
 
 
 def _task_start(doc: Document, start: int) -> int:
@@ -432,17 +444,13 @@ def _other_subject(doc: Document, agencies: _Agencies, start: int, owners: list[
                 or g.requested.match(doc.match_text[a.end_char:a.end_char + 20]))
 
 
-def _children(doc: Document, sec: Section) -> list[Section]:
-    return [s for s in doc.sections if s.parent_id == sec.section_id]
-
-
 def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: Section,
                          requested: bool = False) -> None:
-    for child in _children(doc, sec):
+    for child in b.children(sec):
         heading = (read_heading(doc, agencies, child.start_char, child.heading_end)
                    or read_subject_heading(doc, agencies, child))
         if heading is None:
-            if sec.kind == "phan_cong" and _children(doc, child):
+            if sec.kind == "phan_cong" and b.children(child):
                 _assignment_sections(b, doc, agencies, child, requested)
             continue
         _agency_section(b, doc, agencies, child, heading, requested)
@@ -454,7 +462,7 @@ def _agency_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Sectio
     (`3. Đề nghị Ủy ban MTTQ xã và các tổ chức chính trị - xã hội` over `3.1.`,
     `3.2.` ...) gives way to its members, who inherit its `Đề nghị`."""
     heading.requested = heading.requested or requested
-    grandchildren = _children(doc, sec)
+    grandchildren = b.children(sec)
     if grandchildren and all(read_heading(doc, agencies, g.start_char, g.heading_end) for g in grandchildren):
         _assignment_sections(b, doc, agencies, sec, heading.requested)
     else:
@@ -509,12 +517,11 @@ def _listed_items(b: _Builder, doc: Document, agencies: _Agencies, intro_end: in
     own agency, or else the bullets right after it. A paragraph introducing
     bullets of its own (`..., cụ thể:`) is no task; its bullets are."""
     after = doc.section_at(intro_end + 1)
-    following = [s for s in doc.sections if s.start_char >= intro_end]
-    if following and not doc.match_text[intro_end:following[0].start_char].strip():
-        first = following[0]
+    first = b.first_section_from(intro_end)
+    if first is not None and not doc.match_text[intro_end:first.start_char].strip():
         spans = []
-        for sec in following:
-            if sec.parent_id != first.parent_id:
+        for sec in b.siblings_from(first):
+            if sec.start_char < intro_end:
                 continue
             if b.covers(sec.start_char) or _names_own_agency(doc, agencies, sec):
                 break

@@ -36,9 +36,14 @@ def _summary(records: DocumentRecords) -> str:
               help="Processes for extraction (0 = one per core); one writer.")
 @click.option("--force", is_flag=True, help="Re-process files whose content is unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-document lines.")
-def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quiet: bool) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0), default=None,
+              help="Seconds one file may take before it is recorded as failed (0 = no limit)  [default: 600]")
+def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quiet: bool,
+        timeout: float | None) -> None:
     """Process plan files (default: data/raw/) into the database."""
-    from pipeline.run import run as run_pipeline
+    from pipeline.run import DOCUMENT_TIMEOUT, run as run_pipeline
+
+    timeout = DOCUMENT_TIMEOUT if timeout is None else timeout or None
 
     paths = list(inputs) or [DEFAULT_INPUT]
     missing = [p for p in paths if not p.exists()]
@@ -61,10 +66,11 @@ def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quie
             from pipeline.ingest import list_inputs
 
             with click.progressbar(length=len(list_inputs(paths)), label="plans", file=sys.stderr) as bar:
-                result = run_pipeline(paths, db_path, workers=workers, force=force,
+                result = run_pipeline(paths, db_path, workers=workers, force=force, timeout=timeout,
                                       on_document=lambda o: (report(o), bar.update(1)))
         else:
-            result = run_pipeline(paths, db_path, workers=workers, force=force, on_document=report)
+            result = run_pipeline(paths, db_path, workers=workers, force=force, timeout=timeout,
+                                  on_document=report)
     except store.StoreError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{len(result.stored)} stored, {len(result.skipped)} unchanged, "
