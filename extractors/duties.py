@@ -218,6 +218,15 @@ class _Agencies:
         lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_right(self._starts, end)
         return [a for a in self.items[lo:hi] if a.end_char <= end]
 
+    def walk(self, start: int, end: int) -> Iterator[Agency]:
+        """`inside`, one at a time: a reader that stops early does not pay for the rest."""
+        for i in range(bisect.bisect_left(self._starts, start), len(self.items)):
+            a = self.items[i]
+            if a.start_char > end:
+                return
+            if a.end_char <= end:
+                yield a
+
     def starting_at(self, pos: int) -> Agency | None:
         i = bisect.bisect_left(self._starts, pos)
         return self.items[i] if i < len(self.items) and self._starts[i] == pos else None
@@ -669,7 +678,8 @@ def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[
     for d in duties:
         seen = {d.agency}
         for pos in _partner_cues(doc, candidates, d.start_char, d.end_char):
-            for a in found.inside(d.start_char, d.end_char):
+            # From the cue on: a long task with many cues read every agency of it per cue.
+            for a in found.walk(pos, d.end_char):
                 if a.start_char < pos:
                     continue
                 if not g.joiner.match(doc.match_text[pos:a.start_char]):

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core.normalize import clean_text
-from pipeline.readers import doc, docx, ocr, pdf
+from pipeline.readers import doc, docx, limits, ocr, pdf
 from pipeline.readers.common import IngestFailure
-
-MAX_BYTES = 20 * 1024 * 1024
+from pipeline.readers.limits import MAX_BYTES
 
 # Markers of an administrative text; a document shows several of them.
 _ADMIN_MARKERS = re.compile(
@@ -180,6 +179,9 @@ def read_document(path: Path) -> RawDocument:
         raise IngestFailure(path, "empty", "the file is empty")
     data = path.read_bytes()
     raw, method = reader(data, path)
+    if len(raw) > limits.MAX_TEXT_CHARS:
+        raise IngestFailure(path, "too_large", f"gives {len(raw) / 1e6:.0f} million characters of text; "
+                            f"documents of more than {limits.MAX_TEXT_CHARS / 1e6:.0f} million are refused")
     text, repaired = clean_text(raw)
     check_document(text, path)
     quality = "low" if method == "ocr" else "repaired" if repaired else "ok"
