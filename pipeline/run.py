@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import threading
 from collections import deque
@@ -87,9 +88,22 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     )
 
 
+# A UTF-16 surrogate code point: in a str only when the text came from
+# `surrogateescape`/`surrogatepass` decoding or a JSON `\ud800` escape.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    """A surrogate pair as the character it encodes, a lone surrogate as
+    U+FFFD: neither can be written as UTF-8 (the document id, the store)."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def process_text(text: str, name: str = "<text>") -> DocumentRecords:
     """Records of one raw text, without touching any database."""
-    cleaned, repaired = clean_text(text)
+    cleaned, repaired = clean_text(_without_surrogates(text))
     return process_document(Document(cleaned, name), quality="repaired" if repaired else "ok")
 
 
@@ -256,6 +270,11 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
         pending.clear()
 
     try:
+        if not store.graph_is_fresh(con):
+            # The last run was killed after writing documents, before the
+            # cross-document tables followed them: they do first, so a run
+            # killed again leaves them right.
+            citegraph.refresh(con)
         todo = []
         stored = {} if force else store.stored_hashes(con)
         for item in list_inputs(inputs):
