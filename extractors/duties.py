@@ -603,7 +603,7 @@ def _field_assignments(b: _Builder, doc: Document, agencies: _Agencies) -> None:
             for a in holders:
                 b.add(a, m.start(), para_end, False, role_from=m.start() if label_role else a.end_char)
             if holders:
-                b.claimed.append((m.start(), para_end))
+                b.claim(m.start(), para_end)
 
 
 def _field_holders(doc: Document, agencies: _Agencies, start: int, end: int) -> list[Agency]:
