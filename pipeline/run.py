@@ -44,9 +44,9 @@ PIPELINE_VERSION = _code_fingerprint()
 WRITE_BATCH = 64
 
 # Seconds one document may take, reading and extraction together. The
-# slowest real plan takes about a second and a 20 MB text a few minutes
-# (benchmarks/scaling.md): beyond this a document is a runaway, recorded
-# as failed (`timeout`) while the run goes on.
+# slowest real plan takes about a second, the largest text and .docx the
+# limits accept under a minute (benchmarks/limits.md): beyond this a
+# document is a runaway, recorded as failed (`timeout`) while the run goes on.
 DOCUMENT_TIMEOUT = 600.0
 
 
