@@ -44,6 +44,7 @@ from extractors.citekeys import (
     type_for_code,
 )
 from core.scan import finditer_at
+from core.spans import Spans
 from core.document import Document
 from schemas.records import Citation
 
@@ -431,9 +432,8 @@ def _drop_titles_only(groups: list[_Cited], mentions: list[_Mention]) -> None:
     duyệt "Chương trình Chuyển đổi số quốc gia ..."`) is what that document
     is about, not a document this one cites: dropped with its short forms
     unless some mention of it stands outside such a title."""
-    titles = [m.subject for m in mentions if m.form == "numbered" and m.subject]
-    standing = {m.group for m in mentions if m.form == "named"
-                and not any(start <= m.start < end for start, end in titles)}
+    titles = Spans(m.subject for m in mentions if m.form == "numbered" and m.subject)
+    standing = {m.group for m in mentions if m.form == "named" and not titles.covers(m.start)}
     for m in mentions:
         if m.form == "named" and m.group not in standing:
             groups[m.group].dropped = True

@@ -39,8 +39,10 @@ import re
 from typing import NamedTuple
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from core.scan import finditer_at
+from core.spans import Spans
 from extractors.statements import (Span, first_words, phrase_pattern, sentence_at,
                                    sentence_before, target_statements, word_starts)
 from core.vocab import load
@@ -190,6 +192,18 @@ def _cue_in(window: str, name: str, offset: int = 0) -> _Before | None:
     group = "cue" if "cue" in m.re.groupindex else m.lastgroup
     event = None if group == "cue" else int(group[1:])
     return _Before(offset + len(window) - m.end(group), offset + len(window) - m.start(group), event)
+
+
+# The cues before a date are short phrases (the longest under 60 characters),
+# so they are looked for in this many characters before it, not in the whole
+# line: reading from the line's start made every date of a long line cost the
+# whole line.
+_CUE_WINDOW = 200
+
+
+def _cue_window(doc: Document, pos: int) -> int:
+    """Where the words that may cue the date at `pos` can start: its line, at most `_CUE_WINDOW` back."""
+    return max(doc.line_at(pos).start, pos - _CUE_WINDOW)
 
 
 def _cue_before_date(text: str, name: str, start: int, end: int) -> _Before | None:
@@ -427,6 +441,13 @@ def _is_baseline(doc: Document, a: Atom, since: int) -> bool:
     return bool(_baseline_before().search(doc.match_text, start, a.start))
 
 
+def atoms_between(atoms: list[Atom], start: int, end: int) -> list[Atom]:
+    """The atoms (in text order) that start in [start, end): a bisection, where
+    a filter of every atom per statement or clause cost the square of a long plan."""
+    key = attrgetter("start")
+    return atoms[bisect.bisect_left(atoms, start, key=key):bisect.bisect_left(atoms, end, key=key)]
+
+
 def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int) -> list[Atom]:
     """Year atoms of a statement span that give the year an aim is due.
 
@@ -436,8 +457,8 @@ def target_year_atoms(doc: Document, atoms: list[Atom], span: Span, cue_end: int
     cháy so với năm 2025`).
     """
     out = []
-    for a in atoms:
-        if not (span.start <= a.start < span.end) or a.form != "year":
+    for a in atoms_between(atoms, span.start, span.end):
+        if a.form != "year":
             continue
         if _in_programme_name(doc, a, max(cue_end, span.start)) or _is_baseline(doc, a, span.start):
             continue
@@ -451,7 +472,7 @@ def _period_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
     for i, a in enumerate(atoms):
         if i in used:
             continue
-        line_start = doc.line_at(a.start).start
+        line_start = _cue_window(doc, a.start)
         nxt = atoms[i + 1] if i + 1 < len(atoms) else None
         start_cue = _cue_before_date(text, "period_start", line_start, a.start)
         if start_cue and nxt and _patterns()["period_join"].fullmatch(text, a.end, nxt.start):
@@ -555,21 +576,21 @@ def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
     return rows
 
 
-def _standalone_recurring(doc: Document, taken: list[tuple[int, int]]) -> list[_Row]:
+def _standalone_recurring(doc: Document, taken: Spans) -> list[_Row]:
     rows = []
     text = doc.match_text
     for m in _recurrences(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if taken.covers(m.start()):
             continue
         rule = _rule(m.group("freq") or m.group("pfreq"), every=m.group("every"), unit=m.group("unit"))
         rows.append(_Row(m.start(), m.end(), "recurring", recurrence=rule))
     return rows
 
 
-def _atom_row(doc: Document, a: Atom, targets: list[Atom]) -> _Row:
+def _atom_row(doc: Document, a: Atom, targets: set[Atom]) -> _Row:
     """The row of an atom outside any period."""
     text = doc.match_text
-    line_start = doc.line_at(a.start).start
+    line_start = _cue_window(doc, a.start)
     deadline = _cue_before_date(text, "deadline", line_start, a.start)
     recur = _recurring_after(text, a)
     # `trước ngày 15/12 hằng năm` falls due every year; `trước ngày 15/12/2026 hằng năm`
@@ -607,13 +628,28 @@ def _year_context(doc: Document, rows: list[_Row], issued: Atom | None):
         return lambda pos: issued.year
     if doc.meta is not None and doc.meta.issued_date is not None:
         return lambda pos: doc.meta.issued_date.year
-    own = [r.atom for r in rows if r.atom is not None and r.atom.year and r.kind != "citation"]
-    full = [a for a in own if a.day]
+    # (start, row order, atom), sorted: the atoms of a sentence and the ones
+    # nearest a position are bisections away, where a scan of every atom per
+    # date cost the square of a long plan. Of two at one distance the one of
+    # the earlier row wins.
+    own = sorted((r.atom.start, i, r.atom) for i, r in enumerate(rows)
+                 if r.atom is not None and r.atom.year and r.kind != "citation")
+    full = [o for o in own if o[2].day]
+
+    def nearest(found: list[tuple[int, int, Atom]], pos: int) -> int:
+        return min(found, key=lambda o: (abs(o[0] - pos), o[1]))[2].year
 
     def year_of(pos: int) -> int | None:
         sent = sentence_before(doc, pos)
-        near = [a for a in own if sent and sent.start <= a.start < sent.end] or full
-        return min(near, key=lambda a: abs(a.start - pos)).year if near else None
+        if sent and (near := own[bisect.bisect_left(own, (sent.start,)):bisect.bisect_left(own, (sent.end,))]):
+            return nearest(near, pos)
+        if not full:
+            return None
+        # The nearest full dates start at the last start at or before `pos` or the first after it.
+        i = bisect.bisect_right(full, (pos, len(rows)))
+        starts = {full[j][0] for j in (i - 1, i) if 0 <= j < len(full)}
+        return nearest(full[bisect.bisect_left(full, (min(starts),)):bisect.bisect_right(full, (max(starts), len(rows)))],
+                       pos)
     return year_of
 
 
@@ -625,9 +661,9 @@ def extract(doc: Document) -> list[DateMention]:
     rows += _title_span_rows(doc, atoms, used)
     rows += _period_rows(doc, atoms, used)
     rows += _yearly_rows(doc, atoms, used)
-    targets = [a for st in target_statements(doc) for a in target_year_atoms(doc, atoms, st, st.cue_end)]
+    targets = {a for st in target_statements(doc) for a in target_year_atoms(doc, atoms, st, st.cue_end)}
     rows += [_atom_row(doc, a, targets) for i, a in enumerate(atoms) if i not in used]
-    rows += _standalone_recurring(doc, [(r.start, r.end) for r in rows])
+    rows += _standalone_recurring(doc, Spans((r.start, r.end) for r in rows))
     year_of = _year_context(doc, rows, issued)
     return [_mention(doc, r, year_of) for r in sorted(rows, key=lambda r: (r.start, r.end))]
 
@@ -645,13 +681,20 @@ def _mention(doc: Document, r: _Row, year_of) -> DateMention:
                        range_end=range_end, recurrence=r.recurrence, event=r.event, parser=parser)
 
 
-def deadline_within(dates: list[DateMention], start: int, end: int) -> dt.date | None:
-    """The first deadline whose expression lies inside [start, end), if any.
+class Deadlines:
+    """The deadline rows of a document in order of position, for the duties
+    extractor: a task's due date is the first deadline written inside the
+    task's own span, found by bisection, so linking every task costs
+    log(deadlines) each rather than a sort of every date per task."""
 
-    For the duties extractor: a task's due date is a `deadline` row written
-    inside the task's own span.
-    """
-    for d in sorted(dates, key=lambda d: d.start_char):
-        if d.kind == "deadline" and d.value is not None and start <= d.start_char and d.end_char <= end:
-            return d.value
-    return None
+    def __init__(self, dates: list[DateMention]):
+        self._rows = sorted((d for d in dates if d.kind == "deadline" and d.value is not None),
+                            key=lambda d: (d.start_char, d.end_char))
+        self._starts = [d.start_char for d in self._rows]
+
+    def within(self, start: int, end: int) -> dt.date | None:
+        """The first deadline whose expression lies inside [start, end), if any."""
+        for i in range(bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)):
+            if self._rows[i].end_char <= end:
+                return self._rows[i].value
+        return None

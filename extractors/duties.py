@@ -28,11 +28,13 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
+from itertools import accumulate
 from operator import attrgetter
 
-from extractors.dates import deadline_within
+from extractors.dates import Deadlines
 from core.scan import finditer_at, lowered
+from core.spans import Spans
 from core.vocab import load
 from core.document import Document
 from core.normalize import match_form
@@ -170,8 +172,11 @@ def paragraphs(doc: Document, start: int, end: int) -> Iterator[tuple[int, int]]
     case continues the paragraph before it (a sentence broken by a page break).
     Table rows are no prose: task tables read them (`task_tables.py`)."""
     current: list[int] | None = None
-    first_line = max(bisect.bisect_right(doc.lines, start, key=attrgetter("start")) - 1, 0)
-    for line in doc.lines[first_line:]:
+    lines = doc.lines
+    # By index, not a slice: a slice of the lines after `start` copies the
+    # rest of the document on every call.
+    for i in range(max(bisect.bisect_right(doc.line_starts, start) - 1, 0), len(lines)):
+        line = lines[i]
         if line.start >= end:
             break
         if line.end <= start or _TABLE_ROW.match(line.text):
@@ -213,8 +218,14 @@ class _Agencies:
         lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_right(self._starts, end)
         return [a for a in self.items[lo:hi] if a.end_char <= end]
 
-    def after(self, agency: Agency) -> list[Agency]:
-        return self.items[bisect.bisect_right(self._starts, agency.start_char):]
+    def walk(self, start: int, end: int) -> Iterator[Agency]:
+        """`inside`, one at a time: a reader that stops early does not pay for the rest."""
+        for i in range(bisect.bisect_left(self._starts, start), len(self.items)):
+            a = self.items[i]
+            if a.start_char > end:
+                return
+            if a.end_char <= end:
+                yield a
 
     def starting_at(self, pos: int) -> Agency | None:
         i = bisect.bisect_left(self._starts, pos)
@@ -223,7 +234,8 @@ class _Agencies:
     def listed_from(self, first: Agency, text: str) -> list[Agency]:
         """`first` and the agencies listed right after it: `X, Y và Z`."""
         named, last = [first], first
-        for a in self.after(first):
+        for i in range(bisect.bisect_right(self._starts, first.start_char), len(self.items)):
+            a = self.items[i]
             if a.start_char <= last.end_char:
                 continue
             if not _AND.fullmatch(text, last.end_char, a.start_char):
@@ -316,10 +328,11 @@ def _members_in_parentheses(doc: Document, named: list[Agency]) -> list[Agency]:
 @dataclass
 class _Builder:
     doc: Document
-    deadlines: list[DateMention]
+    deadlines: Deadlines
     rows: list[Duty] = field(default_factory=list)
     counters: dict = field(default_factory=dict)
-    claimed: list[tuple[int, int]] = field(default_factory=list)  # assignment sections already read
+    claimed: Spans = field(default_factory=Spans)  # assignment sections already read
+    taken: Spans = field(default_factory=Spans)  # those and every task's span
 
     def add(self, agency: Agency, start: int, end: int, requested: bool, role_from: int | None = None) -> None:
         """One task row; the role is read from `role_from` on (after the agency
@@ -333,13 +346,53 @@ class _Builder:
             agency_type=agency.agency_type,
             role=role_in(self.doc.match_text[role_from or span["start_char"]:span["end_char"]]),
             requested=requested,
-            deadline=deadline_within(self.deadlines, span["start_char"], span["end_char"]),
+            deadline=self.deadlines.within(span["start_char"], span["end_char"]),
             themes=themes_in(self.doc.match_text[span["start_char"]:span["end_char"]]),
         )
         self.rows.append(Duty.model_validate(span))  # a dict validates faster than keyword arguments
+        self.taken.add(span["start_char"], span["end_char"])
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed.add(start, end)
+        self.taken.add(start, end)
 
     def covers(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.claimed) or any(d.start_char <= pos < d.end_char for d in self.rows)
+        return self.taken.covers(pos)
+
+    # The section tree, indexed once: asked per section, a scan of every
+    # section made a plan of N items cost N x N.
+
+    def children(self, sec: Section) -> list[Section]:
+        """The sections under `sec`, in the order of `doc.sections`."""
+        return self._children.get(sec.section_id, [])
+
+    def siblings_from(self, sec: Section) -> list[Section]:
+        """`sec` and the sections after it under the same parent, in the order of `doc.sections`."""
+        siblings = self._children[sec.parent_id]
+        return siblings[self._sibling_index[id(sec)]:]
+
+    def first_section_from(self, pos: int) -> Section | None:
+        """The first section of `doc.sections` that starts at or after `pos`."""
+        i = bisect.bisect_left(self._reach, pos)
+        return self.doc.sections[i] if i < len(self._reach) else None
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Section]]:
+        out: dict[str | None, list[Section]] = {}
+        for s in self.doc.sections:
+            out.setdefault(s.parent_id, []).append(s)
+        return out
+
+    @cached_property
+    def _sibling_index(self) -> dict[int, int]:
+        return {id(s): i for siblings in self._children.values() for i, s in enumerate(siblings)}
+
+    @cached_property
+    def _reach(self) -> list[int]:
+        # The furthest start so far at each place of `doc.sections` (task-table
+        # groups come after the others, out of text order): it never falls, so
+        # the first section starting at or after a position is a bisection away.
+        return list(accumulate((s.start_char for s in self.doc.sections), max))
 
 
 def _task_start(doc: Document, start: int) -> int:
@@ -400,17 +453,13 @@ def _other_subject(doc: Document, agencies: _Agencies, start: int, owners: list[
                 or g.requested.match(doc.match_text[a.end_char:a.end_char + 20]))
 
 
-def _children(doc: Document, sec: Section) -> list[Section]:
-    return [s for s in doc.sections if s.parent_id == sec.section_id]
-
-
 def _assignment_sections(b: _Builder, doc: Document, agencies: _Agencies, sec: Section,
                          requested: bool = False) -> None:
-    for child in _children(doc, sec):
+    for child in b.children(sec):
         heading = (read_heading(doc, agencies, child.start_char, child.heading_end)
                    or read_subject_heading(doc, agencies, child))
         if heading is None:
-            if sec.kind == "phan_cong" and _children(doc, child):
+            if sec.kind == "phan_cong" and b.children(child):
                 _assignment_sections(b, doc, agencies, child, requested)
             continue
         _agency_section(b, doc, agencies, child, heading, requested)
@@ -422,12 +471,12 @@ def _agency_section(b: _Builder, doc: Document, agencies: _Agencies, sec: Sectio
     (`3. Đề nghị Ủy ban MTTQ xã và các tổ chức chính trị - xã hội` over `3.1.`,
     `3.2.` ...) gives way to its members, who inherit its `Đề nghị`."""
     heading.requested = heading.requested or requested
-    grandchildren = _children(doc, sec)
+    grandchildren = b.children(sec)
     if grandchildren and all(read_heading(doc, agencies, g.start_char, g.heading_end) for g in grandchildren):
         _assignment_sections(b, doc, agencies, sec, heading.requested)
     else:
         _assign_section(b, doc, agencies, sec, heading, sec.end_char)
-    b.claimed.append((sec.start_char, sec.end_char))
+    b.claim(sec.start_char, sec.end_char)
 
 
 def _assign_sentences(b: _Builder, doc: Document, agencies: _Agencies) -> None:
@@ -477,17 +526,16 @@ def _listed_items(b: _Builder, doc: Document, agencies: _Agencies, intro_end: in
     own agency, or else the bullets right after it. A paragraph introducing
     bullets of its own (`..., cụ thể:`) is no task; its bullets are."""
     after = doc.section_at(intro_end + 1)
-    following = [s for s in doc.sections if s.start_char >= intro_end]
-    if following and not doc.match_text[intro_end:following[0].start_char].strip():
-        first = following[0]
+    first = b.first_section_from(intro_end)
+    if first is not None and not doc.match_text[intro_end:first.start_char].strip():
         spans = []
-        for sec in following:
-            if sec.parent_id != first.parent_id:
+        for sec in b.siblings_from(first):
+            if sec.start_char < intro_end:
                 continue
             if b.covers(sec.start_char) or _names_own_agency(doc, agencies, sec):
                 break
             spans.append((sec.start_char, sec.end_char))
-            b.claimed.append((sec.start_char, sec.end_char))
+            b.claim(sec.start_char, sec.end_char)
     else:
         bullets = []
         for s, e in paragraphs(doc, intro_end, after.end_char if after else _body_end(doc)):
@@ -529,7 +577,7 @@ def _lead_headings(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     tăng cường tuần tra ...` in a report's task list)."""
     g = grammar()
     for sec in doc.sections:
-        if any(s <= sec.start_char < e for s, e in b.claimed):
+        if b.claimed.covers(sec.start_char):
             continue
         heading = read_heading(doc, agencies, sec.start_char, sec.heading_end)
         if heading is not None and (heading.inline is None or g.lead.match(doc.match_text, _name_start(doc, sec))):
@@ -555,7 +603,7 @@ def _field_assignments(b: _Builder, doc: Document, agencies: _Agencies) -> None:
             for a in holders:
                 b.add(a, m.start(), para_end, False, role_from=m.start() if label_role else a.end_char)
             if holders:
-                b.claimed.append((m.start(), para_end))
+                b.claim(m.start(), para_end)
 
 
 def _field_holders(doc: Document, agencies: _Agencies, start: int, end: int) -> list[Agency]:
@@ -607,7 +655,7 @@ def _body_end(doc: Document) -> int:
 
 def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> list[Duty]:
     """Every task the document assigns, one row per (agency, task)."""
-    b = _Builder(doc, [d for d in dates if d.kind == "deadline"])
+    b = _Builder(doc, Deadlines(dates))
     found = _Agencies(agencies)
     for sec in doc.sections:
         if sec.kind in ("phan_cong", "to_chuc_thuc_hien"):
@@ -630,7 +678,8 @@ def partners(doc: Document, duties: list[Duty], agencies: list[Agency]) -> list[
     for d in duties:
         seen = {d.agency}
         for pos in _partner_cues(doc, candidates, d.start_char, d.end_char):
-            for a in found.inside(d.start_char, d.end_char):
+            # From the cue on: a long task with many cues read every agency of it per cue.
+            for a in found.walk(pos, d.end_char):
                 if a.start_char < pos:
                     continue
                 if not g.joiner.match(doc.match_text[pos:a.start_char]):

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from core.scan import lowered
@@ -126,7 +127,9 @@ class Statement(Span):
 def sentence_at(doc: Document, pos: int) -> Span | None:
     """The sentence holding `pos`, if any: only its line is read."""
     line = doc.line_at(pos)
-    return next((s for s in line_sentences(line.text, line.start) if s.start <= pos < s.end), None)
+    sentences = line_sentences(line.text, line.start)
+    i = bisect.bisect_right(sentences, pos, key=attrgetter("start")) - 1
+    return sentences[i] if i >= 0 and pos < sentences[i].end else None
 
 
 def sentence_before(doc: Document, pos: int) -> Span | None:
@@ -134,18 +137,22 @@ def sentence_before(doc: Document, pos: int) -> Span | None:
     i = bisect.bisect_right(doc.line_starts, pos) - 1
     while i >= 0:
         line = doc.lines[i]
-        before = [s for s in line_sentences(line.text, line.start) if s.start <= pos]
+        sentences = line_sentences(line.text, line.start)
+        before = bisect.bisect_right(sentences, pos, key=attrgetter("start"))
         if before:
-            return before[-1]
+            return sentences[before - 1]
         i -= 1
     return None
 
 
-def line_sentences(line: str, line_start: int) -> list[Span]:
-    """Sentences of one line (`line` starts at offset `line_start`)."""
+# Cached: the dates extractor asks for the sentence of each date, and
+# splitting a long line again for each of its dates cost the square of it.
+@lru_cache(maxsize=1024)
+def line_sentences(line: str, line_start: int) -> tuple[Span, ...]:
+    """Sentences of one line (`line` starts at offset `line_start`), in order."""
     out: list[Span] = []
     if not line or line.isspace():
-        return out
+        return ()
     # A list marker (`a)`, `1.2.`, `-`) opens the line but says nothing.
     pos = _LIST_MARKER.match(line).end()
     for m in _SENTENCE_END.finditer(line, pos):
@@ -154,7 +161,7 @@ def line_sentences(line: str, line_start: int) -> list[Span]:
             pos = m.end()
     if _NONBLANK.search(line, pos):
         out.append(Span(line_start + pos, line_start + len(line)))
-    return out
+    return tuple(out)
 
 
 _NONBLANK = re.compile(r"\S")

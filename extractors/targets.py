@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from extractors.dates import Atom, scan, target_year_atoms
+from extractors.dates import Atom, atoms_between, scan, target_year_atoms
 from extractors.statements import Span, clauses, opening_cue, phrase_pattern, target_statements
 from core.vocab import load
 from core.document import Document
@@ -181,7 +181,7 @@ def _clause_targets(doc: Document, clause: Span, aim_start: int, years: list[Ato
     own_years = [a for a in years if clause.start <= a.start < clause.end]
     year = own_years[0].year if own_years else year
     # Quantities never overlap dates; their phrases end at the next quantity, date or recurrence.
-    date_spans = [(a.start, a.end) for a in atoms if clause.start <= a.start < clause.end]
+    date_spans = [(a.start, a.end) for a in atoms_between(atoms, clause.start, clause.end)]
     found = _drop_qualifiers(doc, list(_quantities(doc, clause, date_spans)), aim_start)
     bounds = date_spans + [(m.start(), m.end()) for m in found]
     out = []
@@ -231,7 +231,7 @@ def extract(doc: Document) -> list[Target]:
         horizon = next((horizons[s] for s in st.aim_sections if s in horizons), None)
         parts = clauses(doc, st)
         # A year the statement opens with (`Đến năm 2030, ...`) dues every clause ...
-        first = next(_quantities(doc, st, [(a.start, a.end) for a in atoms if st.start <= a.start < st.end]), None)
+        first = next(_quantities(doc, st, [(a.start, a.end) for a in atoms_between(atoms, st.start, st.end)]), None)
         lead_year = next((a.year for a in years if a.start < parts[0].end
                           and (first is None or a.end <= first.start())), None)
         for i, clause in enumerate(parts):

@@ -14,6 +14,7 @@ document is `other`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ def _hits(doc: Document, cited: list[Citation]) -> list[Hit]:
     pattern, term_of, places = _vocabulary()
     text = lowered(doc.match_text)
     title = _title_span(doc, text)
-    subjects = _cited_subjects(doc, text, cited, title)
+    subjects = _Subjects(_cited_subjects(doc, text, cited, title))
     body_start = title[1] if title else 0
     hits: list[Hit] = []
     body_counts: Counter[str] = Counter()
@@ -119,14 +120,28 @@ def _hits(doc: Document, cited: list[Citation]) -> list[Hit]:
     return hits
 
 
-def _place(start: int, end: int, title: tuple[int, int] | None,
-           subjects: list[tuple[int, int, str]]) -> str:
+class _Subjects:
+    """The cited subjects by position. A subject is a title and the rest of
+    its clause, so only those starting at most the longest one's length
+    before a term can hold it: a few, found by bisection, where a scan of
+    every subject per term cost a long plan the square of its length."""
+
+    def __init__(self, subjects: list[tuple[int, int, str]]):
+        self._order = sorted((s, e, i, place) for i, (s, e, place) in enumerate(subjects))
+        self._starts = [s for s, *_ in self._order]
+        self._longest = max((e - s for s, e, _ in subjects), default=0)
+
+    def holding(self, start: int, end: int) -> str | None:
+        """The place of the first subject (in citation order) holding [start, end)."""
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        found = [o for o in self._order[lo:bisect.bisect_right(self._starts, start)] if end <= o[1]]
+        return min(found, key=lambda o: o[2])[3] if found else None
+
+
+def _place(start: int, end: int, title: tuple[int, int] | None, subjects: _Subjects) -> str:
     if title and title[0] <= start and end <= title[1]:
         return "title"
-    for s, e, place in subjects:
-        if s <= start and end <= e:
-            return place
-    return "body"
+    return subjects.holding(start, end) or "body"
 
 
 def _favour_title_head(hits: list[Hit], factor: float) -> None:

@@ -37,6 +37,7 @@ from extractors.citekeys import (
     name_key,
     self_identifying,
 )
+from pipeline import store
 
 MAX_DEPTH = 4
 # Repairs the extractor made (Citation.anomalies) -> finding kind.
@@ -132,6 +133,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
             _insert(con, "cited_documents", _CITED_COLUMNS, [[c[k] for k in _CITED_COLUMNS] for c in cited])
             _insert(con, "citation_findings", _FINDING_COLUMNS, findings)
             n_cited, n_findings = n_cited + len(cited), n_findings + len(findings)
+        store.mark_graph(con, fresh=True)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

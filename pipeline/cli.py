@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,20 @@ from schemas.records import DocumentRecords, IngestError
 
 DEFAULT_DB = Path("data/out/plans.duckdb")
 DEFAULT_INPUT = Path("data/raw")
+
+# Characters a terminal acts on rather than shows: line breaks, escape codes
+# (colours, cursor moves, a title), Unicode line separators and direction
+# overrides. A file named `a\n3 stored, 0 failed` must not print a fake line.
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """`text` with every character a terminal would act on written as its escape (`\\n`, `\\x1b`)."""
+    return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _echo(line: str, err: bool = False) -> None:
+    click.echo(shown(line), err=err)
 
 
 @click.group()
@@ -36,42 +51,48 @@ def _summary(records: DocumentRecords) -> str:
               help="Processes for extraction (0 = one per core); one writer.")
 @click.option("--force", is_flag=True, help="Re-process files whose content is unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-document lines.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None,
+              help="Seconds one file may take before it is recorded as failed (0 = no limit)  [default: 600]")
 @click.option("--learned", is_flag=True,
               help="Also give the duty rules the agencies a CRF trained on the real corpus finds (see README).")
-def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quiet: bool, learned: bool) -> None:
+def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quiet: bool,
+        timeout: float | None, learned: bool) -> None:
     """Process plan files (default: data/raw/) into the database."""
     from extractors.learned import ModelError
-    from pipeline.run import run as run_pipeline
+    from pipeline.run import DOCUMENT_TIMEOUT, run as run_pipeline
+
+    timeout = DOCUMENT_TIMEOUT if timeout is None else timeout or None
 
     paths = list(inputs) or [DEFAULT_INPUT]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
-        click.echo(f"error: {p}: no such file or folder", err=True)
+        _echo(f"error: {p}: no such file or folder", err=True)
     paths = [p for p in paths if p.exists()]
     show_bar = sys.stderr.isatty() and not quiet
 
     def report(outcome) -> None:
         if isinstance(outcome, IngestError):
-            click.echo(f"error: {outcome.message}", err=True)
+            _echo(f"error: {outcome.message}", err=True)
         elif isinstance(outcome, Path):
             if not quiet and not show_bar:
-                click.echo(f"{outcome.name}: unchanged, skipped")
+                _echo(f"{outcome.name}: unchanged, skipped")
         elif not quiet and not show_bar:
-            click.echo(_summary(outcome))
+            _echo(_summary(outcome))
 
     try:
         if show_bar:
             from pipeline.ingest import list_inputs
 
             with click.progressbar(length=len(list_inputs(paths)), label="plans", file=sys.stderr) as bar:
-                result = run_pipeline(paths, db_path, workers=workers, force=force, learned=learned,
-                                      on_document=lambda o: (report(o), bar.update(1)))
+                result = run_pipeline(paths, db_path, workers=workers, force=force, timeout=timeout,
+                                      learned=learned, on_document=lambda o: (report(o), bar.update(1)))
         else:
-            result = run_pipeline(paths, db_path, workers=workers, force=force, learned=learned, on_document=report)
+            result = run_pipeline(paths, db_path, workers=workers, force=force, timeout=timeout,
+                                  learned=learned, on_document=report)
     except (store.StoreError, ModelError) as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{len(result.stored)} stored, {len(result.skipped)} unchanged, "
-               f"{len(result.failed) + len(missing)} failed -> {db_path}")
+        raise click.ClickException(shown(str(exc))) from None
+    _echo(f"{len(result.stored)} stored, {len(result.skipped)} unchanged, "
+          f"{len(result.failed) + len(missing)} failed -> {db_path}")
     if result.failed or missing:
         sys.exit(1)
 
@@ -93,7 +114,7 @@ def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> 
     try:
         con = store.connect(db_path, read_only=True)
     except store.StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(shown(str(exc))) from None
     with con:
         report = evaluate.evaluate(con, gold_dir)
     failures = evaluate.below_floors(report, evaluate.load_floors(floors_path)) if floors_path else []
@@ -111,7 +132,7 @@ def _open_read_only(db_path: Path, sandbox: bool = False):
     try:
         return store.connect(db_path, read_only=True, sandbox=sandbox)
     except store.StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(shown(str(exc))) from None
 
 
 @main.command()
@@ -126,7 +147,7 @@ def export(out_dir: Path, fmt: str, db_path: Path) -> None:
 
     with _open_read_only(db_path) as con:
         for item in export_tables(con, out_dir, fmt):
-            click.echo(f"{item.table}: {item.rows} rows -> {item.path}")
+            _echo(f"{item.table}: {item.rows} rows -> {item.path}")
 
 
 @main.command()
@@ -144,7 +165,7 @@ def query(sql: str, db_path: Path, as_csv: bool) -> None:
         try:
             columns, rows = run_query(con, sql)
         except (duckdb.Error, QueryRefused) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(shown(str(exc))) from None
     click.echo(render_csv(columns, rows) if as_csv else render_table(columns, rows), nl=not as_csv)
 
 
@@ -159,6 +180,9 @@ def trace(number_or_key: str, db_path: Path, fmt: str) -> None:
     from pipeline import citegraph
 
     with _open_read_only(db_path) as con:
+        if not store.graph_is_fresh(con):
+            _echo("warning: the last run was stopped before the citation graph followed its documents; "
+                  "`plans run` again rebuilds it", err=True)
         result = citegraph.trace(con, number_or_key)
     click.echo(citegraph.render_json(result) if fmt == "json" else citegraph.render_text(result), nl=fmt == "json")
     if not result["matches"]:

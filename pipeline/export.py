@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 
@@ -52,14 +53,41 @@ def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def file_name(table: str) -> str:
+    """A table's name as one file name: any character but a letter, a digit
+    or `_.-~` percent-encoded, so no name (`../../x`, `/etc/x`) leaves the
+    folder, and two names never share a file."""
+    return quote(table, safe="")
+
+
+# A spreadsheet runs a cell that opens with one of these as a formula
+# (`=HYPERLINK(...)`, `+cmd|...`, `@SUM(...)`); a leading `'` makes it text.
+FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The table's columns for a CSV file, text that opens like a formula behind a `'`."""
+    columns = con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                          "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index", [table]).fetchall()
+    openers = ", ".join(_quote_literal(c) for c in FORMULA_OPENERS)
+    quote_mark = _quote_literal("'")
+    return ", ".join(
+        f"CASE WHEN left({_quote_ident(name)}, 1) IN ({openers}) THEN {quote_mark} || {_quote_ident(name)} "
+        f"ELSE {_quote_ident(name)} END AS {_quote_ident(name)}" if kind == "VARCHAR" else _quote_ident(name)
+        for name, kind in columns)
+
+
 def export_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str) -> list[Exported]:
-    """Write each table to `out_dir/<table>.<suffix>`; one file per table."""
+    """Write each table to `out_dir/<table>.<suffix>` (the name made safe by
+    `file_name`); one file per table. In CSV a text cell that opens like a
+    spreadsheet formula gets a `'` first."""
     suffix, options = FORMATS[fmt]
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for table in table_names(con):
-        path = out_dir / f"{table}.{suffix}"
-        con.execute(f"COPY (SELECT * FROM {_quote_ident(table)}) TO {_quote_literal(str(path))} ({options})")
+        path = out_dir / f"{file_name(table)}.{suffix}"
+        columns = _csv_columns(con, table) if fmt == "csv" else "*"
+        con.execute(f"COPY (SELECT {columns} FROM {_quote_ident(table)}) TO {_quote_literal(str(path))} ({options})")
         rows = con.execute(f"SELECT count(*) FROM {_quote_ident(table)}").fetchone()[0]
         written.append(Exported(table, path, rows))
     return written
@@ -120,11 +148,17 @@ def render_table(columns: list[str], rows: list[tuple], max_cell: int = MAX_CELL
     return "\n".join(out)
 
 
+def _csv_cell(value):
+    text = "" if value is None else _cell(value) if isinstance(value, list) else value
+    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_OPENERS) else text
+
+
 def render_csv(columns: list[str], rows: list[tuple]) -> str:
-    """RFC 4180 CSV with a header; NULL is an empty field, text is kept whole."""
+    """RFC 4180 CSV with a header; NULL is an empty field, text is kept
+    whole but for a `'` before text that opens like a spreadsheet formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(_csv_cell(c) for c in columns)
     for row in rows:
-        writer.writerow("" if v is None else _cell(v) if isinstance(v, list) else v for v in row)
+        writer.writerow(_csv_cell(v) for v in row)
     return buffer.getvalue()

@@ -8,19 +8,21 @@ Readers for other formats register themselves in `READERS` by suffix.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import NamedTuple
 
 from core.normalize import clean_text
-from pipeline.readers import doc, docx, ocr, pdf
+from pipeline.readers import doc, docx, limits, ocr, pdf
 from pipeline.readers.common import IngestFailure
-
-MAX_BYTES = 20 * 1024 * 1024
+from pipeline.readers.limits import MAX_BYTES
 
 # Markers of an administrative text; a document shows several of them.
 _ADMIN_MARKERS = re.compile(
@@ -166,20 +168,29 @@ READERS: dict[str, Callable[[bytes, Path], tuple[str, str]]] = {
 
 def read_document(path: Path) -> RawDocument:
     """Read, decode, check and clean one input file."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IngestFailure(path, "symlink_loop", "a link that leads back to itself; "
+                                "point it at a file or remove it") from None
+        raise IngestFailure(path, "unreadable", exc.strerror or str(exc)) from None
+    if S_ISDIR(stat.st_mode):  # only a loop gives a folder here (see `list_inputs`)
+        raise IngestFailure(path, "symlink_loop", "a link back to a folder that holds it (a loop); not followed")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise IngestFailure(path, "unsupported", f"no reader for '{path.suffix}' files "
                             f"(supported: {', '.join(sorted(READERS))})")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise IngestFailure(path, "unreadable", exc.strerror or str(exc)) from None
+    size = stat.st_size
     if size >= MAX_BYTES:
         raise IngestFailure(path, "too_large", f"{size / 1e6:.1f} MB; files of 20 MB or more are refused")
     if size == 0:
         raise IngestFailure(path, "empty", "the file is empty")
     data = path.read_bytes()
     raw, method = reader(data, path)
+    if len(raw) > limits.MAX_TEXT_CHARS:
+        raise IngestFailure(path, "too_large", f"gives {len(raw) / 1e6:.0f} million characters of text; "
+                            f"documents of more than {limits.MAX_TEXT_CHARS / 1e6:.0f} million are refused")
     text, repaired = clean_text(raw)
     check_document(text, path)
     quality = "low" if method == "ocr" else "repaired" if repaired else "ok"
@@ -189,6 +200,29 @@ def read_document(path: Path) -> RawDocument:
 class Input(NamedTuple):
     path: Path  # where to read it
     source: str  # its identity: the path relative to the folder given, starting with that folder's name
+
+
+def _files_under(folder: Path, above: frozenset[tuple[int, int]] = frozenset()) -> Iterator[Path]:
+    """Every file under `folder`, links to files and folders followed. A
+    link that leads back to itself or to a folder above it (a loop) is given
+    as it is, so that reading it fails with the reason rather than the walk
+    going round or the link being left out without a word."""
+    here = folder.stat()
+    above = above | {(here.st_dev, here.st_ino)}
+    for entry in folder.iterdir():
+        try:
+            target = entry.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                yield entry
+            continue  # a dangling link: nothing to read (as before)
+        if not S_ISDIR(target.st_mode):
+            if S_ISREG(target.st_mode):
+                yield entry
+        elif (target.st_dev, target.st_ino) in above:
+            yield entry
+        else:
+            yield from _files_under(entry, above)
 
 
 def list_inputs(inputs: list[Path]) -> list[Input]:
@@ -203,10 +237,15 @@ def list_inputs(inputs: list[Path]) -> list[Input]:
         if item.is_dir():
             root = item.resolve().name
             out += [Input(p, f"{root}/{p.relative_to(item).as_posix()}")
-                    for p in sorted(item.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+                    for p in sorted(_files_under(item)) if not p.name.startswith(".")]
         else:
             out.append(Input(item, item.name))
-    seen: set[Path] = set()  # a file named twice (itself and its folder) is read once
-    out = [i for i in out if not (i.path.resolve() in seen or seen.add(i.path.resolve()))]
+    seen: set[str] = set()  # a file named twice (itself and its folder, or through a link) is read once
+    out = [i for i in out if not (_real(i.path) in seen or seen.add(_real(i.path)))]
     clashes = {name for name, n in Counter(i.source for i in out).items() if n > 1}
-    return [Input(i.path, i.path.resolve().as_posix()) if i.source in clashes else i for i in out]
+    return [Input(i.path, _real(i.path)) if i.source in clashes else i for i in out]
+
+
+def _real(path: Path) -> str:
+    # os.path.realpath, unlike Path.resolve, gives a link loop's own path instead of raising.
+    return Path(os.path.realpath(path)).as_posix()

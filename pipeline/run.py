@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import signal
+import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -45,8 +50,15 @@ LEARNED = False
 def pipeline_version(learned: bool = LEARNED) -> str:
     return PIPELINE_VERSION if learned else PIPELINE_VERSION + "-rules"
 
+
 # Documents written per transaction: one INSERT per table per batch.
 WRITE_BATCH = 64
+
+# Seconds one document may take, reading and extraction together. The
+# slowest real plan takes about a second, the largest text and .docx the
+# limits accept under a minute (benchmarks/limits.md): beyond this a
+# document is a runaway, recorded as failed (`timeout`) while the run goes on.
+DOCUMENT_TIMEOUT = 600.0
 
 
 def process_document(doc: Document, extraction_method: str = "text", quality: str = "ok",
@@ -90,9 +102,22 @@ def process_document(doc: Document, extraction_method: str = "text", quality: st
     )
 
 
+# A UTF-16 surrogate code point: in a str only when the text came from
+# `surrogateescape`/`surrogatepass` decoding or a JSON `\ud800` escape.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    """A surrogate pair as the character it encodes, a lone surrogate as
+    U+FFFD: neither can be written as UTF-8 (the document id, the store)."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def process_text(text: str, name: str = "<text>", learned: bool = LEARNED) -> DocumentRecords:
     """Records of one raw text, without touching any database."""
-    cleaned, repaired = clean_text(text)
+    cleaned, repaired = clean_text(_without_surrogates(text))
     return process_document(Document(cleaned, name), quality="repaired" if repaired else "ok", learned=learned)
 
 
@@ -105,10 +130,43 @@ def process_file(path: str | Path, source: str = "", learned: bool = LEARNED) ->
                             raw.content_hash, source, learned)
 
 
-def _process_or_fail(item: Input, learned: bool = LEARNED) -> DocumentRecords | IngestError:
+class DocumentTimeout(BaseException):
+    """A document's time budget ran out. A BaseException, like
+    KeyboardInterrupt, so that no `except Exception` in a reader or an
+    extractor takes it for that code's own failure and carries on."""
+
+
+@contextmanager
+def _time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise DocumentTimeout after `seconds` of wall time, by SIGALRM: each
+    document is extracted in the main thread of its process (the run's own,
+    or a worker's), where Python delivers signals. Outside a main thread
+    (a caller's thread pool) the budget is not kept."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _process_or_fail(item: Input, timeout: float | None = None, learned: bool = LEARNED) -> DocumentRecords | IngestError:
     path, source = item
     try:
-        return process_file(path, source, learned)
+        with _time_budget(timeout):
+            return process_file(path, source, learned)
+    except DocumentTimeout:
+        return IngestError(source_name=path.name, path=source, problem="timeout",
+                           message=f"{path}: timeout: not read and extracted within {timeout:g} s; "
+                                   "the file is left out (a longer budget: --timeout)")
     except IngestFailure as exc:
         return IngestError(source_name=path.name, path=source, problem=exc.problem, message=str(exc))
     except Exception as exc:  # a bug on one file must not stop the run
@@ -123,35 +181,88 @@ class RunResult:
     failed: list[IngestError]
 
 
-def _outcomes(paths: list[Input], workers: int, batch_size: int,
-              learned: bool) -> Iterator[DocumentRecords | IngestError]:
+Outcome = DocumentRecords | IngestError
+
+
+def _outcomes(items: list[Input], workers: int, batch_size: int,
+              timeout: float | None = None, learned: bool = LEARNED) -> Iterator[Outcome]:
     if workers <= 1:
-        yield from (_process_or_fail(path, learned) for path in paths)
+        yield from (_process_or_fail(item, timeout, learned) for item in items)
         return
-    # Extraction in worker processes, at most `batch_size` documents in
-    # flight so memory follows the batch size rather than the corpus; each
-    # result taken in order makes room for the next file, so the workers
-    # never wait for the writer to drain a whole batch. The caller stays the
-    # one writer.
+    # A worker that dies (killed for memory, a crash in a reader's C code)
+    # takes the pool down with every document in flight. Those documents are
+    # read again one at a time, each alone in a process, so the one that
+    # kills its process again is the one recorded; then the run goes on in
+    # a new pool with the documents not yet started.
+    todo = iter(items)
+    while True:
+        lost: list[Input] = []
+        for item, outcome in _pooled(todo, workers, batch_size, timeout, learned):
+            if outcome is None:
+                lost.append(item)
+            else:
+                yield outcome
+        if not lost:
+            return
+        yield from _one_by_one(lost, timeout, learned)
+
+
+def _pooled(todo: Iterator[Input], workers: int, batch_size: int,
+            timeout: float | None, learned: bool) -> Iterator[tuple[Input, Outcome | None]]:
+    """(item, outcome) in order, taking items from `todo` as room frees; when
+    the pool breaks, the items in flight come back with None and the rest
+    stay in `todo`.
+
+    Extraction in worker processes, at most `batch_size` documents in flight
+    so memory follows the batch size rather than the corpus; each result
+    taken in order makes room for the next file, so the workers never wait
+    for the writer to drain a whole batch. The caller stays the one writer."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        todo = iter(paths)
-        in_flight = deque(pool.submit(_process_or_fail, path, learned) for path in islice(todo, batch_size))
+        in_flight = deque((item, pool.submit(_process_or_fail, item, timeout, learned)) for item in islice(todo, batch_size))
         while in_flight:
-            outcome = in_flight.popleft().result()
-            if (path := next(todo, None)) is not None:
-                in_flight.append(pool.submit(_process_or_fail, path, learned))
-            yield outcome
+            item, future = in_flight.popleft()
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                yield item, None
+                for item, _ in in_flight:
+                    yield item, None
+                return
+            if (nxt := next(todo, None)) is not None:
+                in_flight.append((nxt, pool.submit(_process_or_fail, nxt, timeout, learned)))
+            yield item, outcome
+
+
+def _one_by_one(items: Iterable[Input], timeout: float | None, learned: bool) -> Iterator[Outcome]:
+    """Each item alone in a worker process; one whose worker dies is recorded as `worker_died`."""
+    pool = None
+    try:
+        for item in items:
+            pool = pool or ProcessPoolExecutor(max_workers=1)
+            try:
+                yield pool.submit(_process_or_fail, item, timeout, learned).result()
+            except BrokenProcessPool:
+                pool.shutdown()
+                pool = None
+                yield IngestError(source_name=item.path.name, path=item.source, problem="worker_died",
+                                  message=f"{item.path}: worker_died: the process reading this file stopped "
+                                          "abruptly (killed for memory, or a crash in a reader); the other "
+                                          "files were processed")
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False, batch_size: int = 256,
         on_document: Callable[[DocumentRecords | IngestError | Path], None] | None = None,
-        learned: bool = LEARNED) -> RunResult:
+        timeout: float | None = DOCUMENT_TIMEOUT, learned: bool = LEARNED) -> RunResult:
     """Process every input file into the database at `db_path`.
 
     Unchanged files (same bytes, same pipeline version) are skipped unless
-    `force`; a bad file is recorded in `ingest_errors` and the run goes on.
-    A learned model that cannot be loaded stops the run before any file
-    (`learned.ModelError`), rather than failing every file one by one.
+    `force`; a bad file, one that takes more than `timeout` seconds, or one
+    whose worker process dies is recorded in `ingest_errors` and the run
+    goes on. A learned model that cannot be loaded stops the run before any
+    file (`learned.ModelError`), rather than failing every file one by one.
     """
     if learned:
         tagger()
@@ -176,6 +287,11 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
         pending.clear()
 
     try:
+        if not store.graph_is_fresh(con):
+            # The last run was killed after writing documents, before the
+            # cross-document tables followed them: they do first, so a run
+            # killed again leaves them right.
+            citegraph.refresh(con)
         todo = []
         stored = {} if force else store.stored_hashes(con)
         for item in list_inputs(inputs):
@@ -185,7 +301,7 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
                     on_document(item.path)
             else:
                 todo.append(item)
-        for outcome in _outcomes(todo, workers or os.cpu_count() or 1, batch_size, learned):
+        for outcome in _outcomes(todo, workers or os.cpu_count() or 1, batch_size, timeout, learned):
             if isinstance(outcome, IngestError):
                 store.record_error(con, outcome)
                 result.failed.append(outcome)

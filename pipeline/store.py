@@ -164,6 +164,7 @@ def _write(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> None
               FROM sources WHERE doc_id IN (SELECT unnest(?)) GROUP BY doc_id) AS first
         WHERE documents.doc_id = first.doc_id""", [ids])
     con.execute("DELETE FROM ingest_errors WHERE path IN (SELECT unnest(?))", [paths])
+    mark_graph(con, fresh=False)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dict[str, list[str]]) -> None:
@@ -176,6 +177,23 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dic
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
     finally:
         con.unregister("_rows")
+
+
+def mark_graph(con: duckdb.DuckDBPyConnection, fresh: bool) -> None:
+    """Say whether the cross-document tables follow the documents (in the caller's transaction)."""
+    con.execute("DELETE FROM citation_graph")
+    con.execute("INSERT INTO citation_graph VALUES (?)", [fresh])
+
+
+def graph_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """False once documents were written after the last `citegraph.refresh`
+    (a run killed in between). A database written before this mark existed
+    (opened read-only, so without the table) says nothing: taken as fresh."""
+    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' "
+                       "AND table_name = 'citation_graph'").fetchone():
+        return True
+    row = con.execute("SELECT fresh FROM citation_graph").fetchone()
+    return bool(row and row[0])
 
 
 def record_error(con: duckdb.DuckDBPyConnection, error: IngestError) -> None:

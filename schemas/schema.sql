@@ -237,3 +237,11 @@ CREATE TABLE IF NOT EXISTS citation_findings (
     start_char INTEGER,
     end_char INTEGER
 );
+
+-- Whether cited_documents and citation_findings follow the stored
+-- citations: one row, set false in the transaction that writes documents and
+-- true in the one that rebuilds them, so a run killed between the two is
+-- seen (`plans trace` says so) and the next run rebuilds them first.
+CREATE TABLE IF NOT EXISTS citation_graph (
+    fresh BOOLEAN NOT NULL
+);

@@ -248,9 +248,11 @@ def test_deadline_within_task_span():
     doc = make_doc(text)
     found = dates.extract(doc)
     second = doc.text.index("Cơ quan thường trực")
-    assert dates.deadline_within(found, 0, second) == D(2026, 7, 3)
-    assert dates.deadline_within(found, second, len(doc.text)) == D(2026, 7, 5)
-    assert dates.deadline_within(found, 0, 20) is None
+    deadlines = dates.Deadlines(found)
+    assert deadlines.within(0, second) == D(2026, 7, 3)
+    assert deadlines.within(second, len(doc.text)) == D(2026, 7, 5)
+    assert deadlines.within(0, 20) is None
+    assert deadlines.within(doc.text.index("trước ngày 03/7"), doc.text.index("03/7/2026")) is None  # cut short
 
 
 # --- the seeds -------------------------------------------------------------------

@@ -21,6 +21,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
+from pipeline.readers import limits
 from pipeline.readers.common import IngestFailure
 from pipeline.readers.common import SUPERSCRIPT, table_row
 
@@ -32,12 +33,36 @@ _BULLETS = set("-+•–—*·▪●○◦")  # bullet glyphs that read as thems
 
 
 def read(data: bytes, path: Path) -> tuple[str, str]:
+    _check_sizes(data, path)
     try:
         word = open_docx(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise IngestFailure(path, "unreadable", f"not a valid .docx (Word 2007 or later) file: {exc}") from None
     reader = _Reader(word)
     return reader.text(), "docx"
+
+
+def _check_sizes(data: bytes, path: Path) -> None:
+    """Refuse a package that would unpack beyond the limits, from the sizes
+    its zip directory declares: nothing is unpacked to know."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise IngestFailure(path, "unreadable", f"not a valid .docx (Word 2007 or later) file: {exc}") from None
+    for p in parts:
+        if p.file_size > limits.MIN_RATIO_CHECKED and p.file_size > limits.MAX_RATIO * max(p.compress_size, 1):
+            raise IngestFailure(
+                path, "zip_bomb",
+                f"its part {p.filename} unpacks to {p.file_size / limits.MB:.0f} MB from "
+                f"{p.compress_size / 1024:.0f} KB ({p.file_size / max(p.compress_size, 1):.0f} to 1); "
+                f"Word packs 5 to 15 to 1, parts packed beyond {limits.MAX_RATIO} to 1 are refused")
+    total = sum(p.file_size for p in parts)
+    xml = sum(p.file_size for p in parts if p.filename.endswith((".xml", ".rels")))
+    for size, limit, what in ((total, limits.MAX_DOCX_UNPACKED, "unpacks"),
+                              (xml, limits.MAX_DOCX_XML, "its text and layout (XML) unpack")):
+        if size > limit:
+            raise IngestFailure(path, "too_large", f"{what} to {size / limits.MB:.1f} MB; "
+                                f"the limit for a .docx is {limit / limits.MB:.0f} MB")
 
 
 def _roman(n: int) -> str:

@@ -18,6 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
+from PIL import Image
+
+from pipeline.readers import limits
 from pipeline.readers.common import IngestFailure
 from pipeline.readers.common import require_tools, run_tool
 from pipeline.readers.layout import paragraphs, words_to_lines
@@ -72,8 +75,26 @@ def ocr_pdf_pages(data: bytes, path: Path | str, pages: list[int]) -> dict[int, 
             return dict(zip(pages, pool.map(page_words, pages)))
 
 
+def check_pixels(path: Path | str, width: int, height: int, what: str) -> None:
+    """Refuse an image Tesseract would hold in memory beyond `limits.MAX_PIXELS`."""
+    if width * height > limits.MAX_PIXELS:
+        raise IngestFailure(path, "too_large", f"{what} is {width} x {height} pixels "
+                            f"({width * height / 1e6:.0f} million); images of more than "
+                            f"{limits.MAX_PIXELS / 1e6:.0f} million pixels are refused")
+
+
+def _image_size(data: bytes, path: Path) -> tuple[int, int]:
+    """Width and height from the image's header, without decoding its pixels."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise IngestFailure(path, "unreadable", f"not a readable image: {exc}") from None
+
+
 def read_image(data: bytes, path: Path) -> tuple[str, str]:
     """A scanned page saved as an image (.png, .jpg, .tif); its resolution is taken as 300 dpi."""
+    check_pixels(path, *_image_size(data, path), "the image")
     _require_ocr(path, ["tesseract"])
     with tempfile.TemporaryDirectory() as tmp:
         image = Path(tmp) / f"scan{path.suffix.lower()}"

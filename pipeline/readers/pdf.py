@@ -17,8 +17,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from pipeline.readers import limits, ocr
 from pipeline.readers.common import IngestFailure
-from pipeline.readers import ocr
 from pipeline.readers.common import table_row
 from pipeline.readers.layout import Line, drop_running_lines, paragraphs, words_to_lines
 
@@ -34,12 +34,19 @@ def read(data: bytes, path: Path) -> tuple[str, str]:
         raise IngestFailure(path, "unreadable", f"not a readable PDF file: {exc or type(exc).__name__}") from None
     with pdf:
         try:
+            if len(pdf.pages) > limits.MAX_PDF_PAGES:
+                raise IngestFailure(path, "too_large", f"{len(pdf.pages)} pages; PDFs of more than "
+                                    f"{limits.MAX_PDF_PAGES} pages are refused")
             pages = [(_page_lines(page, n), bool(page.images)) for n, page in enumerate(pdf.pages, 1)]
         except PdfminerException as exc:
             raise IngestFailure(path, "unreadable", f"the PDF is damaged: {exc}") from None
         sizes = [(page.width, page.height) for page in pdf.pages]
     scans = [n for n, (lines, images) in enumerate(pages, 1)
              if images and sum(len(ln.text.strip()) for ln in lines) < MIN_PAGE_CHARS]
+    for n in scans:
+        # Rasterized for OCR, a page as large as a poster would take gigabytes.
+        width, height = (side / 72 * ocr.RESOLUTION for side in sizes[n - 1])
+        ocr.check_pixels(path, int(width), int(height), f"page {n} at {ocr.RESOLUTION} dpi")
     scanned = ocr.ocr_pdf_pages(data, path, scans) if scans else {}
     lines = [ln for n, (page_lines, _) in enumerate(pages, 1)
              for ln in (words_to_lines(scanned[n], n) if n in scanned else page_lines)]
