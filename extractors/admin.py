@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from core.phrases import AS_WRITTEN, BLANKS_OR_HYPHENS, LOWER, ONE_SPACE, phrases_regex
 from core.scan import finditer_at
 from core.normalize import fold_key, match_form
 from core.vocab import load_file
@@ -143,13 +144,10 @@ def _cues() -> dict:
     return load_file(Path(__file__).parent / "data" / "admin_context.toml")
 
 
-def _words(phrase: str) -> str:
-    """Regex for a folded phrase whose words may be split by spaces, newlines or hyphens."""
-    return r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", fold_key(phrase))))
-
-
 def _alternatives(phrases) -> str:
-    return "|".join(_words(p) for p in sorted(phrases, key=len, reverse=True))
+    """Folded phrases whose words may be split by spaces, newlines or hyphens
+    (`Bà Rịa - Vũng Tàu`, `Bà Rịa-Vũng Tàu`), for the folded context."""
+    return phrases_regex(phrases, gap=BLANKS_OR_HYPHENS, comma=AS_WRITTEN, case=LOWER)
 
 
 @lru_cache(maxsize=4096)
@@ -161,8 +159,9 @@ def _fold_province(name: str) -> str:
 def _mention_patterns(names) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Province mentions, and what one opens with (see `_mentions`)."""
     cues = _cues()
+    # `tỉnh`, `thành phố` are followed by blanks; `tp.` may touch the name (`Tp.Cần Thơ`).
     province_words = "|".join(
-        re.escape(fold_key(w)) + (r"\s+" if w[-1].isalnum() else r"\s*")
+        phrases_regex([w], gap=ONE_SPACE, case=LOWER) + (r"\s+" if w[-1].isalnum() else r"\s*")
         for w in sorted(cues["province_words"], key=len, reverse=True)
     )
     superiors, parties = _alternatives(cues["superior_bodies"]), _alternatives(cues["party_committees"])

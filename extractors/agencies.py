@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from core.phrases import LINE_BLANKS, LOOSE, LOWER, ONE_SPACE, phrases_regex
 from core.scan import lowered
 from core.vocab import load
 from core.document import Document
@@ -55,51 +56,15 @@ def name_key(text: str) -> str:
     return re.sub(r"\s*([,\-])\s*", r"\1", fold_key(text))
 
 
-_SPACE = r"[ \t]+"
 _SPACES = re.compile(r"\s+")
 _PLURAL = re.compile(r"(?:các|những) ", re.IGNORECASE)
 
 
-def _units(text: str) -> list[str]:
-    """A vocabulary phrase as regex pieces, one per character: free spacing
-    between words and around `,`, `-` and `&`; letters lower-cased, as the
-    patterns ignore case or run on lower-cased text."""
-    units: list[str] = []
-    for token in re.split(r"\s*([,\-&])\s*|\s+", match_form(text).strip()):
-        if not token:
-            continue
-        if token in ",-&":
-            units.append(r"[ \t]*" + re.escape(token) + r"[ \t]*")
-            continue
-        if units and not units[-1].endswith(r"[ \t]*"):
-            units.append(_SPACE)
-        units += [re.escape(ch) for ch in token.lower()]
-    return units
-
-
 def _alternation(phrases) -> str:
-    """Regex for any of the phrases, written as a prefix tree so that the
-    engine tries one branch per next character instead of every phrase in
-    turn. Longer phrases still win: a branch that goes on is tried before
-    the phrase that ends there, and siblings in order of their longest phrase."""
-    trie: dict = {}
-    for phrase in set(phrases):
-        node = trie
-        for unit in _units(phrase):
-            node = node.setdefault(unit, {})
-            node[""] = max(node.get("", 0), len(phrase))  # longest phrase through here
-        node[None] = True  # a phrase ends here
-
-    def render(node: dict) -> str:
-        branches = sorted((u for u in node if u), key=lambda u: -node[u][""])
-        body = "|".join(u + render(node[u]) for u in branches)
-        if not branches:
-            return ""
-        if None in node:
-            return f"(?:{body})?"
-        return f"(?:{body})" if len(branches) > 1 else body
-
-    return render(trie)
+    """Vocabulary phrases as the recognizer reads them (`core.phrases`): on
+    one line, blanks around `,`, `-` and `&` optional (`Văn phòng HĐND-UBND`),
+    lower-cased for the lowered text, as a prefix tree (hundreds of variants)."""
+    return phrases_regex(phrases, gap=LINE_BLANKS, comma=LOOSE, case=LOWER, tree=True)
 
 
 @dataclass(frozen=True)
@@ -128,7 +93,6 @@ def recognizer() -> Recognizer:
             exact.append(v)
     level_codes = {name_key(w): code for code, words in vocab["levels"].items() for w in words}
     levels = _alternation(w for words in vocab["levels"].values() for w in words)
-    exact_forms = sorted(exact, key=len, reverse=True)
     # No IGNORECASE: the scan runs on the lower-cased text, where the engine
     # can rule out most word starts by their first letter. The exact forms
     # are found there lower-cased too, then checked as written with `exact`.
@@ -137,7 +101,7 @@ def recognizer() -> Recognizer:
         (?:
             (?P<plural>các|những)[ \t]+(?P<group>{_alternation(plural_only + loose)})   # `các tổ dân phố`
           | (?P<head>{_alternation(loose)})                                      # `Công an`, `Sở Y tế`
-          | (?P<abbr>{"|".join(re.escape(v.lower()) for v in exact_forms)})  # `BCA`, `CAX`
+          | (?P<abbr>{phrases_regex(exact, gap=ONE_SPACE, case=LOWER)})  # `BCA`, `CAX`
         )(?!\w)""",
         re.VERBOSE,
     )
@@ -159,7 +123,7 @@ def recognizer() -> Recognizer:
         """,
         re.VERBOSE | re.IGNORECASE,
     )
-    return Recognizer(pattern, re.compile(rf"(?:{'|'.join(map(re.escape, exact_forms))})(?!\w)"),
+    return Recognizer(pattern, re.compile(rf"{phrases_regex(exact, gap=ONE_SPACE)}(?!\w)"),
                       tuple(f"{w.lower()} " for w in vocab["compounds"]["before_head"]), tail, entries, level_codes,
                       frozenset(vocab["provinces"]["cities"]))
 
@@ -185,8 +149,7 @@ class Found:
 def _sentence_verbs() -> re.Pattern:
     """Task verbs (`vocab/roles.toml`) that may open the sentence after a name."""
     v = load("roles")["subject"]
-    verbs = sorted({fold_key(w) for w in v["verbs"] + v["heading_verbs"]}, key=len, reverse=True)
-    return re.compile("|".join(r"\s+".join(map(re.escape, w.split())) for w in verbs) + r"(?!\w)")
+    return re.compile(phrases_regex(v["verbs"] + v["heading_verbs"], case=LOWER) + r"(?!\w)")
 
 
 def _place(words: str, after: str, doc: Document) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from core.phrases import AS_WRITTEN, FIRST_LETTER, LINE_BLANKS, WRAPPED, phrases_regex
 from core.vocab import load
 from core.normalize import match_form
 
@@ -28,33 +29,14 @@ UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀ�
 _SP = r"[ \t]"
 
 
-# A space inside a multi-word name, or a line break where a PDF wrapped it.
-_WRAPPED_SP = rf"(?:{_SP}+|{_SP}*\n{_SP}*)"
-
-
 def _alternation(words: list[str], any_case: bool = False, wrapped: bool = False) -> str:
-    """Longest first, so `Kế hoạch phối hợp` wins over `Kế hoạch`.
-
-    `any_case` spells out the case of the first letter and ignores case for
-    the rest, grouped by that letter (`K(?:(?i:ế hoạch)|(?i:ết luận))|k(?:..)`):
-    an alternation whose branches all open with a plain letter lets the regex
-    engine jump straight to those letters instead of trying every branch at
-    every position. Lower and upper case are all IGNORECASE adds on NFC text
-    (NFC maps the Kelvin sign to `K`). `wrapped`: a line break may stand for
-    a space inside a phrase."""
-    forms = sorted({match_form(w) for w in words}, key=len, reverse=True)
-    gap = _WRAPPED_SP if wrapped else rf"{_SP}+"
-
-    def spaced(form: str) -> str:
-        return re.escape(form).replace(r"\ ", gap)
-
-    if not any_case:
-        return "|".join(spaced(f) for f in forms)
-    by_first: dict[str, list[str]] = {}
-    for form in forms:  # still longest first within each letter
-        for first in dict.fromkeys((form[0].upper(), form[0].lower())):
-            by_first.setdefault(first, []).append(f"(?i:{spaced(form[1:])})")
-    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+    """Vocabulary phrases as the citation grammar reads them (`core.phrases`):
+    on one line, a comma as written. `wrapped`: a line break may stand for a
+    space inside a phrase, where a PDF wrapped a long name. `any_case`: the
+    first letter in either case and the rest in any, grouped by first letter
+    so that the regex engine jumps straight to those letters."""
+    return phrases_regex(words, gap=WRAPPED if wrapped else LINE_BLANKS, comma=AS_WRITTEN,
+                         case=FIRST_LETTER if any_case else AS_WRITTEN)
 
 
 _WORD_CHAR = re.compile(r"\w")

@@ -43,8 +43,8 @@ from operator import attrgetter
 
 from core.scan import finditer_at
 from core.spans import Spans
-from extractors.statements import (Span, first_words, phrase_pattern, sentence_at,
-                                   sentence_before, target_statements, word_starts)
+from core.phrases import first_words, phrases_regex
+from extractors.statements import Span, sentence_at, sentence_before, target_statements, word_starts
 from core.vocab import load
 from core.document import Document
 from schemas.records import DateMention
@@ -117,7 +117,7 @@ def _cues() -> dict:
 
 @cache
 def _atom_re() -> re.Pattern:
-    leads = phrase_pattern(_cues()["range"]["leads"])
+    leads = phrases_regex(_cues()["range"]["leads"])
     return re.compile(_ATOM_SOURCE.replace("{range_leads}", leads), re.VERBOSE | re.IGNORECASE)
 
 
@@ -135,11 +135,8 @@ def _atom_re() -> re.Pattern:
 
 
 def _backward_phrases(phrases: list[str]) -> str:
-    """`phrase_pattern` of the phrases read backwards (`phòng, chống` -> `gnốhc\\s+,?gnòhp`)."""
-    def one(phrase: str) -> str:
-        words = [re.escape(w[::-1]) for w in reversed(phrase.split())]
-        return r"\s+".join(words).replace(r"\s+,", r"\s+,?")
-    return "(?:" + "|".join(one(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
+    """The phrases read backwards (`phòng, chống` -> `gnốhc\\s+,?gnòhp`)."""
+    return phrases_regex(phrases, backward=True)
 
 
 def _ends_before(phrases: list[str]) -> str:
@@ -218,13 +215,13 @@ def _cue_before_date(text: str, name: str, start: int, end: int) -> _Before | No
 @cache
 def _patterns() -> dict[str, re.Pattern]:
     c = _cues()
-    join = phrase_pattern(c["period"]["join"])
-    freq = phrase_pattern([p for e in c["recurring"] for p in e["phrases"]])
+    join = phrases_regex(c["period"]["join"])
+    freq = phrases_regex([p for e in c["recurring"] for p in e["phrases"]])
     return {
         "period_join": re.compile(r"\s*" + join + r"\s*", re.IGNORECASE),
         # `định kỳ`, `định kỳ 6 tháng`, `định kỳ hằng năm`, or a frequency alone (`hàng tháng`)
-        "recurring": re.compile(r"(?<!\w)(?:(?P<periodic>" + phrase_pattern(c["periodic"]["phrases"]) + r")"
-                                r"(?:\s+(?P<every>\d{1,2})\s+(?P<unit>" + phrase_pattern(list(c["periodic"]["every"]))
+        "recurring": re.compile(r"(?<!\w)(?:(?P<periodic>" + phrases_regex(c["periodic"]["phrases"]) + r")"
+                                r"(?:\s+(?P<every>\d{1,2})\s+(?P<unit>" + phrases_regex(list(c["periodic"]["every"]))
                                 + r")(?!\w))?(?:\s+(?P<pfreq>" + freq + r"))?|(?P<freq>" + freq + r"))(?!\w)",
                                 re.IGNORECASE),
     }
@@ -428,7 +425,7 @@ def _in_programme_name(doc: Document, a: Atom, since: int) -> bool:
 def _baseline_before() -> re.Pattern:
     """A comparison still open right before a year: `so với năm 2025`, `so với
     cùng kỳ năm 2025`, `so với kết quả thực hiện năm 2025` (a few words between)."""
-    leads = phrase_pattern(load("target_cues")["baseline"]["phrases"])
+    leads = phrases_regex(load("target_cues")["baseline"]["phrases"])
     return re.compile(r"(?<!\w)" + leads + r"(?:\s+[^\W\d_]+){0,4}\s+$", re.IGNORECASE)
 
 

@@ -33,6 +33,7 @@ from itertools import accumulate
 from operator import attrgetter
 
 from extractors.dates import Deadlines
+from core.phrases import AS_WRITTEN, first_words, phrases_regex
 from core.scan import finditer_at, lowered
 from core.spans import Spans
 from core.vocab import load
@@ -56,17 +57,11 @@ _GENERIC_TYPES = {"so_nganh"}
 _PLURAL = re.compile(r"(?:các|những)\s", re.IGNORECASE)  # `Các xã`: a group, no clause's subject
 
 
-def _first_words(phrases) -> tuple[str, ...]:
-    """Lower-cased first word of each phrase: a text holding none of them
-    cannot match the phrases, so their pattern need not run."""
-    return tuple({match_form(p).split()[0].lower() for p in phrases})
-
-
 def _words(phrases) -> str:
-    """Alternation of vocabulary phrases, longest first, free spacing."""
-    return "|".join(
-        r"\s+".join(map(re.escape, match_form(p).split())) for p in sorted(set(phrases), key=len, reverse=True)
-    )
+    """Vocabulary phrases as a regex. A comma in a role or theme phrase
+    (`các cơ quan, đơn vị`) must be written, as these vocabularies were
+    always read; making it optional (the rule) would change what they find."""
+    return phrases_regex(phrases, comma=AS_WRITTEN)
 
 
 @dataclass(frozen=True)
@@ -117,11 +112,11 @@ def grammar() -> Grammar:
             rf"(?:(?:{_words(v['assign']['titles'])})\s+)*(?=\w)",
             flags,
         ),
-        assign_first=_first_words(v["assign"]["cues"]),
+        assign_first=first_words(v["assign"]["cues"]),
         subject_kinds=frozenset(v["subject"]["section_kinds"]),
         subject_verb=re.compile(rf"^[\s,]*(?:{_words(v['subject']['verbs'])})(?!\w)", flags),
         partner_cue=re.compile(rf"(?<!\w)(?:{_words(v['partners']['cues'])})(?!\w)", flags),
-        partner_first=_first_words(v["partners"]["cues"]),
+        partner_first=first_words(v["partners"]["cues"]),
         joiner=re.compile(rf"^(?:[\s,]|(?<!\w)(?:{_words(v['partners']['joiners'])})(?!\w))*$", flags),
         problems=re.compile(rf"(?<!\w)(?:{_words(v['generic']['problems'])})(?!\w)", flags),
         field=re.compile(
@@ -130,7 +125,7 @@ def grammar() -> Grammar:
                  [ \t]*\**[ \t]*:[ \t]*\**""", flags | re.VERBOSE),
         object_before=re.compile(rf"(?<!\w)(?:{_words(v['fields']['objects'])})\s*$", flags),
         themes=[(t["name"], re.compile(rf"(?<!\w)(?:{_words(t['keywords'])})(?!\w)", flags),
-                 _first_words(t["keywords"]))
+                 first_words(t["keywords"]))
                 for t in load("themes")["theme"]],
     )
 

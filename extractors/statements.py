@@ -21,22 +21,11 @@ from functools import cache, lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
+from core.phrases import first_words, phrases_regex
 from core.scan import lowered
 from core.vocab import load
 from core.document import Document
 from schemas.records import Section
-
-
-def phrase_pattern(phrases: list[str]) -> str:
-    """Regex alternation for vocabulary phrases, longest first.
-
-    A space matches any run of blanks (line breaks of PDF text included) and
-    a comma before a space is optional (`phòng, chống` / `phòng chống`).
-    """
-    def one(phrase: str) -> str:
-        words = [re.escape(w) for w in phrase.split()]
-        return r"\s+".join(words).replace(r",\s+", r",?\s+")
-    return "(?:" + "|".join(one(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
 
 
 # --- prefilter ---------------------------------------------------------------
@@ -56,12 +45,6 @@ def _searchable(text: str) -> str | None:
     """`lowered(text)`, or None where it misses an IGNORECASE fold."""
     low = lowered(text)
     return None if any(c in low for c in _EXTRA_FOLDS) else low
-
-
-def first_words(phrases: Iterable[str]) -> tuple[str, ...]:
-    """The lowercase first word of each phrase: where a phrase match starts
-    (`phrase_pattern` makes a comma after a word optional)."""
-    return tuple(sorted({p.split()[0].rstrip(",").lower() for p in phrases}))
 
 
 def word_starts(text: str, words: tuple[str, ...], start: int = 0, end: int | None = None) -> list[int] | None:
@@ -188,8 +171,8 @@ def _cue_patterns() -> list[tuple[str, re.Pattern, re.Pattern | None, bool]]:
     """(name, cue regex, not-after regex, needs a quantity next) per cue entry."""
     out = []
     for entry in load("target_cues")["cue"]:
-        cue = re.compile(r"(?<!\w)" + phrase_pattern(entry["phrases"]) + r"(?!\w)", re.IGNORECASE)
-        not_after = (re.compile(r"(?<!\w)" + phrase_pattern(entry["not_after"]) + r"\s+$", re.IGNORECASE)
+        cue = re.compile(r"(?<!\w)" + phrases_regex(entry["phrases"]) + r"(?!\w)", re.IGNORECASE)
+        not_after = (re.compile(r"(?<!\w)" + phrases_regex(entry["not_after"]) + r"\s+$", re.IGNORECASE)
                      if entry["not_after"] else None)
         out.append((entry["name"], cue, not_after, entry["quantity_next"]))
     return out

@@ -29,7 +29,8 @@ from collections.abc import Iterator
 from functools import cache
 
 from extractors.dates import Atom, atoms_between, scan, target_year_atoms
-from extractors.statements import Span, clauses, opening_cue, phrase_pattern, target_statements
+from extractors.statements import Span, clauses, opening_cue, target_statements
+from core.phrases import phrases_regex
 from core.vocab import load
 from core.document import Document
 from schemas.records import Target
@@ -45,7 +46,7 @@ def _vocab() -> dict:
 
 def _named(entries: list[dict], key: str, field: str = "phrases") -> str:
     """One alternation with a named group per entry that has `field` (`g0`, `g1`, ...)."""
-    return "|".join(f"(?P<{key}{i}>{phrase_pattern(e[field])})" for i, e in enumerate(entries) if field in e)
+    return "|".join(f"(?P<{key}{i}>{phrases_regex(e[field])})" for i, e in enumerate(entries) if field in e)
 
 
 @cache
@@ -56,21 +57,21 @@ def _quantity_re() -> re.Pattern:
         (?<![\w/.,-])
         (?:(?:{_named(v['direction'], 'd')})\s+)?     # which way: `giảm`, `tăng`
         (?:(?:{_named(v['comparator'], 'c')})\s+)?    # bound: `ít nhất`, `không quá`
-        (?:{phrase_pattern(v['range']['from'])}\s+)?   # a range, closed after the unit: `từ 95% trở lên`
+        (?:{phrases_regex(v['range']['from'])}\s+)?   # a range, closed after the unit: `từ 95% trở lên`
         (?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+(?:,\d+)?)   # `100`, `01`, `1.000`, `2,5`
         \s*
         (?:
             (?P<pct>%)                               # a share
           | (?P<unit>
                 (?:
-                    (?:{phrase_pattern(v['units']['magnitudes'])}\s+)?        # in thousands, millions: `7,5 triệu lượt khách`
-                    (?P<thing>{phrase_pattern(v['units']['phrases'])})      # a count of things
-                  | (?P<measure>{phrase_pattern(v['measures']['phrases'])})  # an amount: money, length, area
+                    (?:{phrases_regex(v['units']['magnitudes'])}\s+)?        # in thousands, millions: `7,5 triệu lượt khách`
+                    (?P<thing>{phrases_regex(v['units']['phrases'])})      # a count of things
+                  | (?P<measure>{phrases_regex(v['measures']['phrases'])})  # an amount: money, length, area
                 )
                 (?:\s*/\s*
                     (?:
-                        {phrase_pattern(v['measures']['per'])}          # a rate: `/người/năm`
-                      | \d{{1,3}}(?:\.\d{{3}})*\s*{phrase_pattern(v['units']['phrases'] + v['measures']['phrases'])}  # a ratio: `/100 bé gái`
+                        {phrases_regex(v['measures']['per'])}          # a rate: `/người/năm`
+                      | \d{{1,3}}(?:\.\d{{3}})*\s*{phrases_regex(v['units']['phrases'] + v['measures']['phrases'])}  # a ratio: `/100 bé gái`
                     )
                 )*
             )
@@ -85,20 +86,20 @@ def _quantity_re() -> re.Pattern:
 @cache
 def _zero_re() -> re.Pattern:
     none = next(e for e in _vocab()["direction"] if e["name"] == "không phát sinh")
-    return re.compile(r"(?<!\w)" + phrase_pattern(none["phrases"]) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + phrases_regex(none["phrases"]) + r"(?!\w)", re.IGNORECASE)
 
 
 @cache
 def _stop_re() -> re.Pattern:
     recurrences = [p for e in load("date_cues")["recurring"] for p in e["phrases"]]
     stops = _vocab()["subject"]["stops"] + recurrences + _vocab()["baseline"]["phrases"]
-    return re.compile(r"(?<!\w)" + phrase_pattern(stops) + r"(?!\w)|[;:.]", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + phrases_regex(stops) + r"(?!\w)|[;:.]", re.IGNORECASE)
 
 
 @cache
 def _trailing_verb_re() -> re.Pattern:
     s = _vocab()["subject"]
-    return re.compile(r"[\s,]+" + phrase_pattern(s["trailing_verbs"]) + r"\s*$", re.IGNORECASE)
+    return re.compile(r"[\s,]+" + phrases_regex(s["trailing_verbs"]) + r"\s*$", re.IGNORECASE)
 
 
 # Words that lead a year into a clause (`đến năm 2030`, `trong lộ trình 2027`).

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extractors import dates
-from extractors.statements import phrase_pattern
+from core.phrases import phrases_regex
 from core.vocab import load
 from core.document import Document
 from core.normalize import clean_text
@@ -306,18 +306,18 @@ def _forward_cues() -> dict[str, re.Pattern]:
     """The cues before a date as a plain forward search reads them: the
     phrase, then blanks or `(` up to the date (`$`)."""
     c = load("date_cues")
-    join = phrase_pattern(c["period"]["join"])
-    events = "|".join(f"(?P<e{i}>{phrase_pattern(e['phrases'])})" for i, e in enumerate(c["event"]))
+    join = phrases_regex(c["period"]["join"])
+    events = "|".join(f"(?P<e{i}>{phrases_regex(e['phrases'])})" for i, e in enumerate(c["event"]))
 
     def ends_with(phrases):
-        return r"(?<!\w)(?P<cue>" + phrase_pattern(phrases) + r")[\s(]*$"
+        return r"(?<!\w)(?P<cue>" + phrases_regex(phrases) + r")[\s(]*$"
     return {name: re.compile(p, re.IGNORECASE) for name, p in {
         "year_lead": ends_with(c["year"]["leads"]),
         "period_start": ends_with(c["period"]["start"]),
         "deadline": ends_with(c["deadline"]["before"]),
-        "open_start": r"(?<!\w)(?P<cue>" + phrase_pattern(c["period"]["open_start"]) + r")\s+" + join + r"\s*$",
+        "open_start": r"(?<!\w)(?P<cue>" + phrases_regex(c["period"]["open_start"]) + r")\s+" + join + r"\s*$",
         "join_before": r"(?<!\w)(?P<cue>" + join + r")\s*$",
-        "scope": r"(?<!\w)(?P<cue>" + phrase_pattern(c["period"]["scope"]) + r")\s*:?\s*(?:(?:trong|là)\s+)?$",
+        "scope": r"(?<!\w)(?P<cue>" + phrases_regex(c["period"]["scope"]) + r")\s*:?\s*(?:(?:trong|là)\s+)?$",
         "named_day": r"(?<!\w)(?:" + events + r")[\s(]*$",
         "event": r"(?<!\w)(?:" + events + r")(?!\w)[\s(]*(?:vào\s+)?$",
     }.items()}
