@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from core.phrases import AS_WRITTEN, FIRST_LETTER, LINE_BLANKS, WRAPPED, phrases_regex
+from core.dategrammar import ANY_YEAR, numeric, verbal
 from core.vocab import load
 from core.normalize import match_form
 
@@ -173,10 +174,10 @@ def typed_head_before(text: str, pos: int) -> re.Match | None:
 # --- dates --------------------------------------------------------------------
 
 DATE = re.compile(
-    rf"""{_SP}*,?{_SP}*(?:ban{_SP}+hành{_SP}+)?ngày{_SP}+
+    rf"""{_SP}*,?{_SP}*(?:ban{_SP}+hành{_SP}+)?
     (?:
-        (?P<d>\d{{1,2}}){_SP}*[/.-]{_SP}*(?P<m>\d{{1,2}})(?P<typo>{_SP}*[.,])?{_SP}*[/.-]{_SP}*(?P<y>\d{{4}})  # 25/5/2026; typo 16/8./2019
-      | (?P<d2>\d{{1,2}}){_SP}+tháng{_SP}+(?P<m2>\d{{1,2}}){_SP}+năm{_SP}+(?P<y2>\d{{4}})                     # 25 tháng 5 năm 2026
+        ngày{_SP}+{numeric("n", gap=f"{_SP}*", year=ANY_YEAR, stray="[.,]")}  # 25/5/2026; typo 16/8./2019
+      | {verbal("v", gap=f"{_SP}+", year=ANY_YEAR)}                        # ngày 25 tháng 5 năm 2026
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -194,8 +195,9 @@ def read_date(text: str, pos: int) -> DateRead | None:
     m = DATE.match(text, pos)
     if not m:
         return None
-    day, month, year = (int(m.group(g) or m.group(g + "2")) for g in ("d", "m", "y"))
-    anomalies = ["date_typo"] if m.group("typo") else []
+    tag = "n" if m.group("ny") else "v"
+    day, month, year = (int(m.group(tag + part)) for part in "dmy")
+    anomalies = ["date_typo"] if m.group("nstray") else []
     try:
         value = dt.date(year, month, day)
     except ValueError:

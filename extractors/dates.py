@@ -33,7 +33,6 @@ computed from the regex parts, and the `parser` column says which did it.
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import re
 from typing import NamedTuple
@@ -41,6 +40,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from operator import attrgetter
 
+from core.dategrammar import DAY_OR_MONTH, YEAR, Atom, month, numeric, quarter, quarter_number, verbal
 from core.scan import finditer_at
 from core.spans import Spans
 from core.phrases import first_words, phrases_regex
@@ -49,30 +49,28 @@ from core.vocab import load
 from core.document import Document
 from schemas.records import DateMention
 
-_Y = r"(?:19|20)\d{2}"
-
 # Compiled by `_atom_re` once the range leads are read from the vocabulary.
 _ATOM_SOURCE = rf"""
     (?<![\w/.-])                            # not the tail of a number or code
     (?:
         # `giai đoạn 2025 - 2030`, `2025-2030`: a span of years
-        (?:(?P<rlead>{{range_leads}})\s+)?(?P<ry1>{_Y})\s*-\s*(?P<ry2>{_Y})
+        (?:(?P<rlead>{{range_leads}})\s+)?(?P<ry1>{YEAR})\s*-\s*(?P<ry2>{YEAR})
       | # `ngày 29 tháng 5 năm 2026`; the header leaves blanks: `ngày tháng 6 năm 2026`
-        ngày\s+(?:(?P<vd>\d{{1,2}})\s+)?tháng\s+(?:(?P<vm>\d{{1,2}})\s+)?năm\s+(?P<vy>{_Y})
+        {verbal("v", blanks=True)}
       | # `ngày 26 tháng 6`: day and month, the year from context
-        ngày\s+(?P<wd>\d{{1,2}})\s+tháng\s+(?P<wm>\d{{1,2}})
+        {verbal("w", year=None)}
       | # `25/5/2026`, `ngày 16/8./2019` (stray dot), `25.5.2026`
-        (?:ngày\s+)?(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<m>\d{{1,2}})\s*\.?\s*[/.-]\s*(?P<y>{_Y})
+        (?:ngày\s+)?{numeric()}
       | # `26/6`, `ngày 01/6`: day and month, the year from context
-        (?:ngày\s+)?(?P<pd>\d{{1,2}})/(?P<pm>\d{{1,2}})
+        (?:ngày\s+)?(?P<pd>{DAY_OR_MONTH})/(?P<pm>{DAY_OR_MONTH})
       | # `Quý II/2026`, `quý 2 năm 2026`, `quý III`
-        quý\s+(?P<q>IV|I{{1,3}}|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>{_Y}))?
+        {quarter("q")}
       | # `tháng 6/2026`, `tháng 6 năm 2026`, `tháng 6`
-        tháng\s+(?P<mm>\d{{1,2}})(?:\s*(?:/|năm)\s*(?P<my>{_Y}))?
+        {month("m")}
       | # `ngày 14` of `ngày 14 hàng tháng`: a day of every month, checked in code
-        ngày\s+(?P<od>\d{{1,2}})(?=\s)
+        ngày\s+(?P<od>{DAY_OR_MONTH})(?=\s)
       | # `năm 2026`; a bare `2027` only after a lead word, checked in code
-        (?P<yword>năm\s+)?(?P<yy>{_Y})
+        (?P<yword>năm\s+)?(?P<yy>{YEAR})
     )
     (?![\d/]|\.\d)                          # nor the head of one
 """
@@ -84,31 +82,6 @@ _DIGIT_RUN = re.compile(r"\d\d*")  # `\d` first: re scans for it in C
 # The `Place, ngày ... tháng ... năm ...` line under the header; group `date`
 # is the atom. Place names start with a letter and hold no digits.
 ISSUED_LINE = re.compile(r"^[ \t]*[^\W\d_][^\d\n,]{0,60},[ \t]*(?P<date>ngày\b.*?)[ \t.]*$", re.IGNORECASE)
-
-_ROMAN_QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4}
-
-
-@dataclass(frozen=True)
-class Atom:
-    """One date expression as written, with the parts it spells out."""
-
-    start: int
-    end: int
-    form: str  # dmy | verbal | dm | day | month | quarter | year | years | blank | event
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    quarter: int | None = None
-    year2: int | None = None  # last year of a span of years
-
-    @property
-    def granularity(self) -> str:
-        if self.day:
-            return "day"
-        if self.month:
-            return "month"
-        return "quarter" if self.quarter else "year"
-
 
 @cache
 def _cues() -> dict:
@@ -261,9 +234,8 @@ def _atom(text: str, m: re.Match) -> Atom | None:
                 or _cue_before(before)):
             return None
         return Atom(m.start(), m.end(), "dm", None, int(g["pm"]), int(g["pd"]))
-    if g["q"]:
-        q = _ROMAN_QUARTER.get(g["q"].upper()) or int(g["q"])
-        return Atom(m.start(), m.end(), "quarter", _int(g["qy"]), quarter=q)
+    if g["qq"]:
+        return Atom(m.start(), m.end(), "quarter", _int(g["qy"]), quarter=quarter_number(g["qq"]))
     if g["od"]:
         a = Atom(m.start(), m.end(), "day", day=int(g["od"]))
         recur = _recurring_after(text, a)
@@ -312,22 +284,6 @@ def _scan(text: str) -> tuple[Atom, ...]:
 
 # --- values ------------------------------------------------------------------
 
-def _first_day(a: Atom, year: int) -> dt.date:
-    if a.quarter:
-        return dt.date(year, 3 * a.quarter - 2, 1)
-    return dt.date(year, a.month or 1, a.day or 1)
-
-
-def _last_day(a: Atom, year: int) -> dt.date:
-    if a.day:
-        return dt.date(year, a.month, a.day)
-    if a.quarter:
-        month = 3 * a.quarter
-    else:
-        month = a.month or 12
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 # Forms dateparser is given (measured: it reads each of them right when it
 # sees the atom alone); the rest it returns nothing for or misreads.
 _DATEPARSER_FORMS = {"dmy", "verbal", "dm", "month", "year"}
@@ -351,13 +307,13 @@ def _value(doc: Document, a: Atom, year: int | None, last: bool) -> tuple[dt.dat
     """(value, parser) of an atom, given the year it belongs to."""
     if year is None or a.form == "blank":
         return None, None
-    own = _first_day(a, year)
+    own = a.first_day(year)
     parser = "regex"  # also where dateparser disagrees with the parts (never, on the seeds)
     if a.form in _DATEPARSER_FORMS:
         parsed = _dateparser(doc.match_text[a.start:a.end], year)
         if parsed == own:
             parser = "dateparser"
-    return (_last_day(a, year) if last else own), parser
+    return (a.last_day(year) if last else own), parser
 
 
 # --- kinds -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from functools import cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from core.dategrammar import ANY_YEAR, verbal
 from core.vocab import document_types, load
 from extractors import admin
 from core.document import Document, Line
@@ -67,9 +68,11 @@ NUMBER_LINE = re.compile(
     """,
     re.VERBOSE,
 )
+# The header reader lets blanks be missing between the words of its date line.
+_DATE_GAP = r"\s*"
 DATE_LINE = re.compile(
-    r"""^(?P<place>[^\d,;:]{2,60}?)\s*,\s*
-        (?P<date>ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4}))
+    rf"""^(?P<place>[^\d,;:]{{2,60}}?)\s*,\s*
+        (?P<date>{verbal("", gap=_DATE_GAP, year=ANY_YEAR, blanks=True)})
     """,
     re.VERBOSE | re.IGNORECASE,
 )

@@ -28,7 +28,8 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from extractors.dates import Atom, atoms_between, scan, target_year_atoms
+from core.dategrammar import Atom
+from extractors.dates import atoms_between, scan, target_year_atoms
 from extractors.statements import Span, clauses, opening_cue, target_statements
 from core.phrases import phrases_regex
 from core.vocab import load

@@ -17,12 +17,12 @@ only a labelled title (`| I | Công tác tuyên truyền | | |`) opens a group:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from extractors.duties import themes_in
+from core.dategrammar import ANY_YEAR, last_day, month, numeric, quarter, quarter_number, verbal
 from core.vocab import load
 from core.document import Document
 from core.normalize import fold_key
@@ -40,18 +40,19 @@ _GROUP = re.compile(
 )
 _SPLIT = re.compile(r"<br\s*/?>|[;\n]")  # separators of agency names inside a cell
 
-_QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 # The time cell: the LAST expression found gives the deadline (`Tháng 6 - tháng 12/2026` -> end of December).
+# A cell is short and typed by hand: blanks between words may be missing (`Quý2/2026`).
+_CELL_GAP = r"\s*"
 _TIME = re.compile(
-    r"""(?<!\w)(?:
-        (?:ngày\s*)?(?P<d>\d{1,2})\s*[/.\-]\s*(?P<dm>\d{1,2})\s*[/.\-]\s*(?P<dy>\d{4})   # `30/6/2026`
-      | ngày\s*(?P<d2>\d{1,2})\s*tháng\s*(?P<dm2>\d{1,2})\s*năm\s*(?P<dy2>\d{4})        # `ngày 30 tháng 6 năm 2026`
-      | quý\s*(?P<q>IV|III|II|I|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>\d{4}))?                  # `Quý II/2026`, `quý 3 năm 2026`
-      | (?P<half>6\s*tháng\s*(?:đầu|cuối)|\d\s*tháng\s*cuối)\s*năm(?:\s*(?P<hy>\d{4}))?  # `6 tháng đầu năm 2026`
-      | tháng\s*(?P<m>\d{1,2})(?:\s*(?:/|năm)\s*(?P<my>\d{4}))?                          # `Tháng 6/2026`, `tháng 6`
-      | (?P<bare_m>\d{1,2})\s*/\s*(?P<bare_y>\d{4})                                       # `06/2026`
-      | năm\s*(?P<y>\d{4})                                                                # `Năm 2026`
-      | (?P<y2>20\d{2})(?!\s*[/\d])                                                      # `2026`
+    rf"""(?<!\w)(?:
+        (?:ngày\s*)?{numeric("n", gap=_CELL_GAP, year=ANY_YEAR, stray=None)}   # `30/6/2026`
+      | {verbal("v", gap=_CELL_GAP, year=ANY_YEAR)}                             # `ngày 30 tháng 6 năm 2026`
+      | {quarter("q", gap=_CELL_GAP, year=ANY_YEAR)}                            # `Quý II/2026`, `quý 3 năm 2026`
+      | (?P<half>6\s*tháng\s*(?:đầu|cuối)|\d\s*tháng\s*cuối)\s*năm(?:\s*(?P<hy>\d{{4}}))?  # `6 tháng đầu năm 2026`
+      | {month("m", gap=_CELL_GAP, year=ANY_YEAR)}                              # `Tháng 6/2026`, `tháng 6`
+      | (?P<bare_m>\d{{1,2}})\s*/\s*(?P<bare_y>\d{{4}})                        # `06/2026`
+      | năm\s*(?P<y>\d{{4}})                                                   # `Năm 2026`
+      | (?P<y2>20\d{{2}})(?!\s*[/\d])                                          # `2026`
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -188,25 +189,21 @@ def deadline(text: str, year: int | None) -> dt.date | None:
     for m in _TIME.finditer(text):
         g = m.groupdict()
         try:
-            if g["dy"] or g["dy2"]:
-                found = dt.date(int(g["dy"] or g["dy2"]), int(g["dm"] or g["dm2"]), int(g["d"] or g["d2"]))
-            elif g["q"] and (g["qy"] or year):
-                found = _month_end(int(g["qy"] or year), _QUARTER_END[g["q"].upper()])
+            if g["ny"] or g["vy"]:
+                found = last_day(int(g["ny"] or g["vy"]), int(g["nm"] or g["vm"]), int(g["nd"] or g["vd"]))
+            elif g["qq"] and (g["qy"] or year):
+                found = last_day(int(g["qy"] or year), quarter=quarter_number(g["qq"]))
             elif g["half"] and (g["hy"] or year):
-                found = _month_end(int(g["hy"] or year), 6 if "đầu" in g["half"].lower() else 12)
-            elif g["m"] and (g["my"] or year):
-                found = _month_end(int(g["my"] or year), int(g["m"]))
+                found = last_day(int(g["hy"] or year), 6 if "đầu" in g["half"].lower() else 12)
+            elif g["mm"] and (g["my"] or year):
+                found = last_day(int(g["my"] or year), int(g["mm"]))
             elif g["bare_m"]:
-                found = _month_end(int(g["bare_y"]), int(g["bare_m"]))
+                found = last_day(int(g["bare_y"]), int(g["bare_m"]))
             elif g["y"] or g["y2"]:
-                found = dt.date(int(g["y"] or g["y2"]), 12, 31)
+                found = last_day(int(g["y"] or g["y2"]))
         except ValueError:  # `tháng 13`, `31/2/2026`: not a date
             continue
     return found
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _named(doc: Document, agencies: list[Agency], cell: _Cell) -> list[tuple[str, str, int, int]]:
