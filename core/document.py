@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from core.normalize import match_form
+from core.scan import lowered
 from schemas.records import DocumentMeta, Section
 
 
 def make_doc_id(text: str) -> str:
     """Stable id: the same stored text always gets the same id."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+T = TypeVar("T")
 
 
 class Line(NamedTuple):
@@ -35,6 +40,8 @@ class Document:
     meta: DocumentMeta | None = None
     sections: list[Section] = field(default_factory=list)
     body_end: int | None = None  # where `Nơi nhận` / the signature begins
+    # Results of `shared`, by step and arguments.
+    _shared: dict[tuple, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def doc_id(self) -> str:
@@ -43,6 +50,25 @@ class Document:
     @cached_property
     def match_text(self) -> str:
         return match_form(self.text)
+
+    @cached_property
+    def lowered(self) -> str:
+        """`match_text` lower-cased letter for letter (`core.scan.lowered`): a
+        lowercase word found in it is the word in any case, at the same offset."""
+        return lowered(self.match_text)
+
+    def shared(self, step: Callable[..., T], *args) -> T:
+        """`step(self, *args)`, worked out once for this document.
+
+        For what several extractors read (the date atoms, the aim
+        statements, where cue words stand): the first to ask computes it,
+        the others get the same result, and it goes with the document.
+        Extractors ask once segmentation and the header are done, so a step
+        may read the sections and `body_end`."""
+        key = (step, *args)
+        if key not in self._shared:
+            self._shared[key] = step(self, *args)
+        return self._shared[key]
 
     @cached_property
     def lines(self) -> list[Line]:

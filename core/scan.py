@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 
 def finditer_at(pattern: re.Pattern, text: str, starts: Iterable[int] | None,
@@ -33,7 +32,6 @@ def finditer_at(pattern: re.Pattern, text: str, starts: Iterable[int] | None,
                 pos = m.end()
 
 
-@lru_cache(maxsize=2)  # the extractors of one document lower the same text
 def lowered(text: str) -> str:
     """`text` lower-cased letter for letter, so that offsets stay valid:
     `str.find` of a lowercase word in it finds the word in any case."""

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from core.phrases import LINE_BLANKS, LOOSE, LOWER, ONE_SPACE, phrases_regex
-from core.scan import lowered
 from core.vocab import load
 from core.document import Document
-from core.normalize import fold_key, match_form
+from core.normalize import fold_key
 from schemas.records import Agency
 
 _UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -166,13 +165,13 @@ def _place(words: str, after: str, doc: Document) -> str:
     return words
 
 
-def _heads(text: str, start: int, end: int) -> Iterator[tuple[int, int, Entry, bool]]:
+def _heads(doc: Document, start: int, end: int) -> Iterator[tuple[int, int, Entry, bool]]:
     """(start, end, entry, plural) of each head, left to right as one
     case-insensitive scan would find them: a match the lower-cased scan
     cannot keep (an exact form written in another case, a head right after
     `cán `) is dropped and the scan goes on from the next character."""
     rec = recognizer()
-    lower = lowered(text)
+    text, lower = doc.match_text, doc.lowered
     pos = start
     while m := rec.pattern.search(lower, pos, end):
         at = m.start()
@@ -196,7 +195,7 @@ def find(doc: Document, start: int = 0, end: int | None = None) -> list[Found]:
     text = doc.match_text
     end = len(text) if end is None else end
     found: list[Found] = []
-    for at, head_end, entry, plural in _heads(text, start, end):
+    for at, head_end, entry, plural in _heads(doc, start, end):
         if found and at < found[-1].end:
             continue  # inside the last one's tail: `... trực thuộc Tỉnh ủy`
         t = rec.tail.match(text, head_end, end)

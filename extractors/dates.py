@@ -200,12 +200,12 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
-@lru_cache(maxsize=2)
-def _recurrences(text: str) -> tuple[re.Match, ...]:
-    """Every recurrence phrase of the text (`hằng năm`, `định kỳ 6 tháng`)."""
+def _recurrences(doc: Document) -> tuple[re.Match, ...]:
+    """Every recurrence phrase of the text (`hằng năm`, `định kỳ 6 tháng`).
+    Read twice per plan: ask through `doc.shared`."""
     c = _cues()
     words = first_words(c["periodic"]["phrases"] + [p for e in c["recurring"] for p in e["phrases"]])
-    return tuple(finditer_at(_patterns()["recurring"], text, word_starts(text, words)))
+    return tuple(finditer_at(_patterns()["recurring"], doc.match_text, word_starts(doc, words)))
 
 
 # --- atoms -------------------------------------------------------------------
@@ -262,23 +262,23 @@ def _valid(a: Atom) -> bool:
     return a.quarter is None or 1 <= a.quarter <= 4
 
 
-def _atom_starts(text: str) -> list[int] | None:
+def _atom_starts(doc: Document) -> list[int] | None:
     """Every place an atom can start: a run of digits or one of its words."""
-    words = word_starts(text, first_words(_cues()["range"]["leads"]) + _ATOM_WORDS)
+    words = word_starts(doc, first_words(_cues()["range"]["leads"]) + _ATOM_WORDS)
     if words is None:
         return None
-    return sorted([m.start() for m in _DIGIT_RUN.finditer(text)] + words)
+    return sorted([m.start() for m in _DIGIT_RUN.finditer(doc.match_text)] + words)
 
 
 def scan(doc: Document) -> list[Atom]:
-    """Every date atom of the text, in order."""
-    return list(_scan(doc.match_text))
+    """Every date atom of the text, in order. Shared: the dates and the
+    targets extractors both read a plan's atoms."""
+    return list(doc.shared(_scan))
 
 
-@lru_cache(maxsize=2)
-def _scan(text: str) -> tuple[Atom, ...]:
-    # Cached: the dates and the targets extractors both read a plan's atoms.
-    atoms = (_atom(text, m) for m in finditer_at(_atom_re(), text, _atom_starts(text)))
+def _scan(doc: Document) -> tuple[Atom, ...]:
+    text = doc.match_text
+    atoms = (_atom(text, m) for m in finditer_at(_atom_re(), text, _atom_starts(doc)))
     return tuple(a for a in atoms if a is not None and _valid(a))
 
 
@@ -511,7 +511,7 @@ def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
     one-off date; the row runs from the rule's words to the date."""
     text, rows = doc.match_text, []
     starts = [a.start for a in atoms]
-    for m in _recurrences(text):
+    for m in doc.shared(_recurrences):
         freq = m.group("freq") or m.group("pfreq")
         if not freq or _rule(freq) != "FREQ=YEARLY":
             continue
@@ -532,7 +532,7 @@ def _yearly_rows(doc: Document, atoms: list[Atom], used: set[int]) -> list[_Row]
 def _standalone_recurring(doc: Document, taken: Spans) -> list[_Row]:
     rows = []
     text = doc.match_text
-    for m in _recurrences(text):
+    for m in doc.shared(_recurrences):
         if taken.covers(m.start()):
             continue
         rule = _rule(m.group("freq") or m.group("pfreq"), every=m.group("every"), unit=m.group("unit"))

@@ -28,13 +28,14 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from itertools import accumulate
 from operator import attrgetter
 
 from extractors.dates import Deadlines
+from extractors.themes import themes_in
 from core.phrases import AS_WRITTEN, first_words, phrases_regex
-from core.scan import finditer_at, lowered
+from core.scan import finditer_at
 from core.spans import Spans
 from core.vocab import load
 from core.document import Document
@@ -85,7 +86,6 @@ class Grammar:
     problems: re.Pattern
     field: re.Pattern  # a labelled field line: `- Cơ quan chủ trì:`, group `partner` for partners
     object_before: re.Pattern
-    themes: list  # (name, compiled keywords, first words of the keywords)
 
 
 @cache
@@ -124,9 +124,6 @@ def grammar() -> Grammar:
                  (?:(?P<partner>{_words(v['fields']['partner'])})|{_words(v['fields']['lead'])})
                  [ \t]*\**[ \t]*:[ \t]*\**""", flags | re.VERBOSE),
         object_before=re.compile(rf"(?<!\w)(?:{_words(v['fields']['objects'])})\s*$", flags),
-        themes=[(t["name"], re.compile(rf"(?<!\w)(?:{_words(t['keywords'])})(?!\w)", flags),
-                 first_words(t["keywords"]))
-                for t in load("themes")["theme"]],
     )
 
 
@@ -142,22 +139,6 @@ def role_in(form: str) -> str:
     g = grammar()
     m = g.roles.search(form, 0, g.window + 20)
     return m.lastgroup if m and m.start() <= g.window else g.default_role
-
-
-def themes_of(task: str) -> list[str]:
-    return themes_in(match_form(task))
-
-
-def themes_in(form: str) -> list[str]:
-    """`themes_of` for text already in match form (a slice of `Document.match_text`)."""
-    return list(_themes(form))
-
-
-@lru_cache(maxsize=4096)  # every agency of a task shares its text
-def _themes(form: str) -> tuple[str, ...]:
-    lower = form.lower()
-    return tuple(name for name, kw, first in grammar().themes
-                 if any(w in lower for w in first) and kw.search(form))
 
 
 # --- paragraphs ----------------------------------------------------------------
@@ -692,7 +673,7 @@ def _word_positions(doc: Document, words: tuple[str, ...]) -> list[int]:
     """Where any of the lower-cased `words` is written: the only places a
     pattern opening with one of them can start, so the pattern is tried
     there rather than at every character (`scan.finditer_at`)."""
-    lower = lowered(doc.match_text)
+    lower = doc.lowered
     return sorted(i for w in words for i in _occurrences(lower, w))
 
 
@@ -726,7 +707,7 @@ def missing_appendices(doc: Document) -> list[DocumentIssue]:
     """Appendices the text refers to (`Nhiệm vụ cụ thể: (Có Phụ lục 2 kèm theo)`)
     but does not contain: their tasks (or content) are not in the records."""
     body_end = _body_end(doc)
-    lower = lowered(doc.match_text)
+    lower = doc.lowered
     # Most plans never write `Phụ lục`: a plain search rules them out far
     # faster than the reference pattern could.
     if lower.find("lục", 0, body_end) < 0:

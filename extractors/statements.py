@@ -22,7 +22,6 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from core.phrases import first_words, phrases_regex
-from core.scan import lowered
 from core.vocab import load
 from core.document import Document
 from schemas.records import Section
@@ -41,31 +40,31 @@ from schemas.records import Section
 _EXTRA_FOLDS = "ıſ"
 
 
-def _searchable(text: str) -> str | None:
-    """`lowered(text)`, or None where it misses an IGNORECASE fold."""
-    low = lowered(text)
+def _searchable(doc: Document) -> str | None:
+    """`doc.lowered`, or None where it misses an IGNORECASE fold."""
+    low = doc.lowered
     return None if any(c in low for c in _EXTRA_FOLDS) else low
 
 
-def word_starts(text: str, words: tuple[str, ...], start: int = 0, end: int | None = None) -> list[int] | None:
+def word_starts(doc: Document, words: tuple[str, ...], start: int = 0, end: int | None = None) -> list[int] | None:
     """Sorted offsets in [start, end) where one of the lowercase `words`
     opens a word (no letter, digit or `_` before it), in any case.
 
     Every match of a pattern that opens at a word start with one of these
     words is at one of them. None when `_searchable` cannot tell.
     """
-    starts = _text_word_starts(text, words)
+    # Shared: several extractors ask for the same words over a whole plan.
+    starts = doc.shared(_word_starts, words)
     if starts is None or (start == 0 and end is None):
         return starts
     # A window is cut from the plan's list: dates look behind every atom,
     # and one scan of the whole plan costs less than a scan per window.
-    return starts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, len(text) if end is None else end)]
+    end = len(doc.match_text) if end is None else end
+    return starts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
 
-@lru_cache(maxsize=16)
-def _text_word_starts(text: str, words: tuple[str, ...]) -> list[int] | None:
-    # Cached: several extractors ask for the same words over a whole plan.
-    low = _searchable(text)
+def _word_starts(doc: Document, words: tuple[str, ...]) -> list[int] | None:
+    text, low = doc.match_text, _searchable(doc)
     if low is None:
         return None
     out = []
@@ -205,8 +204,7 @@ class _CueMatch(NamedTuple):
     entry: int  # index into _cue_patterns()
 
 
-@lru_cache(maxsize=2)
-def _cue_matches(text: str) -> tuple[_CueMatch, ...]:
+def _cue_matches(doc: Document) -> tuple[_CueMatch, ...]:
     """Every match of every cue entry in the text, by start.
 
     Found once per plan, then each sentence or clause reads the ones inside
@@ -216,11 +214,11 @@ def _cue_matches(text: str) -> tuple[_CueMatch, ...]:
     place, and the matches of one entry may overlap (`đảm bảo đảm bảo`).
     """
     patterns = _cue_patterns()
-    low = _searchable(text)
+    text = doc.match_text
     out = []
     for i, (_, cue, _, _) in enumerate(patterns):
         words = first_words(load("target_cues")["cue"][i]["phrases"])
-        for p in _possible_starts(cue, text, low, words):
+        for p in _possible_starts(cue, doc, words):
             line_end = text.find("\n", p)
             m = cue.match(text, p, len(text) if line_end < 0 else line_end)
             if m:
@@ -228,11 +226,13 @@ def _cue_matches(text: str) -> tuple[_CueMatch, ...]:
     return tuple(sorted(out, key=lambda m: (m.start, m.entry)))
 
 
-def _possible_starts(cue: re.Pattern, text: str, low: str | None, words: tuple[str, ...]) -> Iterable[int]:
+def _possible_starts(cue: re.Pattern, doc: Document, words: tuple[str, ...]) -> Iterable[int]:
     """Where the cue may match: its first words at a word start, or, where
     `_searchable` cannot tell, every place the regex engine finds one."""
-    if low is not None:
-        return word_starts(text, words)
+    starts = word_starts(doc, words)
+    if starts is not None:
+        return starts
+    text = doc.match_text
     found = []
     m = cue.search(text)
     while m:
@@ -244,7 +244,7 @@ def _possible_starts(cue: re.Pattern, text: str, low: str | None, words: tuple[s
 def find_cue(doc: Document, span: Span) -> Cue | None:
     """The first live cue in the span, if any."""
     text = doc.match_text
-    found = _cue_matches(text)
+    found = doc.shared(_cue_matches)
     patterns = _cue_patterns()
     # Where each entry's search through the span stands: past a dead match.
     resume = [span.start] * len(patterns)
@@ -301,24 +301,13 @@ def _is_title(doc: Document, sent: Span, aim_headings: set[int]) -> bool:
     return ":" not in doc.match_text[sent.start:sent.end].rstrip(": \t")
 
 
-# The statements of the last plans read: the dates and the targets
-# extractors both ask for them. Keyed by everything they depend on.
-_RECENT_STATEMENTS: dict[tuple, tuple[Statement, ...]] = {}
-
-
 def target_statements(doc: Document) -> list[Statement]:
-    """Every sentence that states aims, and the titles of aim sections, in text order."""
-    key = (doc.match_text, doc.body_end,
-           tuple((s.section_id, s.parent_id, s.kind, s.start_char, s.end_char) for s in doc.sections))
-    found = _RECENT_STATEMENTS.get(key)
-    if found is None:
-        if len(_RECENT_STATEMENTS) >= 2:
-            _RECENT_STATEMENTS.clear()
-        found = _RECENT_STATEMENTS[key] = tuple(_target_statements(doc))
-    return list(found)
+    """Every sentence that states aims, and the titles of aim sections, in text order.
+    Shared: the dates and the targets extractors both read them."""
+    return list(doc.shared(_target_statements))
 
 
-def _target_statements(doc: Document) -> list[Statement]:
+def _target_statements(doc: Document) -> tuple[Statement, ...]:
     aim_headings = {s.start_char for s in doc.sections if s.kind in _aim_kinds()}
     by_id = {s.section_id: s for s in doc.sections}
     # A heading inside an aim section that holds items of its own and names
@@ -328,7 +317,7 @@ def _target_statements(doc: Document) -> list[Statement]:
                   if s.kind not in _aim_kinds() and doc.match_text[s.heading_end:s.end_char].strip()
                   and not _QUANTITY.search(_PARENTHESES.sub("", s.heading))}
     # Only the lines holding a cue or lying in an aim section are split into sentences.
-    lines = {bisect.bisect_right(doc.line_starts, m.start) - 1 for m in _cue_matches(doc.match_text)}
+    lines = {bisect.bisect_right(doc.line_starts, m.start) - 1 for m in doc.shared(_cue_matches)}
     for sec in _under_aims(doc.sections, by_id):
         first = bisect.bisect_right(doc.line_starts, sec.start_char) - 1
         lines.update(range(first, bisect.bisect_left(doc.line_starts, sec.end_char)))
@@ -346,7 +335,7 @@ def _target_statements(doc: Document) -> list[Statement]:
                 out.append(Statement(sent.start, sent.end, cue.name, cue.end, title, held_by))
             elif aims:
                 out.append(Statement(sent.start, sent.end, aims[0].kind, sent.start, title, held_by))
-    return out
+    return tuple(out)
 
 
 def _under_aims(sections: list[Section], by_id: dict) -> list[Section]:

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from extractors.duties import themes_in
+from extractors.themes import themes_in
 from core.dategrammar import ANY_YEAR, last_day, month, numeric, quarter, quarter_number, verbal
 from core.vocab import load
 from core.document import Document

@@ -292,13 +292,14 @@ def test_dateparser_agrees_with_the_parts(seed_rows):
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")) + sorted(HOLDOUT.glob("*.txt")), ids=lambda p: p.stem)
 def test_prefiltered_scans_match_plain_finditer(path):
-    text = make_doc(path.read_text(encoding="utf-8")).match_text
+    doc = make_doc(path.read_text(encoding="utf-8"))
+    text = doc.match_text
     # atoms: tried only at digits and opening words
     plain = [a for a in (dates._atom(text, m) for m in dates._atom_re().finditer(text))
              if a is not None and dates._valid(a)]
-    assert list(dates._scan(text)) == plain
+    assert list(dates._scan(doc)) == plain
     # recurrences: tried only where one of their first words opens a word
-    assert ([m.span() for m in dates._recurrences(text)]
+    assert ([m.span() for m in dates._recurrences(doc)]
             == [m.span() for m in dates._patterns()["recurring"].finditer(text)])
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from extractors import agencies, duties
+from extractors.themes import themes_of
 from core.document import Document
 from core.normalize import clean_text
 from extractors.sections import segment
@@ -318,7 +319,7 @@ THEMES = [
 
 @pytest.mark.parametrize("task, themes", THEMES)
 def test_themes_from_taxonomy(task, themes):
-    assert duties.themes_of(task) == themes
+    assert themes_of(task) == themes
 
 
 def test_deadline_inside_the_task():

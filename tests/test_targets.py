@@ -185,14 +185,15 @@ def test_seed_spans_are_honest():
 
 @pytest.mark.parametrize("path", sorted(RAW.glob("*.txt")) + sorted(HOLDOUT.glob("*.txt")), ids=lambda p: p.stem)
 def test_cue_prefilter_matches_plain_finditer(path):
-    text = make_doc(path.read_text(encoding="utf-8")).match_text
-    starts = statements.word_starts(text, statements._cue_words())
+    doc = make_doc(path.read_text(encoding="utf-8"))
+    text = doc.match_text
+    starts = statements.word_starts(doc, statements._cue_words())
     assert starts is not None
     for _, cue, _, _ in statements._cue_patterns():
         plain = [m.span() for m in cue.finditer(text)]
         assert [m.span() for m in finditer_at(cue, text, starts)] == plain
         # and inside a window, as find_cue searches one sentence
         mid = len(text) // 2
-        window = statements.word_starts(text, statements._cue_words(), mid, len(text))
+        window = statements.word_starts(doc, statements._cue_words(), mid, len(text))
         assert ([m.span() for m in finditer_at(cue, text, window, mid)]
                 == [m.span() for m in cue.finditer(text, mid)])

@@ -28,6 +28,7 @@ from extractors.dates import scan, target_year_atoms
 from extractors.sections import section_kind, segment
 from extractors.statements import Span, find_cue
 from extractors.task_tables import _column_kind, deadline
+from extractors.themes import themes_of
 from places import WARD
 from schemas.records import DocumentMeta
 
@@ -198,7 +199,7 @@ def _role(entry, example):
 
 
 def _theme(entry, example):
-    assert entry["name"] in duties.themes_of(example)
+    assert entry["name"] in themes_of(example)
 
 
 def _heading_filler(entry, example):
