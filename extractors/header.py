@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from core.dategrammar import ANY_YEAR, verbal
+from core.phrases import phrases_regex
 from core.vocab import document_types, load
 from extractors import admin
 from core.document import Document, Line
@@ -346,8 +347,7 @@ def _type_and_title(cell: _Cell) -> tuple[_Cell, _Cell] | None:
 
 @cache
 def _type_opening() -> re.Pattern:
-    names = sorted(document_types()[0].values(), key=len, reverse=True)
-    return re.compile("|".join(r"\s+".join(map(re.escape, n.upper().split())) for n in names) + r"(?=\s)")
+    return re.compile(phrases_regex(n.upper() for n in document_types()[0].values()) + r"(?=\s)")
 
 
 def _continues(doc: Document, prev: _Cell, cell: _Cell) -> bool:
@@ -474,8 +474,7 @@ def _title_at_end(text: str) -> str | None:
 
 
 def _titles_pattern() -> str:
-    titles = sorted(load("header")["signer_titles"], key=len, reverse=True)
-    return "|".join(r"\s+".join(map(re.escape, t.upper().split())) for t in titles)
+    return phrases_regex(t.upper() for t in load("header")["signer_titles"])
 
 
 @cache
