@@ -43,7 +43,7 @@ from operator import attrgetter
 from core.dategrammar import DAY_OR_MONTH, YEAR, Atom, month, numeric, quarter, quarter_number, verbal
 from core.scan import finditer_at
 from core.spans import Spans
-from core.phrases import first_words, phrases_regex
+from core.phrases import AS_WRITTEN, ONE_SPACE, first_words, phrases_regex
 from extractors.statements import Span, sentence_at, sentence_before, target_statements, word_starts
 from core.vocab import load
 from core.document import Document
@@ -369,8 +369,8 @@ def _event_before(doc: Document, a: Atom) -> tuple[int, dict] | None:
 @cache
 def _name_opener() -> re.Pattern:
     """A capitalised programme name still open at the end of the text (no `;`/`:` since)."""
-    openers = load("target_cues")["names"]["openers"]
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, openers)) + r")(?!\w)[^;:]*$")
+    openers = phrases_regex(load("target_cues")["names"]["openers"], gap=ONE_SPACE, comma=AS_WRITTEN)
+    return re.compile(r"(?<!\w)" + openers + r"(?!\w)[^;:]*$")
 
 
 def _in_programme_name(doc: Document, a: Atom, since: int) -> bool:
