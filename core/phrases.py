@@ -14,6 +14,11 @@ The rule, what `phrases_regex(phrases)` does with no option:
   pattern with `re.IGNORECASE`.
 
 The result is one non-capturing group, safe to put anywhere in a pattern.
+`phrase_alternatives` gives the same branches without the group, for a
+caller that puts them straight into an alternation of its own: a group
+around them hides their first letters from the regex engine, which then
+tries the alternation at every position instead of skipping to those
+letters (measured: a scan for citation type words 6x slower).
 
 The options are the forms some callers need instead, each named by what it
 changes (who uses it and why is said where it is used):
@@ -65,9 +70,14 @@ LOWER, FIRST_LETTER = "lower", "first_letter"
 _LOOSE_MARKS = re.compile(r"\s*([,\-&])\s*")
 
 
-def phrases_regex(phrases: Iterable[str], *, gap: Gap = ANY_BLANKS, comma: str = OPTIONAL,
-                  case: str = AS_WRITTEN, backward: bool = False, tree: bool = False) -> str:
+def phrases_regex(phrases: Iterable[str], **options) -> str:
     """One non-capturing group matching any of `phrases` (see the module doc)."""
+    return "(?:" + phrase_alternatives(phrases, **options) + ")"
+
+
+def phrase_alternatives(phrases: Iterable[str], *, gap: Gap = ANY_BLANKS, comma: str = OPTIONAL,
+                        case: str = AS_WRITTEN, backward: bool = False, tree: bool = False) -> str:
+    """The branches of `phrases_regex`, `|`-joined, without a group around them."""
     forms = [match_form(p) for p in phrases]
     if case == LOWER:
         forms = [f.lower() for f in forms]
@@ -76,10 +86,10 @@ def phrases_regex(phrases: Iterable[str], *, gap: Gap = ANY_BLANKS, comma: str =
     if backward:
         units = [u[::-1] for u in units]
     if case == FIRST_LETTER:
-        return "(?:" + _by_first_letter(forms, units) + ")"
+        return _by_first_letter(forms, units)
     if tree:
-        return "(?:" + _tree(units, [len(f) for f in forms]) + ")"
-    return "(?:" + "|".join("".join(u) for u in units) + ")"
+        return _tree(units, [len(f) for f in forms])
+    return "|".join("".join(u) for u in units)
 
 
 def _units(form: str, gap: Gap, comma: str) -> list[str]:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from core.phrases import AS_WRITTEN, BLANKS_OR_HYPHENS, LOWER, ONE_SPACE, phrases_regex
+from core.phrases import AS_WRITTEN, BLANKS_OR_HYPHENS, LOWER, ONE_SPACE, phrase_alternatives
 from core.scan import finditer_at
 from core.normalize import fold_key, match_form
 from core.vocab import load_file
@@ -146,8 +146,9 @@ def _cues() -> dict:
 
 def _alternatives(phrases) -> str:
     """Folded phrases whose words may be split by spaces, newlines or hyphens
-    (`Bà Rịa - Vũng Tàu`, `Bà Rịa-Vũng Tàu`), for the folded context."""
-    return phrases_regex(phrases, gap=BLANKS_OR_HYPHENS, comma=AS_WRITTEN, case=LOWER)
+    (`Bà Rịa - Vũng Tàu`, `Bà Rịa-Vũng Tàu`), for the folded context; bare
+    branches, so that the openings pattern keeps its first letters in sight."""
+    return phrase_alternatives(phrases, gap=BLANKS_OR_HYPHENS, comma=AS_WRITTEN, case=LOWER)
 
 
 @lru_cache(maxsize=4096)
@@ -161,7 +162,7 @@ def _mention_patterns(names) -> tuple[re.Pattern[str], re.Pattern[str]]:
     cues = _cues()
     # `tỉnh`, `thành phố` are followed by blanks; `tp.` may touch the name (`Tp.Cần Thơ`).
     province_words = "|".join(
-        phrases_regex([w], gap=ONE_SPACE, case=LOWER) + (r"\s+" if w[-1].isalnum() else r"\s*")
+        phrase_alternatives([w], gap=ONE_SPACE, case=LOWER) + (r"\s+" if w[-1].isalnum() else r"\s*")
         for w in sorted(cues["province_words"], key=len, reverse=True)
     )
     superiors, parties = _alternatives(cues["superior_bodies"]), _alternatives(cues["party_committees"])

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from core.phrases import AS_WRITTEN, FIRST_LETTER, LINE_BLANKS, WRAPPED, phrases_regex
+from core.phrases import AS_WRITTEN, FIRST_LETTER, LINE_BLANKS, WRAPPED, phrase_alternatives
 from core.dategrammar import ANY_YEAR, numeric, verbal
 from core.vocab import load
 from core.normalize import match_form
@@ -31,13 +31,13 @@ _SP = r"[ \t]"
 
 
 def _alternation(words: list[str], any_case: bool = False, wrapped: bool = False) -> str:
-    """Vocabulary phrases as the citation grammar reads them (`core.phrases`):
-    on one line, a comma as written. `wrapped`: a line break may stand for a
+    """Vocabulary phrases as the citation grammar reads them (`core.phrases`),
+    as bare branches for the grammar's own groups: on one line, a comma as written. `wrapped`: a line break may stand for a
     space inside a phrase, where a PDF wrapped a long name. `any_case`: the
     first letter in either case and the rest in any, grouped by first letter
     so that the regex engine jumps straight to those letters."""
-    return phrases_regex(words, gap=WRAPPED if wrapped else LINE_BLANKS, comma=AS_WRITTEN,
-                         case=FIRST_LETTER if any_case else AS_WRITTEN)
+    return phrase_alternatives(words, gap=WRAPPED if wrapped else LINE_BLANKS, comma=AS_WRITTEN,
+                               case=FIRST_LETTER if any_case else AS_WRITTEN)
 
 
 _WORD_CHAR = re.compile(r"\w")

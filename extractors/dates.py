@@ -200,12 +200,16 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+@cache
+def _recurrence_words() -> tuple[str, ...]:
+    c = _cues()
+    return first_words(c["periodic"]["phrases"] + [p for e in c["recurring"] for p in e["phrases"]])
+
+
 def _recurrences(doc: Document) -> tuple[re.Match, ...]:
     """Every recurrence phrase of the text (`hằng năm`, `định kỳ 6 tháng`).
     Read twice per plan: ask through `doc.shared`."""
-    c = _cues()
-    words = first_words(c["periodic"]["phrases"] + [p for e in c["recurring"] for p in e["phrases"]])
-    return tuple(finditer_at(_patterns()["recurring"], doc.match_text, word_starts(doc, words)))
+    return tuple(finditer_at(_patterns()["recurring"], doc.match_text, word_starts(doc, _recurrence_words())))
 
 
 # --- atoms -------------------------------------------------------------------
@@ -262,9 +266,14 @@ def _valid(a: Atom) -> bool:
     return a.quarter is None or 1 <= a.quarter <= 4
 
 
+@cache
+def _atom_words() -> tuple[str, ...]:
+    return first_words(_cues()["range"]["leads"]) + _ATOM_WORDS
+
+
 def _atom_starts(doc: Document) -> list[int] | None:
     """Every place an atom can start: a run of digits or one of its words."""
-    words = word_starts(doc, first_words(_cues()["range"]["leads"]) + _ATOM_WORDS)
+    words = word_starts(doc, _atom_words())
     if words is None:
         return None
     return sorted([m.start() for m in _DIGIT_RUN.finditer(doc.match_text)] + words)

@@ -178,6 +178,12 @@ def _cue_patterns() -> list[tuple[str, re.Pattern, re.Pattern | None, bool]]:
 
 
 @cache
+def _entry_words() -> tuple[tuple[str, ...], ...]:
+    """The first words of each cue entry, in the order of `_cue_patterns`."""
+    return tuple(first_words(entry["phrases"]) for entry in load("target_cues")["cue"])
+
+
+@cache
 def _cue_words() -> tuple[str, ...]:
     return first_words(p for entry in load("target_cues")["cue"] for p in entry["phrases"])
 
@@ -216,8 +222,7 @@ def _cue_matches(doc: Document) -> tuple[_CueMatch, ...]:
     patterns = _cue_patterns()
     text = doc.match_text
     out = []
-    for i, (_, cue, _, _) in enumerate(patterns):
-        words = first_words(load("target_cues")["cue"][i]["phrases"])
+    for i, ((_, cue, _, _), words) in enumerate(zip(patterns, _entry_words())):
         for p in _possible_starts(cue, doc, words):
             line_end = text.find("\n", p)
             m = cue.match(text, p, len(text) if line_end < 0 else line_end)

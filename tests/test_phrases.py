@@ -8,7 +8,7 @@ import re
 import pytest
 
 from core.phrases import (AS_WRITTEN, BLANKS_OR_HYPHENS, FIRST_LETTER, LINE_BLANKS, LOOSE, LOWER, ONE_SPACE,
-                          WRAPPED, first_words, phrases_regex)
+                          WRAPPED, first_words, phrase_alternatives, phrases_regex)
 
 DRUGS = ["phòng, chống ma túy"]
 
@@ -76,3 +76,10 @@ def test_backward_reads_the_phrase_from_its_end(phrases, before, cue):
 def test_empty_list_and_first_words():
     assert phrases_regex([]) == "(?:)"
     assert first_words(["phòng, chống ma túy", "Ngày toàn dân", "ngày quốc tế"]) == ("ngày", "phòng")
+
+
+def test_alternatives_are_the_branches_without_a_group():
+    # For a caller's own alternation: the regex engine still sees the first letters.
+    assert phrase_alternatives(["Kế hoạch", "Kế hoạch phối hợp"], gap=LINE_BLANKS) == (
+        r"Kế[ \t]+hoạch[ \t]+phối[ \t]+hợp|Kế[ \t]+hoạch")
+    assert phrases_regex(["Kế hoạch"], gap=LINE_BLANKS) == r"(?:Kế[ \t]+hoạch)"
