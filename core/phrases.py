@@ -25,7 +25,9 @@ changes (who uses it and why is said where it is used):
 
 - `gap`: what stands between two words (`LINE_BLANKS`: on one line;
   `WRAPPED`: one line, or a single line break; `BLANKS_OR_HYPHENS`: hyphens
-  count as blanks, in the phrase and in the text);
+  count as blanks, in the phrase and in the text; `BLANKS_OR_COMMAS`: commas
+  count as blanks in the text, for terms compared without punctuation;
+  `ONE_SPACE`: one space, as written);
 - `comma`: `OPTIONAL` (the rule), `AS_WRITTEN` (a comma must be there), or
   `LOOSE` (`,`, `-` and `&` must be there, blanks around them optional);
 - `case`: `AS_WRITTEN` (the rule), `LOWER` (for text lower-cased letter for
@@ -60,6 +62,7 @@ ANY_BLANKS = Gap(r"\s+", r"\s+", r"\s*")
 LINE_BLANKS = Gap(r"\s+", r"[ \t]+", r"[ \t]*")
 WRAPPED = Gap(r"\s+", r"(?:[ \t]+|[ \t]*\n[ \t]*)", r"[ \t]*")
 BLANKS_OR_HYPHENS = Gap(r"[\s-]+", r"[\s-]+", r"[\s-]*")
+BLANKS_OR_COMMAS = Gap(r"\s+", r"[\s,]+", r"[\s,]*")
 ONE_SPACE = Gap(r"\s+", r"\ ", r"\ ?")  # exactly one space, as written
 
 # comma

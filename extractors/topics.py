@@ -22,16 +22,13 @@ from functools import cache
 
 from core.document import Document
 from core.normalize import match_form
-from core.scan import lowered
+from core.phrases import BLANKS_OR_COMMAS, LOWER, phrases_regex
 from core.vocab import load
 from schemas.records import Citation
 
 OTHER = "other"
 
 _WORD = re.compile(r"\w+")
-# Blanks, commas and hyphens between the words of a term: `phòng, chống`,
-# `bão lũ` / `bão, lũ` are written both ways.
-_TERM_GAP = r"[\s,]+"
 # Where a cited directive's subject ends at the latest.
 _CLAUSE_END = re.compile(r"[.;:(\n]|$")
 
@@ -66,9 +63,9 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, tuple[str, float]], dict]:
                 if key in term_of:
                     raise ValueError(f"topics.toml: term {term!r} is listed twice")
                 term_of[key] = (topic["code"], float(weight))
-    # Longest first, so `cụm công nghiệp` wins over `công nghiệp`.
-    alternatives = sorted(term_of, key=len, reverse=True)
-    body = "|".join(_TERM_GAP.join(map(re.escape, key.split())) for key in alternatives)
+    # Longest first (the phrase rule), so `cụm công nghiệp` wins over `công nghiệp`;
+    # blanks or commas between the words: `bão lũ` / `bão, lũ` are written both ways.
+    body = phrases_regex(term_of, gap=BLANKS_OR_COMMAS, case=LOWER)
     return re.compile(rf"(?<!\w)(?P<term>{body})(?!\w)"), term_of, data["places"]
 
 
@@ -97,7 +94,7 @@ def _first_start(hits: list[Hit], topic: str) -> int:
 
 def _hits(doc: Document, cited: list[Citation]) -> list[Hit]:
     pattern, term_of, places = _vocabulary()
-    text = lowered(doc.match_text)
+    text = doc.lowered
     title = _title_span(doc, text)
     subjects = _Subjects(_cited_subjects(doc, text, cited, title))
     body_start = title[1] if title else 0
@@ -206,7 +203,7 @@ def _in_agency_name(text: str, start: int) -> bool:
 
 @cache
 def _agency_before() -> re.Pattern:
-    heads = "|".join(r"\s+".join(map(re.escape, h.split())) for h in load("topics")["agency_heads"])
+    heads = phrases_regex(load("topics")["agency_heads"])
     return re.compile(
         rf"""(?<!\w)(?P<head>{heads})\s+
              (?:(?P<first_part>[^\W\d_][\w]*(?:[\s,-]+[\w]+){{0,3}}?)\s*[,-]?\s+(?:và|VÀ)\s+)?  # `Nông nghiệp và`
