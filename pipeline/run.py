@@ -61,45 +61,129 @@ WRITE_BATCH = 64
 DOCUMENT_TIMEOUT = 600.0
 
 
+@dataclass(frozen=True)
+class Step:
+    """One stage of `process_document`, declared the way spaCy declares a
+    pipeline component: the named results it reads from earlier steps
+    (`requires`) and the ones it adds (`assigns`). `run(doc, *required)`
+    receives the required results in that order and returns the assigned ones
+    in theirs, so a step cannot reach a result it does not declare.
+
+    Two results are also set on the Document, because extractors read them
+    from it rather than as arguments: `sections` (`doc.sections`, hence
+    `doc.section_at` and `doc.span`'s section_id; the segmenter also sets
+    `doc.body_end`) and `header` (`doc.meta`, the documents row as the header
+    gives it; `document` is that row once the topic is added). A step that
+    reads them through the Document requires them all the same.
+    """
+
+    name: str
+    run: Callable[..., tuple]
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+
+def _segment(doc: Document) -> tuple:
+    headings, footnotes, issues = segment(doc)
+    doc.sections = headings  # what task tables hang their group rows under
+    return headings, footnotes, issues
+
+
+def _table_groups(doc: Document, headings: list) -> tuple:
+    # Group rows of task tables (`| I | Công tác tuyên truyền | |`) are sections too.
+    doc.sections = headings + task_tables.group_sections(doc)
+    return (doc.sections,)
+
+
+def _header(doc: Document, sections: list) -> tuple:
+    doc.meta, recipients = header.read_header(doc)
+    return doc.meta, recipients
+
+
+def _topic(doc: Document, meta, found_citations: list) -> tuple:
+    """The documents row completed with its topic and the words that weighed most."""
+    topic = topics.classify(doc, found_citations)
+    meta.topic = topic.topic
+    if topic.evidence:
+        meta.topic_start, meta.topic_end = topic.evidence.start, topic.evidence.end
+        meta.topic_evidence = doc.text[topic.evidence.start:topic.evidence.end]
+    return (meta,)
+
+
+def _duties(doc: Document, sections: list, meta, found_agencies: list, found_dates: list) -> tuple:
+    # Tasks written as prose under a heading, then tasks laid out as table rows.
+    return (duties.extract(doc, agencies=found_agencies, dates=found_dates)
+            + task_tables.extract(doc, found_agencies, found_dates),)
+
+
+def _issues(doc: Document, sections: list, numbering_issues: list) -> tuple:
+    return (numbering_issues + duties.missing_appendices(doc),)
+
+
+def _partners(doc: Document, sections: list, found_duties: list, found_agencies: list) -> tuple:
+    return (duties.partners(doc, found_duties, found_agencies)
+            + task_tables.partners(doc, found_duties, found_agencies),)
+
+
+def _extractor(extract: Callable[[Document], list]) -> Callable[..., tuple]:
+    """A step of one extractor that reads only the Document (and what is set on it)."""
+    return lambda doc, *_: (extract(doc),)
+
+
+def _learned_agencies(doc: Document, *_) -> tuple:
+    # The CRF's subjects beside the vocabulary's mentions, for the duty rules.
+    return (with_learned_agencies(doc, agencies.extract(doc)),)
+
+
+_READ = ("sections", "header")  # what an extractor of the whole Document reads from it
+
+
+def _steps(learned: bool) -> tuple[Step, ...]:
+    """In the order they run; the order is part of the behaviour (each step
+    sees the Document as the steps before it left it). `learned` changes how
+    agencies are found, not what any step requires or assigns."""
+    return (
+        Step("segment", _segment, assigns=("heading_sections", "footnotes", "numbering_issues")),
+        Step("table_groups", _table_groups, requires=("heading_sections",), assigns=("sections",)),
+        Step("header", _header, requires=("sections",), assigns=("header", "recipients")),
+        Step("citations", _extractor(citations.extract), requires=_READ, assigns=("citations",)),
+        Step("topic", _topic, requires=("header", "citations"), assigns=("document",)),
+        Step("agencies", _learned_agencies if learned else _extractor(agencies.extract), requires=_READ,
+             assigns=("agencies",)),
+        Step("dates", _extractor(dates.extract), requires=_READ, assigns=("dates",)),
+        Step("duties", _duties, requires=(*_READ, "agencies", "dates"), assigns=("duties",)),
+        Step("issues", _issues, requires=("sections", "numbering_issues"), assigns=("document_issues",)),
+        Step("partners", _partners, requires=("sections", "duties", "agencies"), assigns=("duty_partners",)),
+        Step("targets", _extractor(targets.extract), requires=_READ, assigns=("targets",)),
+    )
+
+
+STEPS = _steps(learned=False)
+LEARNED_STEPS = _steps(learned=True)
+
+
+def run_steps(doc: Document, steps: tuple[Step, ...] = STEPS) -> dict:
+    """Every step in order over `doc`; their results by name."""
+    results: dict = {}
+    for step in steps:
+        produced = step.run(doc, *(results[name] for name in step.requires))
+        results.update(zip(step.assigns, produced, strict=True))
+    return results
+
+
 def process_document(doc: Document, extraction_method: str = "text", quality: str = "ok",
                      content_hash: str = "", source_path: str = "", learned: bool = LEARNED) -> DocumentRecords:
     """Run header, segmentation and every extractor over a built Document;
     `learned`: the duty rules also see the CRF's agencies."""
-    sections, footnotes, issues = segment(doc)
-    doc.sections = sections
-    sections += task_tables.group_sections(doc)  # group rows of task tables: the sections of their rows
-    doc.meta, recipients = header.read_header(doc)
-    doc.meta.extraction_method = extraction_method
-    doc.meta.quality = quality
-    doc.meta.content_hash = content_hash
-    doc.meta.pipeline_version = pipeline_version(learned)
-    doc.meta.source_path = source_path or doc.source_name
-    found_citations = citations.extract(doc)
-    topic = topics.classify(doc, found_citations)
-    doc.meta.topic = topic.topic
-    if topic.evidence:
-        doc.meta.topic_start, doc.meta.topic_end = topic.evidence.start, topic.evidence.end
-        doc.meta.topic_evidence = doc.text[topic.evidence.start:topic.evidence.end]
-    found_agencies = agencies.extract(doc)
-    if learned:  # the CRF's subjects beside the vocabulary's mentions, for the duty rules
-        found_agencies = with_learned_agencies(doc, found_agencies)
-    found_dates = dates.extract(doc)
-    found_duties = duties.extract(doc, agencies=found_agencies, dates=found_dates)
-    found_duties += task_tables.extract(doc, found_agencies, found_dates)
-    return DocumentRecords(
-        document=doc.meta,
-        sections=sections,
-        footnotes=footnotes,
-        recipients=recipients,
-        document_issues=issues + duties.missing_appendices(doc),
-        citations=found_citations,
-        agencies=found_agencies,
-        duties=found_duties,
-        duty_partners=(duties.partners(doc, found_duties, found_agencies)
-                       + task_tables.partners(doc, found_duties, found_agencies)),
-        dates=found_dates,
-        targets=targets.extract(doc),
-    )
+    results = run_steps(doc, LEARNED_STEPS if learned else STEPS)
+    meta = results["document"]
+    # Where the text came from: no extractor reads it, so it is stamped once all have run.
+    meta.extraction_method = extraction_method
+    meta.quality = quality
+    meta.content_hash = content_hash
+    meta.pipeline_version = pipeline_version(learned)
+    meta.source_path = source_path or doc.source_name
+    return DocumentRecords(**{name: results[name] for name in DocumentRecords.model_fields})
 
 
 # A UTF-16 surrogate code point: in a str only when the text came from
