@@ -84,7 +84,8 @@ def extract(doc: Document) -> list[Citation]:
     mentions.sort(key=lambda m: m.start)
     _share_issuers(mentions, text)
     groups = _group(mentions, doc)
-    return [_record(doc, m, groups[m.group]) for m in mentions if m.group is not None]
+    context = _context(doc)
+    return [_record(doc, m, groups[m.group], context) for m in mentions if m.group is not None]
 
 
 def _outside_amended(mentions: list[_Mention], text: str) -> list[_Mention]:
@@ -455,7 +456,7 @@ def _fill(groups: list[_Cited], mentions: list[_Mention]) -> None:
             cited.name = m.name
 
 
-def _record(doc: Document, m: _Mention, cited: _Cited) -> Citation:
+def _record(doc: Document, m: _Mention, cited: _Cited, context: Context) -> Citation:
     bodies = m.bodies or cited.bodies
     fields = doc.span(m.start, m.end)
     fields.update(
@@ -463,6 +464,7 @@ def _record(doc: Document, m: _Mention, cited: _Cited) -> Citation:
         number=cited.number,
         issued_date=m.issued_date or cited.issued_date,
         issuer=" và ".join(bodies) if bodies else None,
+        issuer_key=issuer_key(bodies, context) if bodies else None,  # keyed body by body: the graph cannot split `issuer`
         title=m.title or cited.title,
         name=cited.name,
         cited_key=cited.key,

@@ -21,11 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import duckdb
-import pandas as pd
 
 from extractors.citekeys import (
     UNKNOWN,
@@ -38,6 +38,7 @@ from extractors.citekeys import (
     self_identifying,
 )
 from pipeline import store
+from schemas.records import CitationFinding, CitedDocument
 
 MAX_DEPTH = 4
 # Repairs the extractor made (Citation.anomalies) -> finding kind.
@@ -72,7 +73,6 @@ REFRESH_ROWS = 20_000
 class _Corpus:
     documents: dict[str, dict]  # doc_id -> documents row (without text)
     mentions: dict[str, list[dict]] = field(default_factory=dict)  # cited_key -> rows of this chunk, document order
-    issuer_keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (issuer, doc_id) -> issuer_key
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> _Corpus:
@@ -82,19 +82,12 @@ class _Corpus:
 
     def load_mentions(self, con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
         rows = _dicts(con, """SELECT doc_id, section_id, text, start_char, end_char, cited_key, doc_type, number,
-                                     issued_date, issuer, title, name, is_short_form, anomalies
+                                     issued_date, issuer, issuer_key, title, name, is_short_form, anomalies
                               FROM citations WHERE cited_key IN (SELECT unnest(?))
                               ORDER BY doc_id, start_char""", [keys])
         self.mentions = defaultdict(list)
         for r in rows:
             self.mentions[r["cited_key"]].append(r)
-
-    def issuer_key(self, row: dict) -> str:
-        """The row's issuer completed from its citing document; each (issuer, document) pair keyed once."""
-        pair = (row["issuer"], row["doc_id"])
-        if pair not in self.issuer_keys:
-            self.issuer_keys[pair] = issuer_key([row["issuer"]], _context(self.documents.get(row["doc_id"], {})))
-        return self.issuer_keys[pair]
 
     @cached_property
     def by_number(self) -> dict[str, list[dict]]:
@@ -106,45 +99,33 @@ class _Corpus:
         return out
 
 
-_CITED_COLUMNS = ["cited_key", "doc_type", "number", "issued_date", "issuer", "title", "name",
-                  "n_citing_docs", "n_mentions", "doc_id"]
-_FINDING_COLUMNS = ["doc_id", "section_id", "cited_key", "kind", "message", "text", "start_char", "end_char"]
-
-
 def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """Rebuild `cited_documents` and `citation_findings`; returns their row counts."""
+    """Rebuild `cited_documents` and `citation_findings` (written by the
+    store, in one transaction); returns their row counts."""
+    counts = store.write_graph(con, _chunk_rows(con))
+    return counts["cited_documents"], counts["citation_findings"]
+
+
+def _chunk_rows(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, list]]:
+    """The rows of both tables, one chunk of cited keys at a time."""
     corpus = _Corpus.load(con)
     own_keys = _document_keys(corpus.documents)
-    n_cited = n_findings = 0
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM cited_documents")
-        con.execute("DELETE FROM citation_findings")
-        join_findings = join_undated(con, own_keys)
-        _insert(con, "citation_findings", _FINDING_COLUMNS, join_findings)
-        n_findings += len(join_findings)
-        for keys in _key_chunks(con):
-            corpus.load_mentions(con, keys)
-            cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
-            findings = [f for key, rows in corpus.mentions.items() for f in _audit(key, rows, corpus)]
-            findings += [f for rows in _date_groups(corpus).values()
-                         for f in _conflicts(rows, "issued_date", "date_conflict", lambda a, b: a == b,
-                                             lambda r: r["issued_date"])]
-            _insert(con, "cited_documents", _CITED_COLUMNS, [[c[k] for k in _CITED_COLUMNS] for c in cited])
-            _insert(con, "citation_findings", _FINDING_COLUMNS, findings)
-            n_cited, n_findings = n_cited + len(cited), n_findings + len(findings)
-        store.mark_graph(con, fresh=True)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return n_cited, n_findings
+    # Mentions cited without their year first: joining them changes the keys the chunks judge.
+    yield {"citation_findings": join_undated(con, own_keys)}
+    for keys in _key_chunks(con):
+        corpus.load_mentions(con, keys)
+        cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
+        findings = [f for key, rows in corpus.mentions.items() for f in _audit(key, rows, corpus)]
+        findings += [f for rows in _date_groups(corpus).values()
+                     for f in _conflicts(rows, "issued_date", "date_conflict", lambda a, b: a == b,
+                                         lambda r: r["issued_date"])]
+        yield {"cited_documents": cited, "citation_findings": findings}
 
 
 # --- one key per cited document: undated mentions ----------------------------
 
 
-def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> list[list]:
+def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> list[CitationFinding]:
     """Give a mention cited without its year (`Nghị quyết số 57-NQ/TW`, key
     `57-NQ/TW:?`) the key of the one dated document with that number, type
     and a compatible issuer that the corpus holds (cited with its year, or
@@ -152,7 +133,7 @@ def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> li
     refresh from `written_key`, the key the text alone gives, so a document
     added later can split a join. Returns a finding per citing document
     saying what was joined, or why not."""
-    con.execute("UPDATE citations SET written_key = cited_key WHERE written_key IS NULL")
+    store.keep_written_keys(con)
     keys = con.execute("""SELECT written_key, any_value(number), mode(doc_type), list(DISTINCT doc_id)
                           FROM citations WHERE number IS NOT NULL
                           GROUP BY written_key ORDER BY count(*) DESC, written_key""").fetchall()
@@ -183,14 +164,7 @@ def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> li
             joins[key] = matches[0]
         elif matches:
             apart[key] = sorted(matches)
-    con.execute("UPDATE citations SET cited_key = written_key WHERE cited_key IS DISTINCT FROM written_key")
-    if joins:
-        con.register("_joins", pd.DataFrame(list(joins.items()), columns=["written_key", "joined"]))
-        try:
-            con.execute("""UPDATE citations SET cited_key = j.joined FROM _joins j
-                           WHERE citations.written_key = j.written_key""")
-        finally:
-            con.unregister("_joins")
+    store.join_cited_keys(con, joins)
     firsts = _dicts(con, """SELECT * FROM citations WHERE written_key IN (SELECT unnest(?))
                             QUALIFY row_number() OVER (PARTITION BY doc_id, written_key ORDER BY start_char) = 1
                             ORDER BY doc_id, start_char""", [list(joins) + list(apart)])
@@ -265,18 +239,6 @@ def _key_chunks(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
     return chunks
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list]) -> None:
-    """All rows in one INSERT ... SELECT (`executemany` runs one statement per row)."""
-    if not rows:
-        return
-    con.register("_refresh_rows", pd.DataFrame(rows, columns=columns, dtype=object))
-    try:
-        cols = ", ".join(columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _refresh_rows")
-    finally:
-        con.unregister("_refresh_rows")
-
-
 def _document_keys(documents: dict[str, dict]) -> dict[str, str]:
     """cited_key a stored document would have -> its doc_id."""
     out = {}
@@ -297,22 +259,22 @@ def _best(values: list, prefer_long: bool = False):
     return max(counts, key=lambda v: (counts[v], len(str(v)) if prefer_long else 0, -order[v]))
 
 
-def _describe(key: str, rows: list[dict], corpus: _Corpus, own_keys: dict[str, str]) -> dict:
+def _describe(key: str, rows: list[dict], corpus: _Corpus, own_keys: dict[str, str]) -> CitedDocument:
     full = [r for r in rows if not r["is_short_form"]] or rows
     number = _best([r["number"] for r in full])
     issuer = _best([r["issuer"] for r in full], prefer_long=True)
-    return {
-        "cited_key": key,
-        "doc_type": _best([r["doc_type"] for r in full]),
-        "number": number,
-        "issued_date": _best([r["issued_date"] for r in full]),
-        "issuer": issuer,
-        "title": _best([r["title"] for r in full], prefer_long=True),
-        "name": _best([r["name"] for r in full], prefer_long=True),
-        "n_citing_docs": len({r["doc_id"] for r in rows}),
-        "n_mentions": len(rows),
-        "doc_id": own_keys.get(key) or _stored_by_number(number, issuer, rows, corpus),
-    }
+    return CitedDocument(
+        cited_key=key,
+        doc_type=_best([r["doc_type"] for r in full]),
+        number=number,
+        issued_date=_best([r["issued_date"] for r in full]),
+        issuer=issuer,
+        title=_best([r["title"] for r in full], prefer_long=True),
+        name=_best([r["name"] for r in full], prefer_long=True),
+        n_citing_docs=len({r["doc_id"] for r in rows}),
+        n_mentions=len(rows),
+        doc_id=own_keys.get(key) or _stored_by_number(number, issuer, full, corpus),
+    )
 
 
 def _stored_by_number(number: str | None, issuer: str | None, rows: list[dict], corpus: _Corpus) -> str | None:
@@ -320,7 +282,8 @@ def _stored_by_number(number: str | None, issuer: str | None, rows: list[dict], 
     key did not match (e.g. the stored copy leaves its date blank)."""
     if not number:
         return None
-    wanted = corpus.issuer_key(rows[0] | {"issuer": issuer}) if issuer else None
+    # The issuer as keyed where it was read, in the first mention that writes it so.
+    wanted = next(r["issuer_key"] for r in rows if r["issuer"] == issuer) if issuer else None
     hits = [d["doc_id"] for d in corpus.by_number.get(number, [])
             if wanted is None or (d["issuer"] and issuers_compatible(wanted, issuer_key([d["issuer"]], _context(d))))]
     return hits[0] if len(hits) == 1 else None
@@ -339,16 +302,16 @@ def _date_groups(corpus: _Corpus) -> dict[str, list[dict]]:
     return groups
 
 
-def _finding(row: dict, kind: str, message: str) -> list:
-    return [row["doc_id"], row["section_id"], row["cited_key"], kind, message, row["text"], row["start_char"],
-            row["end_char"]]
+def _finding(row: dict, kind: str, message: str) -> CitationFinding:
+    return CitationFinding(doc_id=row["doc_id"], section_id=row["section_id"], cited_key=row["cited_key"], kind=kind,
+                           message=message, text=row["text"], start_char=row["start_char"], end_char=row["end_char"])
 
 
-def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[list]:
+def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[CitationFinding]:
     out = []
     numbered = [r for r in rows if r["number"]]
     stated = [r for r in numbered if r["issuer"]]
-    out += _conflicts(stated, "issuer", "issuer_conflict", issuers_compatible, corpus.issuer_key)
+    out += _conflicts(stated, "issuer", "issuer_conflict", issuers_compatible, lambda r: r["issuer_key"])
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for r in numbered:
         by_doc[r["doc_id"]].append(r)
@@ -372,7 +335,7 @@ def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[list]:
     return out
 
 
-def _conflicts(rows: list[dict], column: str, kind: str, same, value) -> list[list]:
+def _conflicts(rows: list[dict], column: str, kind: str, same, value) -> list[CitationFinding]:
     """Mentions whose value disagrees with the value most mentions give."""
     stated = [(r, value(r)) for r in rows if r[column] is not None]
     values = [v for _, v in stated]

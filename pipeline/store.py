@@ -3,19 +3,23 @@
 Each list field of `DocumentRecords` is written to the table of the same
 name (`citations` -> `citations`), columns named as the model's fields, so
 adding a field to a record and a column to schemas/schema.sql is all a new
-field takes. One transaction per document: a failure leaves that
-document's old rows in place and touches no other document.
+field takes (tests/test_schema_contract.py fails when the column is
+missing). One transaction per document: a failure leaves that document's
+old rows in place and touches no other document. The cross-document tables
+that pipeline.citegraph computes are written here too (`write_graph`,
+and the keys it joins, `join_cited_keys`): this module is the one writer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from schemas.records import DocumentRecords, IngestError
+from schemas.records import DocumentRecords, IngestError, Record
 
 CHILD_TABLES = [name for name in DocumentRecords.model_fields if name != "document"]
 ALL_TABLES = ["documents", *CHILD_TABLES]
@@ -194,6 +198,53 @@ def graph_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     row = con.execute("SELECT fresh FROM citation_graph").fetchone()
     return bool(row and row[0])
+
+
+GRAPH_TABLES = ["cited_documents", "citation_findings"]
+
+
+def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record]]]) -> dict[str, int]:
+    """Replace the citation graph's tables with the rows of `batches` (table
+    -> records) and mark them fresh, in one transaction: on failure they stay
+    as they were, and so does whatever the batches' producer wrote through
+    this module while they were drawn (citegraph's joined keys). The batches
+    are drawn one at a time, so a caller computing them from the db
+    (citegraph, chunk by chunk) holds one in memory. Returns rows per table."""
+    counts = dict.fromkeys(GRAPH_TABLES, 0)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in GRAPH_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        columns = _table_columns(con)
+        for batch in batches:
+            for table, rows in batch.items():
+                _insert(con, table, rows, columns)
+                counts[table] += len(rows)
+        mark_graph(con, fresh=True)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def keep_written_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Citations stored since the last refresh keep the key their text gives
+    (`written_key`) before the citation graph may join it to another."""
+    con.execute("UPDATE citations SET written_key = cited_key WHERE written_key IS NULL")
+
+
+def join_cited_keys(con: duckdb.DuckDBPyConnection, joins: dict[str, str]) -> None:
+    """Every citation's `cited_key` back to its `written_key`, then the
+    written keys in `joins` set to the key they join (judged afresh each time)."""
+    con.execute("UPDATE citations SET cited_key = written_key WHERE cited_key IS DISTINCT FROM written_key")
+    if not joins:
+        return
+    con.register("_joins", pd.DataFrame(list(joins.items()), columns=["written_key", "joined"]))
+    try:
+        con.execute("UPDATE citations SET cited_key = j.joined FROM _joins j WHERE citations.written_key = j.written_key")
+    finally:
+        con.unregister("_joins")
 
 
 def record_error(con: duckdb.DuckDBPyConnection, error: IngestError) -> None:

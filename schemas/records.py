@@ -119,6 +119,10 @@ class Citation(Mention):
     number: str | None = None
     issued_date: dt.date | None = None
     issuer: str | None = None
+    # Comparable form of `issuer` (see extractors.citekeys.issuer_key), computed
+    # at extraction from the bodies as read and the citing document's place:
+    # a joint issuer cannot be split back out of `issuer`, so the graph reuses it.
+    issuer_key: str | None = None
     title: str | None = None
     name: str | None = None  # for references by name only (`Luật Phòng, chống ma túy`)
     cited_key: str
@@ -129,6 +133,31 @@ class Citation(Mention):
     # then join `cited_key` of a mention without its year to the one dated
     # document of that number in the corpus (None until the first refresh).
     written_key: str | None = None
+
+
+class CitedDocument(Record):
+    """`cited_documents`: one row per `cited_key`, rebuilt from all citations
+    by pipeline.citegraph.refresh: the best-known description, how many
+    documents cite it, and `doc_id` when the cited document is stored too."""
+
+    cited_key: str
+    doc_type: str | None = None
+    number: str | None = None
+    issued_date: dt.date | None = None
+    issuer: str | None = None
+    title: str | None = None
+    name: str | None = None
+    n_citing_docs: int
+    n_mentions: int
+    doc_id: str | None = None
+
+
+class CitationFinding(Mention):
+    """`citation_findings`: a mention that shows a problem, with its span as evidence."""
+
+    cited_key: str
+    kind: str  # date_conflict | issuer_conflict | no_date | ambiguous_key | malformed_* | cited_after_citing
+    message: str
 
 
 class Agency(Mention):

@@ -116,6 +116,7 @@ CREATE TABLE IF NOT EXISTS citations (
     number VARCHAR,
     issued_date DATE,
     issuer VARCHAR,
+    issuer_key VARCHAR,    -- comparable form of issuer, joint bodies keyed one by one
     title VARCHAR,
     name VARCHAR,
     cited_key VARCHAR,
@@ -128,6 +129,10 @@ CREATE TABLE IF NOT EXISTS citations (
 );
 -- The key as written (see Citation.written_key); databases written before it gain it.
 ALTER TABLE citations ADD COLUMN IF NOT EXISTS written_key VARCHAR;
+
+-- Databases written before `issuer_key` existed gain it (NULL until their
+-- documents are processed again).
+ALTER TABLE citations ADD COLUMN IF NOT EXISTS issuer_key VARCHAR;
 
 CREATE TABLE IF NOT EXISTS agencies (
     doc_id VARCHAR NOT NULL,

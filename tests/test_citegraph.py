@@ -24,10 +24,10 @@ WARD_PREAMBLE = (
 )
 
 
-def ward_plan() -> str:
+def ward_plan(preamble: str = WARD_PREAMBLE) -> str:
     lines = seed_path("000").read_text(encoding="utf-8").split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("Thực hiện Công văn"))
-    return "\n".join(lines[:start]) + "\n" + WARD_PREAMBLE + "\n".join(lines[start + 1:])
+    return "\n".join(lines[:start]) + "\n" + preamble + "\n".join(lines[start + 1:])
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +129,45 @@ def test_renderers(con):
     assert "cited by 3 document(s)" in text and "! date_conflict" in text and "ward" not in text.split("\n")[0]
     assert json.loads(citegraph.render_json(result))["matches"][0]["cited"]["number"] == "132-KL/TW"
     assert "no cited document" in citegraph.render_text(citegraph.trace(con, "999/XX-YY"))
+
+
+# Two Ninh Bình ward plans citing one joint plan of two provincial bodies, one
+# leaving the province to the reader. Both bodies are keyed one by one at
+# extraction; the graph must compare those keys, not re-key the joined
+# `issuer` string (which would leave `công an tỉnh` without its province
+# and see two issuers).
+JOINT_NUMBER = "12/KHPH-CAT-SGDĐT"
+JOINT_KEY = "công an tỉnh ninh bình và sở giáo dục và đào tạo"
+
+
+def _joint_citation(issuer: str) -> str:
+    return (f"Thực hiện Kế hoạch phối hợp số {JOINT_NUMBER} ngày 10/3/2026 của {issuer} về phòng, chống ma túy "
+            "trong trường học, Ủy ban nhân dân phường xây dựng Kế hoạch triển khai thực hiện như sau:\n")
+
+
+@pytest.fixture(scope="module")
+def joint(tmp_path_factory):
+    con = store.connect(tmp_path_factory.mktemp("joint") / "plans.duckdb")
+    for name, issuer in (("short.txt", "Công an tỉnh và Sở Giáo dục và Đào tạo"),
+                         ("full.txt", "Công an tỉnh Ninh Bình và Sở Giáo dục và Đào tạo")):
+        store.write_document(con, process_text(ward_plan(_joint_citation(issuer)), name))
+    citegraph.refresh(con)
+    yield con
+    con.close()
+
+
+def test_joint_issuer_key_is_stored_at_extraction(joint):
+    rows = joint.execute("SELECT issuer, issuer_key, cited_key FROM citations WHERE number = ? ORDER BY issuer",
+                         [JOINT_NUMBER]).fetchall()
+    assert rows == [
+        ("Công an tỉnh Ninh Bình và Sở Giáo dục và Đào tạo", JOINT_KEY, f"{JOINT_NUMBER}:2026:{JOINT_KEY}"),
+        ("Công an tỉnh và Sở Giáo dục và Đào tạo", JOINT_KEY, f"{JOINT_NUMBER}:2026:{JOINT_KEY}"),
+    ]
+
+
+def test_joint_issuer_keeps_its_key_in_the_graph(joint):
+    [(n_citing,)] = joint.execute("SELECT n_citing_docs FROM cited_documents WHERE number = ?",
+                                  [JOINT_NUMBER]).fetchall()
+    assert n_citing == 2
+    conflicts = joint.execute("SELECT message FROM citation_findings WHERE kind = 'issuer_conflict'").fetchall()
+    assert conflicts == []
