@@ -239,7 +239,7 @@ def segment(doc: Document) -> tuple[list[Section], list[Footnote], list[Document
             sec = Section(
                 doc_id=doc.doc_id, section_id=section_id, parent_id=parent.section_id if parent else None,
                 depth=len(stack) + 1, label=h.label, path=path, heading=h.heading,
-                kind=h.kind, style=h.style, text=doc.text[h.start:h.heading_end],
+                kind=h.kind, style=h.style, heading_line=doc.text[h.start:h.heading_end],
                 start_char=h.start, end_char=region_end, heading_end=h.heading_end, appendix=prefix,
             )
             sibling_key = (sec.parent_id, h.level_key)
@@ -293,7 +293,7 @@ def _numbering_findings(doc: Document, sec: Section, h: _Heading, prev: _Heading
                         used: set[str]) -> list[DocumentIssue]:
     def issue(kind: str, message: str) -> DocumentIssue:
         return DocumentIssue(doc_id=doc.doc_id, section_id=sec.section_id, kind=kind, message=message,
-                             text=sec.text, start_char=h.start, end_char=h.heading_end)
+                             text=sec.heading_line, start_char=h.start, end_char=h.heading_end)
 
     found = []
     if h.label in used:

@@ -169,7 +169,7 @@ def group_sections(doc: Document) -> list[Section]:
                 doc_id=doc.doc_id, section_id=section_id, parent_id=parent.section_id if parent else None,
                 depth=parent.depth + 1 if parent else 1, label=label, path=path,
                 heading=re.sub(r"\s+", " ", heading.replace("<br>", " ")).strip(),
-                style={"upper": "letter"}.get(style, style), text=doc.text[row.start:row.end],
+                style={"upper": "letter"}.get(style, style), heading_line=doc.text[row.start:row.end],
                 start_char=row.start, end_char=group_end, heading_end=row.end,
                 appendix=parent.appendix if parent else ("PL" if after_body else None),
             ))

@@ -1,9 +1,10 @@
 """Pydantic models of every record the pipeline produces.
 
 One class per output table of ../shared/CONTRACT.md (plus the extra tables
-this project adds). Every extracted record is a `Mention`: it carries the
-span of `Document.text` that produced it, so
-`text == document_text[start_char:end_char]` holds for every row.
+this project adds). Every extracted record with a `text` is a `Mention`: it
+carries the span of `Document.text` that produced it, so
+`text == document_text[start_char:end_char]` holds for every row. A
+`Section` spans more than the words that head it, so it has no `text`.
 """
 
 from __future__ import annotations
@@ -74,14 +75,20 @@ class Recipient(Mention):
     position: int
 
 
-class Section(Mention):
+class Section(Record):
     """`sections`: one node of the heading tree.
 
-    `text` is the heading line as written; the span (start_char, end_char)
-    covers the whole section, so `text` is a prefix of it, not all of it.
+    The span (start_char, end_char) covers the whole section, heading
+    included; `heading_line` is the line that opens it, as written:
+    `document_text[start_char:heading_end]`. (Not `text`: that name promises
+    the whole span, CONTRACT.md's offsets invariant.)
     """
 
+    doc_id: str
     section_id: str
+    heading_line: str
+    start_char: int = Field(ge=0)
+    end_char: int = Field(ge=0)
     parent_id: str | None = None
     depth: int
     label: str

@@ -72,11 +72,17 @@ CREATE TABLE IF NOT EXISTS sections (
     kind VARCHAR,
     style VARCHAR,
     appendix VARCHAR,
-    text VARCHAR,          -- the heading line as written
+    heading_line VARCHAR,  -- the line that opens the section, as written: [start_char, heading_end)
     start_char INTEGER,    -- span of the whole section, heading included
     end_char INTEGER,
     heading_end INTEGER
 );
+
+-- Databases written when the heading line was a `text` column (which broke
+-- the offsets invariant: the span is the whole section) take the new name;
+-- their sections get it back when their documents are processed again.
+ALTER TABLE sections ADD COLUMN IF NOT EXISTS heading_line VARCHAR;
+ALTER TABLE sections DROP COLUMN IF EXISTS text;
 
 CREATE TABLE IF NOT EXISTS footnotes (
     doc_id VARCHAR NOT NULL,

@@ -42,25 +42,33 @@ def test_contract_columns_exist(db, table):
     assert set(CONTRACT[table]) <= columns
 
 
-def _tables_with_spans(db):
-    return [t for (t,) in db.execute(
-        "SELECT table_name FROM information_schema.columns WHERE column_name = 'start_char' "
-        "INTERSECT SELECT table_name FROM information_schema.columns WHERE column_name = 'text'").fetchall()]
+def _tables_with(db, column):
+    return {t for (t,) in db.execute(
+        "SELECT table_name FROM information_schema.columns WHERE column_name = ?", [column]).fetchall()}
+
+
+def test_every_text_column_has_its_offsets(db):
+    """A table with `text` carries the span it was cut from; `documents` is that text."""
+    assert _tables_with(db, "text") - {"documents"} <= _tables_with(db, "start_char") & _tables_with(db, "end_char")
 
 
 def test_every_row_points_at_its_words(db):
-    tables = _tables_with_spans(db)
+    """CONTRACT.md's one invariant, on every table that has `text`."""
+    tables = sorted(_tables_with(db, "text") - {"documents"})
     assert {"citations", "agencies", "duties", "dates", "targets", "recipients", "footnotes"} <= set(tables)
     for table in tables:
-        if table == "sections":
-            # a section's span is the whole section; its text is the heading line that opens it
-            bad = db.execute("""SELECT count(*) FROM sections s JOIN documents d USING (doc_id)
-                WHERE substr(d.text, s.start_char + 1, length(s.text)) <> s.text""").fetchall()[0][0]
-        else:
-            bad = db.execute(f"""SELECT count(*) FROM {table} r JOIN documents d USING (doc_id)
-                WHERE r.start_char IS NOT NULL
-                  AND substr(d.text, r.start_char + 1, r.end_char - r.start_char) <> r.text""").fetchall()[0][0]
-        assert bad == 0, table
+        checked, bad = db.execute(f"""SELECT count(*), count(*) FILTER (
+                WHERE substr(d.text, r.start_char + 1, r.end_char - r.start_char) IS DISTINCT FROM r.text)
+            FROM {table} r JOIN documents d USING (doc_id) WHERE r.start_char IS NOT NULL""").fetchone()
+        assert bad == 0, f"{table}: {bad} of {checked} rows"
+
+
+def test_heading_line_is_where_its_section_starts(db):
+    """A section spans its whole content; the line that heads it is [start_char, heading_end)."""
+    checked, bad = db.execute("""SELECT count(*), count(*) FILTER (
+            WHERE substr(d.text, s.start_char + 1, s.heading_end - s.start_char) IS DISTINCT FROM s.heading_line)
+        FROM sections s JOIN documents d USING (doc_id)""").fetchone()
+    assert checked and bad == 0
 
 
 def test_every_row_belongs_to_a_stored_document(db):

@@ -59,12 +59,10 @@ def assert_offsets(records) -> None:
     for field in type(records).model_fields:
         rows = getattr(records, field)
         for row in rows if isinstance(rows, list) else []:
-            if getattr(row, "start_char", None) is None or getattr(row, "text", None) is None:
-                continue
-            if hasattr(row, "heading_end"):  # a section: its text is the heading, a prefix of its span
-                assert text[row.start_char:row.heading_end] == row.text, (field, row)
+            if hasattr(row, "heading_end"):  # a section: the line that heads it opens its span
+                assert text[row.start_char:row.heading_end] == row.heading_line, (field, row)
                 assert row.start_char <= row.heading_end <= row.end_char <= len(text), (field, row)
-            else:
+            elif getattr(row, "start_char", None) is not None and getattr(row, "text", None) is not None:
                 assert text[row.start_char:row.end_char] == row.text, (field, row)
 
 

@@ -111,7 +111,7 @@ def test_section_spans_nest_and_end_before_recipients():
     doc, sections, _, _ = _segment(seed_path("000").read_text(encoding="utf-8"))
     by_id = {s.section_id: s for s in sections}
     for s in sections:
-        assert doc.text[s.start_char:s.heading_end] == s.text
+        assert doc.text[s.start_char:s.heading_end] == s.heading_line
         if s.parent_id:
             parent = by_id[s.parent_id]
             assert parent.start_char <= s.start_char and s.end_char <= parent.end_char
