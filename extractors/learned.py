@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from core.document import Document
+from core.phrases import phrases_regex
 from core.vocab import load
 from extractors import duties
 from schemas.records import Agency, Section
@@ -185,7 +186,7 @@ def predict(doc: Document, mentions: list[Agency]) -> list[tuple[int, int]]:
 @cache
 def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
     full = load("agencies")["abbreviations"]
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(full, key=len, reverse=True))) + r")(?!\w)"), full
+    return re.compile(r"(?<!\w)" + phrases_regex(full) + r"(?!\w)"), full
 
 
 def spelled_out(name: str) -> str:
