@@ -18,7 +18,7 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from core.document import Document
 from core.normalize import match_form
@@ -69,6 +69,7 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, tuple[str, float]], dict]:
     return re.compile(rf"(?<!\w)(?P<term>{body})(?!\w)"), term_of, data["places"]
 
 
+@lru_cache(maxsize=4096)  # a plan names the same terms again and again
 def _term_key(words: str) -> str:
     """A term's comparison form: matching form, lower case, words one blank apart."""
     return " ".join(_WORD.findall(match_form(words).lower()))
@@ -101,17 +102,16 @@ def _hits(doc: Document, cited: list[Citation]) -> list[Hit]:
     hits: list[Hit] = []
     body_counts: Counter[str] = Counter()
     for m in pattern.finditer(text):
+        term = _term_key(m.group("term"))
+        place = _place(m.start(), m.end(), title, subjects)
+        # Cheapest tests first: most body terms are repeats already counted out.
+        if place == "body" and (m.start() < body_start or body_counts[term] >= places["body_repeats"]):
+            continue  # issuer lines, number and date above the title are not the subject
         if _in_agency_name(doc.text, m.start()):
             continue
-        term = _term_key(m.group("term"))
-        topic, weight = term_of[term]
-        place = _place(m.start(), m.end(), title, subjects)
         if place == "body":
-            if m.start() < body_start:
-                continue  # issuer lines, number and date above the title are not the subject
             body_counts[term] += 1
-            if body_counts[term] > places["body_repeats"]:
-                continue
+        topic, weight = term_of[term]
         hits.append(Hit(topic, weight * places[place], m.start(), m.end(), place, term))
     _favour_title_head(hits, places["title_head"])
     return hits
