@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from core.phrases import LINE_BLANKS, LOOSE, LOWER, ONE_SPACE, phrases_regex
+from core.phrases import LINE_BLANKS, LOOSE, LOWER, ONE_SPACE, phrase_alternatives, phrases_regex
 from core.vocab import load
 from core.document import Document
 from core.normalize import fold_key
@@ -63,7 +63,7 @@ def _alternation(phrases) -> str:
     """Vocabulary phrases as the recognizer reads them (`core.phrases`): on
     one line, blanks around `,`, `-` and `&` optional (`Văn phòng HĐND-UBND`),
     lower-cased for the lowered text, as a prefix tree (hundreds of variants)."""
-    return phrases_regex(phrases, gap=LINE_BLANKS, comma=LOOSE, case=LOWER, tree=True)
+    return phrase_alternatives(phrases, gap=LINE_BLANKS, comma=LOOSE, case=LOWER, tree=True)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def recognizer() -> Recognizer:
         (?:
             (?P<plural>các|những)[ \t]+(?P<group>{_alternation(plural_only + loose)})   # `các tổ dân phố`
           | (?P<head>{_alternation(loose)})                                      # `Công an`, `Sở Y tế`
-          | (?P<abbr>{phrases_regex(exact, gap=ONE_SPACE, case=LOWER)})  # `BCA`, `CAX`
+          | (?P<abbr>{phrase_alternatives(exact, gap=ONE_SPACE, case=LOWER)})  # `BCA`, `CAX`
         )(?!\w)""",
         re.VERBOSE,
     )
