@@ -310,7 +310,9 @@ def _finding(row: dict, kind: str, message: str) -> CitationFinding:
 def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[CitationFinding]:
     out = []
     numbered = [r for r in rows if r["number"]]
-    stated = [r for r in numbered if r["issuer"]]
+    # Keyed at extraction; a row stored before `issuer_key` existed has none
+    # until its document is processed again, and is not judged meanwhile.
+    stated = [r for r in numbered if r["issuer_key"]]
     out += _conflicts(stated, "issuer", "issuer_conflict", issuers_compatible, lambda r: r["issuer_key"])
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for r in numbered:

@@ -171,3 +171,16 @@ def test_joint_issuer_keeps_its_key_in_the_graph(joint):
     assert n_citing == 2
     conflicts = joint.execute("SELECT message FROM citation_findings WHERE kind = 'issuer_conflict'").fetchall()
     assert conflicts == []
+
+
+def test_rows_stored_before_issuer_key_existed_are_not_judged(tmp_path):
+    """An old db's citations have no issuer_key until their documents are
+    processed again; the graph still refreshes, judging the others."""
+    con = store.connect(tmp_path / "plans.duckdb")
+    for name, issuer in (("short.txt", "Công an tỉnh và Sở Giáo dục và Đào tạo"),
+                         ("full.txt", "Công an tỉnh Ninh Bình và Sở Giáo dục và Đào tạo")):
+        store.write_document(con, process_text(ward_plan(_joint_citation(issuer)), name))
+    con.execute("UPDATE citations SET issuer_key = NULL WHERE issuer LIKE 'Công an tỉnh Ninh Bình%'")
+    citegraph.refresh(con)
+    assert con.execute("SELECT n_citing_docs FROM cited_documents WHERE number = ?", [JOINT_NUMBER]).fetchone() == (2,)
+    assert con.execute("SELECT count(*) FROM citation_findings WHERE kind = 'issuer_conflict'").fetchone()[0] == 0
