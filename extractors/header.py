@@ -465,26 +465,19 @@ def _title_at_end(text: str) -> str | None:
     """The title closing `text`; failing that, the first title after the
     last marker (`TM. BAN CHỈ ĐẠO` / `PHÓ TRƯỞNG BAN` / `PHÓ CHỦ TỊCH UBND
     TỈNH`: the post after the first is the signer's other office)."""
-    if m := _signer_titles().search(text):
+    if m := _title_re("$").search(text):
         return m.group()
     markers = list(_ON_BEHALF_OR_DEPUTY.finditer(text))
-    if markers and (m := _any_title().search(text, markers[-1].end())):
+    if markers and (m := _title_re(r"(?!\w)").search(text, markers[-1].end())):
         return m.group()
     return None
 
 
-def _titles_pattern() -> str:
-    return phrases_regex(t.upper() for t in load("header")["signer_titles"])
-
-
 @cache
-def _signer_titles() -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?:PHÓ\s+)?(?:{_titles_pattern()})$")
-
-
-@cache
-def _any_title() -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?:PHÓ\s+)?(?:{_titles_pattern()})(?!\w)")
+def _title_re(end: str) -> re.Pattern:
+    """A signer's title (`PHÓ` before it or not), followed by `end`."""
+    titles = phrases_regex(t.upper() for t in load("header")["signer_titles"])
+    return re.compile(rf"(?<!\w)(?:PHÓ\s+)?(?:{titles}){end}")
 
 
 def _recipients(doc: Document) -> list[Recipient]:
