@@ -266,15 +266,29 @@ class Roles(Table):
     partners: PartnerCues
 
 
+class ThemeLayer(Table):
+    label: Phrase
+    topics: list[Phrase]  # document topics (topics.toml codes) the layer applies to; none: every document
+
+
 class Theme(Table):
     name: Phrase
     label: Phrase
+    layer: Phrase  # a key of `layer`
     keywords: Phrases
     examples: Examples
 
 
 class Themes(Table):
+    layer: dict[str, ThemeLayer]
     theme: list[Theme]
+
+    @model_validator(mode="after")
+    def _layers_declared(self):
+        unknown = sorted({t.layer for t in self.theme} - set(self.layer))
+        if unknown:
+            raise ValueError(f"themes name undeclared layers: {', '.join(unknown)}")
+        return self
 
 
 # --- section_kinds.toml, table_columns.toml ----------------------------------------
