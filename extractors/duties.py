@@ -18,8 +18,9 @@ Tasks come from three places:
 3. In implementation sections (funding, reporting), a clause opened by a
    named agency and one of the task verbs of `vocab/roles.toml`.
 
-Role, requested, themes and deadline are read from each task's text; the
-vocabularies live in `vocab/roles.toml` and `vocab/themes.toml`.
+Role, requested and deadline are read from each task's text (the
+vocabulary lives in `vocab/roles.toml`); themes are added once the rows
+exist (`extractors/themes.tag`), since they depend on the document's topic.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from itertools import accumulate
 from operator import attrgetter
 
 from extractors.dates import Deadlines
-from extractors.themes import themes_in
 from core.phrases import AS_WRITTEN, first_words, phrases_regex
 from core.scan import finditer_at
 from core.spans import Spans
@@ -323,7 +323,6 @@ class _Builder:
             role=role_in(self.doc.match_text[role_from or span["start_char"]:span["end_char"]]),
             requested=requested,
             deadline=self.deadlines.within(span["start_char"], span["end_char"]),
-            themes=themes_in(self.doc.match_text[span["start_char"]:span["end_char"]]),
         )
         self.rows.append(Duty.model_validate(span))  # a dict validates faster than keyword arguments
         self.taken.add(span["start_char"], span["end_char"])

@@ -21,7 +21,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from extractors.themes import themes_in
 from core.dategrammar import ANY_YEAR, last_day, month, numeric, quarter, quarter_number, verbal
 from core.vocab import load
 from core.document import Document
@@ -259,10 +258,9 @@ def extract(doc: Document, agencies: list[Agency], dates: list[DateMention]) -> 
         due = deadline(doc.match_text[time.start:time.end], year) if time else None
         if due is None and time:  # the dates extractor may know a form this reader does not
             due = max((d.value for d in dates if time.start <= d.start_char < time.end and d.value), default=None)
-        themes = themes_in(doc.match_text[span["start_char"]:span["end_char"]])
         for n, (name, kind, _, _) in enumerate(leads):
             out.append(Duty(**span, duty_id=_duty_id(doc, row, n), agency=name, agency_type=kind, role="chu_tri",
-                            deadline=due, themes=themes))
+                            deadline=due))
     return out
 
 

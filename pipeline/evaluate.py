@@ -34,6 +34,7 @@ from typing import Callable, Iterable
 import duckdb
 
 from core.normalize import fold_key
+from pipeline import theme_scores
 
 HEADER_FIELDS = ["doc_type", "number", "symbol", "issuer", "issuer_level", "locality", "province", "province_at_issue",
                  "issued_date", "title", "signer", "signer_title", "topic"]
@@ -51,6 +52,7 @@ FIELD_KINDS: dict[str, str] = {
     "duties": "prf",
     "duty_items": "acc",
     "duty_requested": "acc",
+    **{name: "prf" for name in theme_scores.fields()},  # per layer of vocab/themes.toml
     "periods": "prf",
     "deadlines": "prf",
     "targets": "prf",
@@ -396,6 +398,9 @@ def score_duties(s: Scorer, gold: dict, rows: list[dict], mentions: list[dict],
     for gk, dk in sorted(pairs.items()):
         s.agreement("duty_items", g[gk].name, g[gk].tasks, d[dk].tasks)
         s.agreement("duty_requested", g[gk].name, g[gk].requested, d[dk].requested)
+    for name, gold_themes, db_themes in theme_scores.items(gold.get("duties", []), rows,
+                                                            lambda a: agency_key(a, localities), pairs):
+        s.items(name, gold_themes, db_themes, show=lambda item: f"{g[item[0]].name}: {item[1]}")
 
 
 def db_periods(rows: list[dict], end_columns: list[str]) -> Counter:
@@ -552,7 +557,7 @@ def below_floors(report: Report, floors: dict[str, float]) -> list[str]:
 def render_text(report: Report) -> str:
     """Overall figures with each document's F1 (or accuracy), then findings."""
     docs = report.documents
-    head = f"{'metric':<22} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6}   " + " ".join(f"{d[:6]:>6}" for d in docs)
+    head = f"{'metric':<32} {'P':>6} {'R':>6} {'F1':>6} {'acc':>6}   " + " ".join(f"{d[:6]:>6}" for d in docs)
     lines = [f"{len(docs)} documents, micro average; per document: F1, or accuracy", head, "-" * len(head)]
 
     def fmt(x):
@@ -565,7 +570,7 @@ def render_text(report: Report) -> str:
         for d in docs:
             t = report.per_document[d].get(name)
             per_doc.append(fmt(t.figures(kind).get(main)) if t else f"{'':>6}")
-        lines.append(f"{name:<22} {fmt(fig.get('precision'))} {fmt(fig.get('recall'))} {fmt(fig.get('f1'))} "
+        lines.append(f"{name:<32} {fmt(fig.get('precision'))} {fmt(fig.get('recall'))} {fmt(fig.get('f1'))} "
                      f"{fmt(fig.get('accuracy'))}   " + " ".join(per_doc))
     if report.findings:
         lines += ["", *(f.line() for f in report.findings)]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from core.document import Document
 from core.normalize import clean_text
-from extractors import agencies, citations, dates, duties, header, targets, task_tables, topics
+from extractors import agencies, citations, dates, duties, header, targets, task_tables, themes, topics
 from extractors.learned import extract as with_learned_agencies, tagger
 from extractors.sections import segment
 from pipeline import citegraph, store
@@ -110,10 +110,12 @@ def _topic(doc: Document, meta, found_citations: list) -> tuple:
     return (meta,)
 
 
-def _duties(doc: Document, sections: list, meta, found_agencies: list, found_dates: list) -> tuple:
-    # Tasks written as prose under a heading, then tasks laid out as table rows.
-    return (duties.extract(doc, agencies=found_agencies, dates=found_dates)
-            + task_tables.extract(doc, found_agencies, found_dates),)
+def _duties(doc: Document, sections: list, meta, document, found_agencies: list, found_dates: list) -> tuple:
+    # Tasks written as prose under a heading, then tasks laid out as table
+    # rows; then their themes, the topic layer chosen by the document's topic.
+    rows = (duties.extract(doc, agencies=found_agencies, dates=found_dates)
+            + task_tables.extract(doc, found_agencies, found_dates))
+    return rows, themes.tag(doc, rows, document.topic)
 
 
 def _issues(doc: Document, sections: list, numbering_issues: list) -> tuple:
@@ -151,7 +153,8 @@ def _steps(learned: bool) -> tuple[Step, ...]:
         Step("agencies", _learned_agencies if learned else _extractor(agencies.extract), requires=_READ,
              assigns=("agencies",)),
         Step("dates", _extractor(dates.extract), requires=_READ, assigns=("dates",)),
-        Step("duties", _duties, requires=(*_READ, "agencies", "dates"), assigns=("duties",)),
+        Step("duties", _duties, requires=(*_READ, "document", "agencies", "dates"),
+             assigns=("duties", "duty_themes")),
         Step("issues", _issues, requires=("sections", "numbering_issues"), assigns=("document_issues",)),
         Step("partners", _partners, requires=("sections", "duties", "agencies"), assigns=("duty_partners",)),
         Step("targets", _extractor(targets.extract), requires=_READ, assigns=("targets",)),

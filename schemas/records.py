@@ -231,6 +231,18 @@ class IngestError(Record):
     message: str
 
 
+class DutyTheme(Record):
+    """`duty_themes`: a theme of a duty (`vocab/themes.toml`) and the words of its text that show it."""
+
+    doc_id: str
+    duty_id: str
+    theme: str
+    layer: str  # `general`, or the topic layer the theme belongs to
+    text: str
+    start_char: int = Field(ge=0)
+    end_char: int = Field(ge=0)
+
+
 class DocumentRecords(Record):
     """Everything extracted from one document: what `process_text` returns."""
 
@@ -245,3 +257,4 @@ class DocumentRecords(Record):
     duty_partners: list[DutyPartner] = Field(default_factory=list)
     dates: list[DateMention] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+    duty_themes: list[DutyTheme] = Field(default_factory=list)

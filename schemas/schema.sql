@@ -256,3 +256,17 @@ CREATE TABLE IF NOT EXISTS citation_findings (
 CREATE TABLE IF NOT EXISTS citation_graph (
     fresh BOOLEAN NOT NULL
 );
+
+-- The themes of each duty (core/vocab/themes.toml), one row per theme, with
+-- the words of the duty's text that show it; linked to duties.duty_id.
+-- `layer` is `general` or the topic layer the theme belongs to (a topic
+-- layer only for documents of its topics). duties.themes lists the same codes.
+CREATE TABLE IF NOT EXISTS duty_themes (
+    doc_id VARCHAR NOT NULL,
+    duty_id VARCHAR,
+    theme VARCHAR,
+    layer VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);

@@ -307,19 +307,21 @@ def test_role_from_wording(task, role):
     assert duties.role_of(task) == role
 
 
+# (task, the document's topic, its themes): a topic layer's theme only in a document of its topic.
 THEMES = [
     ("Chủ trì, phối hợp với Công an thành phố và các sở, ngành, địa phương liên quan tham mưu Ủy ban nhân dân "
-     "thành phố bố trí kinh phí", ["kinh_phi"]),
-    ("Quản lý chặt chẽ việc phân phối, sử dụng chất gây nghiện, chất hướng thần trong y tế",
+     "thành phố bố trí kinh phí", "ma_tuy", ["kinh_phi"]),
+    ("Quản lý chặt chẽ việc phân phối, sử dụng chất gây nghiện, chất hướng thần trong y tế", "ma_tuy",
      ["kiem_soat_tien_chat"]),
+    ("Quản lý chặt chẽ việc phân phối, sử dụng chất gây nghiện, chất hướng thần trong y tế", "chuyen_doi_so", []),
     ("Phối hợp với Công an thành phố đề xuất Chủ tịch Ủy ban nhân dân thành phố khen thưởng đối với tập thể",
-     ["khen_thuong"]),
+     None, ["khen_thuong"]),
 ]
 
 
-@pytest.mark.parametrize("task, themes", THEMES)
-def test_themes_from_taxonomy(task, themes):
-    assert themes_of(task) == themes
+@pytest.mark.parametrize("task, topic, themes", THEMES)
+def test_themes_from_taxonomy(task, topic, themes):
+    assert themes_of(task, topic) == themes
 
 
 def test_deadline_inside_the_task():
