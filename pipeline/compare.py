@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from core.vocab import load
+from extractors.themes import labels as theme_labels
+from pipeline.labels import Plan, labels
 
 
 @dataclass
@@ -44,12 +46,13 @@ def citing_docs(con: duckdb.DuckDBPyConnection, cites: str) -> list[str]:
 
 
 def _labels(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> list[tuple[str, str]]:
+    """(doc_id, `Đồng Tháp 597/KH-UBND`): each plan by its issuer's short form and number."""
     rows = con.execute(
-        "SELECT doc_id, coalesce(locality, issuer, source_name), number, source_name FROM documents "
+        "SELECT doc_id, issuer, locality, province, number, symbol, issued_date, source_name FROM documents "
         "WHERE doc_id IN (SELECT unnest(?)) ORDER BY source_name",
         [doc_ids],
     ).fetchall()
-    return [(doc_id, f"{place} ({number})" if number else place) for doc_id, place, number, _ in rows]
+    return list(zip([r[0] for r in rows], labels([Plan(*r[1:]) for r in rows])))
 
 
 def compare(con: duckdb.DuckDBPyConnection, cites: str | None = None,
@@ -85,9 +88,15 @@ def _type_label(agency_type: str) -> str:
     return load("agency_types")["type"].get(agency_type, {}).get("label", agency_type)
 
 
+def _theme_names(codes: list[str]) -> str:
+    """Themes by their Vietnamese labels (`Lãnh đạo, chỉ đạo; Kinh phí, ...`): a label may hold a comma."""
+    names = theme_labels()
+    return "; ".join(names.get(code, code) for code in codes)
+
+
 def _cell(c: Comparison, agency_type: str, doc_id: str) -> str:
     n = c.tasks.get(agency_type, {}).get(doc_id, 0)
-    return f"{n} ({', '.join(c.themes.get(agency_type, {}).get(doc_id, []))})" if n else "-"
+    return f"{n} ({_theme_names(c.themes.get(agency_type, {}).get(doc_id, []))})" if n else "-"
 
 
 def render_text(c: Comparison) -> str:
@@ -105,7 +114,8 @@ def render_text(c: Comparison) -> str:
         if c.only_types.get(doc_id):
             out.append(f"  only this plan tasks: {', '.join(c.only_types[doc_id])}")
         if c.only_themes.get(doc_id):
-            out.append("  only this plan gives: " + "; ".join(f"{t} {theme}" for t, theme in c.only_themes[doc_id]))
+            out.append("  only this plan gives: " + "; ".join(f"{_type_label(t)}: {_theme_names([theme])}"
+                                                               for t, theme in c.only_themes[doc_id]))
     return "\n".join(out)
 
 
@@ -116,7 +126,7 @@ def render_csv(c: Comparison) -> str:
                 *(f"{label} themes" for _, label in c.docs)])
     for t in sorted(c.tasks):
         w.writerow([t, _type_label(t), *(c.tasks[t].get(d, 0) for d, _ in c.docs),
-                    *("; ".join(c.themes.get(t, {}).get(d, [])) for d, _ in c.docs)])
+                    *(_theme_names(c.themes.get(t, {}).get(d, [])) for d, _ in c.docs)])
     return buf.getvalue()
 
 

@@ -27,11 +27,13 @@ def result(con):
 
 
 def label_of(result, place):
-    return next(d for d, label in result.docs if label.startswith(place))
+    return next(d for d, label in result.docs if place in label)
 
 
 def test_the_three_plans_citing_the_directive(result):
-    assert [label for _, label in result.docs] == ["Vị Khê", "Hải Phòng", "Lai Châu (4290/KH-UBND)"]
+    # Issuer's short form and number; a blank number shows its symbol.
+    assert [label for _, label in result.docs] == ["Phường Vị Khê …/KH-UBND", "Hải Phòng …/KH-UBND",
+                                                   "Lai Châu 4290/KH-UBND"]
 
 
 @pytest.mark.parametrize("agency_type, counts", [
@@ -58,11 +60,14 @@ def test_doc_ids_add_to_the_citing_plans(con, result):
 
 def test_renderers(result):
     text = compare.render_text(result)
-    assert text.splitlines()[1].split() == ["agency_type", "Vị", "Khê", "Hải", "Phòng", "Lai", "Châu",
-                                             "(4290/KH-UBND)"]
+    assert text.splitlines()[1].split() == ["agency_type", "Phường", "Vị", "Khê", "…/KH-UBND", "Hải", "Phòng",
+                                             "…/KH-UBND", "Lai", "Châu", "4290/KH-UBND"]
+    # Themes by their Vietnamese labels, never their codes.
+    assert "  y_te: 4 (Cai nghiện, quản lý sau cai; " in text and "cai_nghien" not in text
     csv_lines = compare.render_csv(result).splitlines()
-    assert csv_lines[0].startswith("agency_type,label,Vị Khê tasks,Hải Phòng tasks")
+    assert csv_lines[0].startswith("agency_type,label,Phường Vị Khê …/KH-UBND tasks,Hải Phòng …/KH-UBND tasks")
     assert any(line.startswith("cong_an,Công an,6,10,2,") for line in csv_lines)
+    assert "Tuyên truyền, truyền thông" in compare.render_csv(result)
     html = compare.render_html(result)
     assert "<table>" in html and "Hải Phòng" in html
 

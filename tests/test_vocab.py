@@ -29,6 +29,7 @@ from extractors.sections import section_kind, segment
 from extractors.statements import Span, find_cue
 from extractors.task_tables import _column_kind, deadline
 from extractors.themes import themes_of
+from pipeline.labels import short_issuer
 from places import WARD
 from schemas.records import DocumentMeta
 
@@ -205,6 +206,13 @@ def _theme(entry, example):
     assert entry["name"] in themes_of(example, topics[0] if topics else None)
 
 
+def _short_form(entry, example):
+    # Places as the header reads them: the last two words of the issuer.
+    place = " ".join(example.split()[-2:])
+    short = short_issuer(example, (place,))
+    assert entry["short"] in short and entry["long"].lower() not in short.lower()
+
+
 def _heading_filler(entry, example):
     assert duties.grammar().filler.match(match_form(example))
 
@@ -348,6 +356,7 @@ CHECKS: dict[tuple[str, str], Callable] = {
     ("target_cues", "names.examples"): _programme_name,
     ("target_cues", "baseline.examples"): _baseline,
     ("topics", "topic[].examples"): _topic,
+    ("labels", "short[].examples"): _short_form,
     # what a cue phrase weighs in admin.province_scores
     ("admin_context", "province_words.*"): _admin_cue(1),
     ("admin_context", "superior_bodies.*"): _admin_cue(3),

@@ -432,6 +432,20 @@ class Topics(Table):
     topic: list[Topic]
 
 
+# --- labels.toml ---------------------------------------------------------------------
+
+class ShortForm(Table):
+    long: Phrase
+    short: str  # empty: the body is named by its place alone
+    examples: Examples
+
+
+class Labels(Table):
+    province_words: Phrases
+    max_words: int = Field(gt=0)
+    short: list[ShortForm]
+
+
 # --- extractors/data/admin_context.toml -----------------------------------------------
 
 class AdminContext(Table):
@@ -458,6 +472,7 @@ SCHEMAS: dict[str, type[Table]] = {
     "table_columns": TableColumns,
     "target_cues": TargetCues,
     "topics": Topics,
+    "labels": Labels,
     "admin_context": AdminContext,
 }
 
