@@ -29,6 +29,18 @@ class _Theme:
     layer: str
     keywords: re.Pattern
     first: tuple[str, ...]  # first words of the keywords, lower case: a cheap test before the regex
+    not_after: re.Pattern | None  # ends the text before a keyword that is not the task's (`theo chỉ đạo`)
+
+    def search(self, form: str) -> re.Match | None:
+        """The first keyword not right after a `not_after` word."""
+        for hit in self.keywords.finditer(form):
+            if self.not_after is None or not self.not_after.search(form, max(0, hit.start() - _BEFORE), hit.start()):
+                return hit
+        return None
+
+
+# How far back a `not_after` word is looked for: the longest is a few words.
+_BEFORE = 40
 
 
 @cache
@@ -36,7 +48,9 @@ def _themes() -> tuple[_Theme, ...]:
     """In the vocabulary's order. A comma in a keyword must be written, as the themes were always read."""
     return tuple(_Theme(t["name"], t["layer"],
                         re.compile(rf"(?<!\w){phrases_regex(t['keywords'], comma=AS_WRITTEN)}(?!\w)", re.IGNORECASE),
-                        first_words(t["keywords"]))
+                        first_words(t["keywords"]),
+                        re.compile(rf"(?<!\w){phrases_regex(t['not_after'], comma=AS_WRITTEN)}\s*$", re.IGNORECASE)
+                        if t.get("not_after") else None)
                  for t in load("themes")["theme"])
 
 
@@ -69,7 +83,7 @@ def _found(form: str, layers: frozenset[str]) -> tuple[tuple[str, str, int, int]
     out = []
     for theme in _themes():
         if theme.layer in layers and any(w in lower for w in theme.first):
-            hit = theme.keywords.search(form)
+            hit = theme.search(form)
             if hit:
                 out.append((theme.name, theme.layer, hit.start(), hit.end()))
     return tuple(out)

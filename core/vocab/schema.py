@@ -276,6 +276,7 @@ class Theme(Table):
     label: Phrase
     layer: Phrase  # a key of `layer`
     keywords: Phrases
+    not_after: list[Phrase] = []  # words before a keyword that make it another's act or a name (`theo chỉ đạo`)
     examples: Examples
 
 
