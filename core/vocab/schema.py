@@ -127,6 +127,7 @@ class Event(Table):
 
 
 class DateCues(Table):
+    kinds: dict[str, Phrase]  # dates.kind -> Vietnamese label
     year: YearCues
     range: YearCues
     period: PeriodCues
@@ -174,6 +175,7 @@ class Header(Table):
     levels: dict[str, Phrase]
     body_levels: dict[str, Phrase]
     party_committees: dict[str, Phrase]
+    level_labels: dict[str, Phrase]  # every level code -> Vietnamese label
     abbreviations: dict[str, Phrase]
 
 
@@ -208,6 +210,7 @@ class Issuers(Table):
 
 class Role(Table):
     name: Phrase
+    label: Phrase
     cues: Phrases
     examples: Examples
 
@@ -257,6 +260,7 @@ class PartnerCues(Table):
 class Roles(Table):
     window: int = Field(gt=0)
     default: Phrase
+    default_label: Phrase
     role: list[Role]
     heading: HeadingWords
     assign: AssignCues
@@ -281,11 +285,13 @@ class Themes(Table):
 
 class SectionKind(Table):
     name: Phrase
+    label: Phrase
     starts: Phrases
     examples: Examples
 
 
 class SectionKinds(Table):
+    other_label: Phrase  # the kind of a heading no entry fits
     kind: list[SectionKind]
 
 
@@ -412,6 +418,7 @@ class Topic(Table):
 
 
 class Topics(Table):
+    other_label: Phrase  # the topic of a document no entry fits
     agency_heads: Phrases
     strength: Strength
     places: TopicPlaces
