@@ -126,6 +126,11 @@ class Event(Table):
     examples: Examples
 
 
+class RecurringList(Table):
+    joins: Phrases
+    examples: Examples
+
+
 class DateCues(Table):
     kinds: dict[str, Phrase]  # dates.kind -> Vietnamese label
     year: YearCues
@@ -133,6 +138,7 @@ class DateCues(Table):
     period: PeriodCues
     deadline: DeadlineCues
     recurring: list[Recurring]
+    recurring_list: RecurringList
     periodic: Periodic
     event: list[Event]
 
