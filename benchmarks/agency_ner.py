@@ -129,7 +129,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--write-data", action="store_true")
     args = ap.parse_args()
-    gold = load_gold(ROOT.parent / "shared" / "gold")
+    gold = load_gold(ROOT / "tests" / "gold")
     docs = {g["source_name"]: build((ROOT / "data" / "raw" / g["source_name"]).read_text(encoding="utf-8"),
                                     g["source_name"]) for g in gold}
     lines = {name: labelled_lines(doc) for name, doc in docs.items()}

@@ -1,6 +1,6 @@
 """Duties against the gold, per agency (issue 4's measure).
 
-    python benchmarks/duties_gold.py [--gold ../shared/gold] [--raw data/raw]
+    python benchmarks/duties_gold.py [--gold tests/gold] [--raw data/raw]
 
 Entries of one agency in several sections add up. A gold agency matches a
 produced one of the same `agency_type` whose name is similar: the gold name
@@ -97,7 +97,7 @@ def report(label: str, s: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold")
+    ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold")
     ap.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
     args = ap.parse_args()
     gold = load_gold(args.gold)

@@ -1,6 +1,6 @@
 """Agencies with duties: a CRF trained on the real corpus against the rules.
 
-    python -m benchmarks.learned_agencies [--corpus ../shared/corpus/real]
+    python -m benchmarks.learned_agencies [--corpus DIR]   # default: benchmarks.real_corpus
         [--gold tests/gold_real] [--folds 8] [--out benchmarks/learned_agencies.md]
     python -m benchmarks.learned_agencies --build
 
@@ -55,6 +55,7 @@ from pathlib import Path
 
 import sklearn_crfsuite
 
+from benchmarks.real_corpus import REAL_CORPUS
 from core.document import Document
 from core.normalize import fold_key
 from core.scan import lowered
@@ -401,7 +402,7 @@ def build(corpus: Path, gold: Path) -> dict:
         "built_by": "python -m benchmarks.learned_agencies --build",
         "commit": commit + ("+uncommitted changes" if dirty else ""),
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "corpus": "../shared/corpus/real (texts not in the repo)",
+        "corpus": "the real corpus (benchmarks/real_corpus.py; texts not in the repo)",
         "gold": gold.relative_to(ROOT).as_posix() if gold.is_relative_to(ROOT) else str(gold),
         "documents": [s.name for s in samples],
         "training_spans": sum(len(s.spans) for s in samples),
@@ -416,14 +417,14 @@ def build(corpus: Path, gold: Path) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "real")
+    ap.add_argument("--corpus", type=Path, default=REAL_CORPUS)
     ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "gold_real")
     ap.add_argument("--folds", type=int, default=8, help="documents grouped into K folds; 0: leave one out")
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("learned_agencies.md"))
     ap.add_argument("--build", action="store_true", help="train on every document and write the shipped model")
     args = ap.parse_args()
     if not args.corpus.is_dir():
-        raise SystemExit(f"{args.corpus}: no such folder (the real corpus lives in ../shared/corpus/real)")
+        raise SystemExit(f"{args.corpus}: no such folder (the real corpus: set PLANS_REAL_CORPUS, see benchmarks/real_corpus.py)")
     if args.build:
         info = build(args.corpus, args.gold.resolve())
         print(f"{learned.MODEL}: {info['bytes']:,} bytes, {len(info['documents'])} documents, "

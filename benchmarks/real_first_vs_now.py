@@ -3,7 +3,7 @@
     python benchmarks/real_first_vs_now.py NOW_EVAL.txt
 
 Reads the overall rows of benchmarks/real_eval_first_run.txt (the first
-`plans eval` on ../shared/corpus/real, kept as written) and of a later
+`plans eval` on the real corpus, kept as written) and of a later
 `plans eval --gold tests/gold_real` text report, and prints a Markdown table
 of F1 (or accuracy where a field has only that) side by side.
 """

@@ -190,6 +190,7 @@ def _patterns() -> dict[str, re.Pattern]:
     c = _cues()
     join = phrases_regex(c["period"]["join"])
     freq = phrases_regex([p for e in c["recurring"] for p in e["phrases"]])
+    joins = phrases_regex(c["recurring_list"]["joins"])
     return {
         "period_join": re.compile(r"\s*" + join + r"\s*", re.IGNORECASE),
         # `định kỳ`, `định kỳ 6 tháng`, `định kỳ hằng năm`, or a frequency alone (`hàng tháng`)
@@ -197,6 +198,11 @@ def _patterns() -> dict[str, re.Pattern]:
                                 r"(?:\s+(?P<every>\d{1,2})\s+(?P<unit>" + phrases_regex(list(c["periodic"]["every"]))
                                 + r")(?!\w))?(?:\s+(?P<pfreq>" + freq + r"))?|(?P<freq>" + freq + r"))(?!\w)",
                                 re.IGNORECASE),
+        # `và 15/11` of `ngày 01/6 và 15/11 hằng năm`: more days before the rule they share
+        "listed_after": re.compile(r"(?:\s*(?:" + joins + r")\s*(?:ngày\s+)?" + DAY_OR_MONTH + "/" + DAY_OR_MONTH
+                                   + r"(?![\d/]))+", re.IGNORECASE),
+        # `01/6 và ` before `15/11`: the day is one of a list
+        "listed_before": re.compile(DAY_OR_MONTH + "/" + DAY_OR_MONTH + r"\s*(?:" + joins + r")\s*$", re.IGNORECASE),
     }
 
 
@@ -234,10 +240,11 @@ def _atom(text: str, m: re.Match) -> Atom | None:
         # `26/6` is a date only where a reader would take it for one: after
         # `ngày`, inside brackets, or after a cue (`trước 30/6`, `từ 01/6`).
         before = text[max(0, m.start() - 40):m.start()]
+        a = Atom(m.start(), m.end(), "dm", None, int(g["pm"]), int(g["pd"]))
         if not (m.group().lower().startswith("ngày") or before.rstrip().endswith("(")
-                or _cue_before(before)):
+                or _cue_before(before) or _listed_recurring(before, text, a)):
             return None
-        return Atom(m.start(), m.end(), "dm", None, int(g["pm"]), int(g["pd"]))
+        return a
     if g["qq"]:
         return Atom(m.start(), m.end(), "quarter", _int(g["qy"]), quarter=quarter_number(g["qq"]))
     if g["od"]:
@@ -490,9 +497,17 @@ def _skip_blanks(text: str, pos: int) -> int:
 
 
 def _recurring_after(text: str, a: Atom) -> re.Match | None:
-    """A frequency written right after the atom (`ngày 14 hàng tháng`)."""
-    m = _patterns()["recurring"].match(text, _skip_blanks(text, a.end))
+    """A frequency written right after the atom (`ngày 14 hàng tháng`), or
+    after more days listed with it (`ngày 01/6 và 15/11 hằng năm`)."""
+    listed = _patterns()["listed_after"].match(text, a.end)
+    m = _patterns()["recurring"].match(text, _skip_blanks(text, listed.end() if listed else a.end))
     return m if m and m.group("freq") else None
+
+
+def _listed_recurring(before: str, text: str, a: Atom) -> bool:
+    """`15/11` of `ngày 01/6 và 15/11 hằng năm`: a bare day and month is a
+    date when it follows another in a list that a frequency closes."""
+    return bool(_patterns()["listed_before"].search(before)) and _recurring_after(text, a) is not None
 
 
 def _rule(freq_text: str | None, a: Atom | None = None, every: str | None = None,

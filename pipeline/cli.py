@@ -141,12 +141,14 @@ def _open_read_only(db_path: Path, sandbox: bool = False):
               show_default=True)
 @click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
-def export(out_dir: Path, fmt: str, db_path: Path) -> None:
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="Open CSV files with a UTF-8 byte-order mark, so Excel reads their Vietnamese right.")
+def export(out_dir: Path, fmt: str, db_path: Path, bom: bool) -> None:
     """Write every table of the database to OUT_DIR, one file per table."""
     from pipeline.export import export_tables
 
     with _open_read_only(db_path) as con:
-        for item in export_tables(con, out_dir, fmt):
+        for item in export_tables(con, out_dir, fmt, bom=bom):
             _echo(f"{item.table}: {item.rows} rows -> {item.path}")
 
 
@@ -154,19 +156,32 @@ def export(out_dir: Path, fmt: str, db_path: Path) -> None:
 @click.argument("sql")
 @click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header instead of a table.")
-def query(sql: str, db_path: Path, as_csv: bool) -> None:
+@click.option("--csv", "as_csv", is_flag=True,
+              help="CSV with a header instead of a table (a doc_id column gains source_name after it).")
+@click.option("--bom/--no-bom", default=False, show_default=True,
+              help="With --csv: open with a UTF-8 byte-order mark (for Excel; off so pipes get plain CSV).")
+@click.option("--wide", is_flag=True, help="Show whole texts (the table cuts them at 60 characters).")
+@click.option("--max-width", type=click.IntRange(min=2), default=None,
+              help="Cut texts at this many characters instead of 60.")
+def query(sql: str, db_path: Path, as_csv: bool, bom: bool, wide: bool, max_width: int | None) -> None:
     """Run one SQL statement against the database and print the result."""
     import duckdb
 
-    from pipeline.export import QueryRefused, render_csv, render_table, run_query
+    from pipeline.export import MAX_CELL, QueryRefused, render_csv, render_table, run_query, with_source_names
 
+    if wide and max_width:
+        raise click.UsageError("give --wide or --max-width, not both")
     with _open_read_only(db_path, sandbox=True) as con:
         try:
             columns, rows = run_query(con, sql)
+            if as_csv:
+                columns, rows = with_source_names(con, columns, rows)
         except (duckdb.Error, QueryRefused) as exc:
             raise click.ClickException(shown(str(exc))) from None
-    click.echo(render_csv(columns, rows) if as_csv else render_table(columns, rows), nl=not as_csv)
+    if as_csv:
+        click.echo(render_csv(columns, rows, bom=bom), nl=False)
+    else:
+        click.echo(render_table(columns, rows, max_cell=None if wide else max_width or MAX_CELL))
 
 
 @main.command()
@@ -184,8 +199,14 @@ def trace(number_or_key: str, db_path: Path, fmt: str) -> None:
             _echo("warning: the last run was stopped before the citation graph followed its documents; "
                   "`plans run` again rebuilds it", err=True)
         result = citegraph.trace(con, number_or_key)
+        if not result["matches"]:
+            from pipeline.suggest import near_matches, render
+
+            result["suggestions"] = near_matches(con, number_or_key)
     click.echo(citegraph.render_json(result) if fmt == "json" else citegraph.render_text(result), nl=fmt == "json")
     if not result["matches"]:
+        if fmt == "text":
+            click.echo(render(result["suggestions"]), nl=False)
         sys.exit(1)
 
 

@@ -1,7 +1,7 @@
 """Pydantic models of every record the pipeline produces.
 
-One class per output table of ../shared/CONTRACT.md (plus the extra tables
-this project adds). Every extracted record with a `text` is a `Mention`: it
+One class per output table (docs/tables.md describes each; the contract tables
+and the extra ones this project adds). Every extracted record with a `text` is a `Mention`: it
 carries the span of `Document.text` that produced it, so
 `text == document_text[start_char:end_char]` holds for every row. A
 `Section` spans more than the words that head it, so it has no `text`.
@@ -81,7 +81,7 @@ class Section(Record):
     The span (start_char, end_char) covers the whole section, heading
     included; `heading_line` is the line that opens it, as written:
     `document_text[start_char:heading_end]`. (Not `text`: that name promises
-    the whole span, CONTRACT.md's offsets invariant.)
+    the whole span, the offsets invariant.)
     """
 
     doc_id: str

@@ -1,5 +1,5 @@
--- DuckDB tables written by `plans run`. The tables and columns of
--- ../shared/CONTRACT.md are a public contract: add, never rename or drop.
+-- DuckDB tables written by `plans run`. The tables and columns are a public
+-- contract (docs/tables.md describes each): add, never rename or drop.
 -- Every extracted row carries doc_id, start_char, end_char: 0-based,
 -- end-exclusive offsets into documents.text, so that
 --   substr(d.text, start_char + 1, end_char - start_char) = row.text
@@ -197,7 +197,7 @@ CREATE TABLE IF NOT EXISTS targets (
     end_char INTEGER
 );
 
--- Files that could not be read as documents, one row per file and run.
+-- Files that could not be read as documents, one row per file (a re-run replaces it).
 CREATE TABLE IF NOT EXISTS ingest_errors (
     source_name VARCHAR,
     path VARCHAR,

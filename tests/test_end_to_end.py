@@ -8,7 +8,7 @@ from pipeline.cli import main
 from pipeline.run import run
 from tests.conftest import RAW
 
-# The tables and columns of the output contract (shared/CONTRACT.md).
+# The tables and columns of the public output contract (docs/tables.md describes them).
 CONTRACT = {
     "documents": ["doc_id", "source_name", "text", "doc_type", "number", "symbol", "issuer", "issuer_level",
                   "locality", "province", "admin_code", "issued_date", "issued_date_text", "title", "signer",
@@ -53,7 +53,7 @@ def test_every_text_column_has_its_offsets(db):
 
 
 def test_every_row_points_at_its_words(db):
-    """CONTRACT.md's one invariant, on every table that has `text`."""
+    """The offsets invariant of the contract, on every table that has `text`."""
     tables = sorted(_tables_with(db, "text") - {"documents"})
     assert {"citations", "agencies", "duties", "dates", "targets", "recipients", "footnotes"} <= set(tables)
     for table in tables:

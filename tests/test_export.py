@@ -69,7 +69,7 @@ def test_parquet_keeps_types_and_the_vietnamese_text_exactly(corpus_db, tmp_path
 
 def test_csv_export_is_readable_by_the_csv_module(corpus_db, tmp_path):
     invoke("export", "--format", "csv", str(tmp_path), "--db", str(corpus_db))
-    with open(tmp_path / "documents.csv", encoding="utf-8", newline="") as f:
+    with open(tmp_path / "documents.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert sorted(r["source_name"] for r in rows) == SOURCES
     lai_chau = next(r for r in rows if r["source_name"] == SOURCES[3])

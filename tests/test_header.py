@@ -253,7 +253,7 @@ def test_header_and_signature_flattened_with_single_spaces():
         "UBND tỉnh (b/c)", "Giám đốc, các PGĐ Sở", "UBND các xã, phường", "Các cơ sở GDNN", "Lưu: VT, GDNN-GDTX"]
 
 
-# Real layouts (openings and signatures of real documents, ../shared/corpus/real).
+# Real layouts (openings and signatures of real documents of the real corpus).
 LEGAL_DATABASE_CELLS = """|
 **ỦY BAN NHÂN DÂN**
 TỈNH ĐẮK LẮK

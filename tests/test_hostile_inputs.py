@@ -93,7 +93,7 @@ def test_export_keeps_every_file_in_out_dir(tmp_path, crafted_db):
     assert result.exit_code == 0, result.output
     assert [p.name for p in out_dir.iterdir()] == ["..%2F..%2Fx.csv"]
     assert not (tmp_path / "a" / "x.csv").exists()
-    with open(out_dir / "..%2F..%2Fx.csv", encoding="utf-8", newline="") as f:
+    with open(out_dir / "..%2F..%2Fx.csv", encoding="utf-8-sig", newline="") as f:
         assert list(csv.reader(f)) == [["text", "n"], ["'=cmd|' /C calc'!A0", "1"],
                                        ["Kế hoạch số 4290/KH-UBND", "-2"], ["'@SUM(A1)", "3"]]
 

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.real_corpus import REAL_CORPUS
 from pipeline.cli import main
 from pipeline.ingest import MAX_BYTES, IngestFailure, read_document
 from tests.conftest import ROOT, seed_path
@@ -126,7 +127,7 @@ Công cụ đọc Kế hoạch, Quyết định, Công văn của UBND các xã,
 python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/plans run data/raw
 ```
 
-Xem [hợp đồng dữ liệu](../shared/CONTRACT.md) và [DDL](schemas/schema.sql), thực hiện theo Công văn số 573/TTg-KGVX.
+Xem [hợp đồng dữ liệu](docs/tables.md) và [DDL](schemas/schema.sql), thực hiện theo Công văn số 573/TTg-KGVX.
 
 ```sql
 SELECT issuer FROM documents;
@@ -166,7 +167,6 @@ def test_listings_and_pages_without_body_are_not_documents(tmp_path, name, text,
     assert str(info.value).startswith(f"{path}: not_a_document: not a document") and words in str(info.value)
 
 
-REAL_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 
 
 @pytest.mark.parametrize("folder", [ROOT / "data", REAL_CORPUS])

@@ -27,7 +27,7 @@ def test_codes_are_the_gold_codes():
         "thi_dua", "cong_nghiep", "dau_tu", "to_chuc_bo_may", "an_ninh_trat_tu", "other"}
 
 
-# Titles of real documents (../shared/corpus/real, data/blind2): what decides them.
+# Titles of real documents (the real corpus, data/blind2): what decides them.
 TITLES = [
     # Two topics in the title: the one it names first is its head.
     ("Phát động phong trào thi đua thực hiện thành công cuộc bầu cử đại biểu Quốc hội khóa XVI", "thi_dua", "thi đua"),

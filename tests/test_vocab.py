@@ -181,6 +181,12 @@ def _recurring(entry, example):
     assert any(r.kind == "recurring" and (r.recurrence or "").startswith(rule) for r in dates.extract(_doc(example)))
 
 
+def _recurring_list(entry, example):
+    # every day of the list gets the rule, each its own day and month
+    rules = [r.recurrence for r in dates.extract(_doc(example)) if r.kind == "recurring"]
+    assert len(rules) == 2 and all((r or "").startswith("FREQ=YEARLY;BYMONTH=") for r in rules) and rules[0] != rules[1]
+
+
 def _event(entry, example):
     assert any(r.event == entry["name"] and r.kind in ("event", "recurring") for r in dates.extract(_doc(example)))
 
@@ -330,6 +336,7 @@ CHECKS: dict[tuple[str, str], Callable] = {
     ("date_cues", "deadline.examples"): _date_kind("deadline"),
     ("date_cues", "recurring[].examples"): _recurring,
     ("date_cues", "periodic.examples"): _recurring,
+    ("date_cues", "recurring_list.examples"): _recurring_list,
     ("date_cues", "event[].examples"): _event,
     ("doc_types", "type[].examples"): _doc_type,
     ("issuers", "examples"): _issuer,

@@ -126,12 +126,19 @@ class Event(Table):
     examples: Examples
 
 
+class RecurringList(Table):
+    joins: Phrases
+    examples: Examples
+
+
 class DateCues(Table):
+    kinds: dict[str, Phrase]  # dates.kind -> Vietnamese label
     year: YearCues
     range: YearCues
     period: PeriodCues
     deadline: DeadlineCues
     recurring: list[Recurring]
+    recurring_list: RecurringList
     periodic: Periodic
     event: list[Event]
 
@@ -174,6 +181,7 @@ class Header(Table):
     levels: dict[str, Phrase]
     body_levels: dict[str, Phrase]
     party_committees: dict[str, Phrase]
+    level_labels: dict[str, Phrase]  # every level code -> Vietnamese label
     abbreviations: dict[str, Phrase]
 
 
@@ -208,6 +216,7 @@ class Issuers(Table):
 
 class Role(Table):
     name: Phrase
+    label: Phrase
     cues: Phrases
     examples: Examples
 
@@ -257,6 +266,7 @@ class PartnerCues(Table):
 class Roles(Table):
     window: int = Field(gt=0)
     default: Phrase
+    default_label: Phrase
     role: list[Role]
     heading: HeadingWords
     assign: AssignCues
@@ -296,11 +306,13 @@ class Themes(Table):
 
 class SectionKind(Table):
     name: Phrase
+    label: Phrase
     starts: Phrases
     examples: Examples
 
 
 class SectionKinds(Table):
+    other_label: Phrase  # the kind of a heading no entry fits
     kind: list[SectionKind]
 
 
@@ -427,6 +439,7 @@ class Topic(Table):
 
 
 class Topics(Table):
+    other_label: Phrase  # the topic of a document no entry fits
     agency_heads: Phrases
     strength: Strength
     places: TopicPlaces
