@@ -1,16 +1,13 @@
-"""`plans compare --cites 57-NQ/TW` on the real corpus (../shared/corpus/real):
+"""`plans compare --cites 57-NQ/TW` on the real corpus (benchmarks/real_corpus.py):
 every plan citing the Politburo's resolution, named by issuer and number,
 with themes of its own topic only (issue 16)."""
 
-from pathlib import Path
-
 import pytest
 
+from benchmarks.real_corpus import REAL_CORPUS as REAL
 from core.vocab import load
 from pipeline import compare, store
 from pipeline.run import run
-
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"{REAL} is absent (the real corpus sits beside the checkout)")
 

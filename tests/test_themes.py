@@ -1,5 +1,5 @@
 """Themes of a duty from its own words, the topic layer chosen by the
-document's topic, each with its evidence span (real sentences of ../shared/corpus/real)."""
+document's topic, each with its evidence span (real sentences of the real corpus, benchmarks/real_corpus.py)."""
 
 import pytest
 
