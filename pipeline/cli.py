@@ -212,3 +212,26 @@ def compare(cites: str | None, doc_ids: tuple[str, ...], csv_path: Path | None, 
         html_path.write_text(comparing.render_html(result), encoding="utf-8")
     if not result.docs:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("doc")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the annotated page here instead of printing the records.")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def show(doc: str, html_path: Path | None, db_path: Path) -> None:
+    """One document (a doc_id, a source file name or a number such as 597/KH-UBND)
+    with every extracted span and the findings an auditor should look at."""
+    from pipeline import show as showing
+
+    with _open_read_only(db_path) as con:
+        try:
+            view = showing.build(con, showing.resolve(con, doc))
+        except showing.DocumentNotFound as exc:
+            raise click.ClickException("\n".join(shown(line) for line in str(exc).splitlines())) from None
+    if html_path:
+        html_path.write_text(showing.render_html(view), encoding="utf-8")
+        _echo(f"{view.doc['source_name']}: {sum(view.counts.values())} marks -> {html_path}")
+    else:
+        click.echo("\n".join(shown(line) for line in showing.render_text(view).splitlines()))
