@@ -137,15 +137,25 @@ def _open_read_only(db_path: Path, sandbox: bool = False):
 
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl", "spacy"]), default="parquet",
+              show_default=True, help="spacy: one DocBin, OUT_DIR/plans.spacy, records as span groups.")
 @click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
 def export(out_dir: Path, fmt: str, db_path: Path) -> None:
-    """Write every table of the database to OUT_DIR, one file per table."""
+    """Write every table of the database to OUT_DIR, one file per table
+    (or, --format spacy, every document as a spaCy Doc)."""
     from pipeline.export import export_tables
 
     with _open_read_only(db_path) as con:
+        if fmt == "spacy":
+            from pipeline import spacy_export
+
+            try:
+                done = spacy_export.export(con, out_dir)
+            except spacy_export.ExportError as exc:
+                raise click.ClickException(shown(str(exc))) from None
+            _echo(f"{done.docs} documents, {done.spans} spans ({done.misses} records no token covers) -> {done.path}")
+            return
         for item in export_tables(con, out_dir, fmt):
             _echo(f"{item.table}: {item.rows} rows -> {item.path}")
 
