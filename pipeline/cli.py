@@ -245,3 +245,24 @@ def show(doc: str, html_path: Path | None, db_path: Path) -> None:
         _echo(f"{view.doc['source_name']}: {sum(view.counts.values())} marks -> {html_path}")
     else:
         click.echo("\n".join(shown(line) for line in showing.render_text(view).splitlines()))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--cites", help="Report on the plans that cite this document (`573/TTg-KGVX` or a cited_key).")
+@click.option("--doc", "doc_ids", multiple=True, help="A doc_id to include (repeatable).")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def report(out_dir: Path, cites: str | None, doc_ids: tuple[str, ...], db_path: Path) -> None:
+    """A static site in OUT_DIR comparing plans: agency type x plan heatmap with
+    the tasks behind each cell, timeline, targets, each plan's annotated text."""
+    from pipeline import report as reporting
+
+    if not cites and not doc_ids:
+        raise click.UsageError("give --cites or at least one --doc")
+    with _open_read_only(db_path) as con:
+        try:
+            site = reporting.build_site(con, out_dir, cites=cites, doc_ids=list(doc_ids))
+        except reporting.NothingToReport as exc:
+            raise click.ClickException(shown(str(exc))) from None
+    _echo(f"{len(site.pages)} pages -> {site.index}")

@@ -48,6 +48,7 @@ class Mark:
     text: str
     fields: list[tuple[str, str]]  # (name, value) shown on hover and in the record tables
     links: list[tuple[str, str | None]] = field(default_factory=list)  # (label, href or None): other documents
+    row: dict = field(default_factory=dict)  # the db row, as stored
 
     @property
     def tip(self) -> str:
@@ -151,61 +152,65 @@ def _citing_others(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, lis
     return others
 
 
+def _typed(row: dict) -> dict:
+    """`row` with its agency type shown as the vocabulary's label and code."""
+    return {**row, "agency_type": f"{agency_type_label(row['agency_type'])} ({row['agency_type']})"}
+
+
 def build(con: duckdb.DuckDBPyConnection, doc_id: str,
           page_for: Callable[[str], str | None] = lambda doc_id: None) -> View:
     """The view of stored document `doc_id`; `page_for(doc_id)` is the href of another
     document's view (None: named, not linked)."""
     doc = _rows(con, "SELECT * EXCLUDE (text) FROM documents WHERE doc_id = ?", [doc_id])[0]
     text = con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0]
-    found: list[tuple[str, int, int, list[tuple[str, str]], list]] = []
+    found: list[tuple[str, dict, int, list[tuple[str, str]], list]] = []  # (kind, row, end, fields, links)
 
     for r in _rows(con, "SELECT * FROM document_issues WHERE doc_id = ? ORDER BY start_char, kind", [doc_id]):
-        found.append(("finding", r["start_char"], r["end_char"],
+        found.append(("finding", r, r["end_char"],
                       [("table", "document_issues"), *_fields(r, ["kind", "message", "section_id"])], []))
     for r in _rows(con, "SELECT * FROM citation_findings WHERE doc_id = ? ORDER BY start_char, kind", [doc_id]):
-        found.append(("finding", r["start_char"], r["end_char"],
+        found.append(("finding", r, r["end_char"],
                       [("table", "citation_findings"), *_fields(r, ["kind", "message", "cited_key"])], []))
     for r in _rows(con, "SELECT * FROM sections WHERE doc_id = ? ORDER BY start_char", [doc_id]):
-        found.append(("section", r["start_char"], r["heading_end"],
+        found.append(("section", r, r["heading_end"],
                       _fields(r, ["path", "label", "heading", "kind", "style", "appendix"]), []))
 
     others = _citing_others(con, doc_id)
     for r in _rows(con, "SELECT * FROM citations WHERE doc_id = ? ORDER BY start_char", [doc_id]):
         links = [(f"{o['source_name']} ({o['how']})", page_for(o["doc_id"])) for o in others.get(r["cited_key"], [])]
-        found.append(("citation", r["start_char"], r["end_char"],
+        found.append(("citation", r, r["end_char"],
                       _fields(r, ["doc_type", "number", "issued_date", "issuer", "cited_key", "name", "title",
                                   "anomalies"]), links))
 
     for r in _rows(con, "SELECT * FROM agencies WHERE doc_id = ? ORDER BY start_char", [doc_id]):
-        r["agency_type"] = f"{agency_type_label(r['agency_type'])} ({r['agency_type']})"
-        found.append(("agency", r["start_char"], r["end_char"],
-                      _fields(r, ["canonical_name", "agency_type", "level", "source"]), []))
+        found.append(("agency", r, r["end_char"],
+                      _fields(_typed(r), ["canonical_name", "agency_type", "level", "source"]), []))
 
     partners: dict[str, list[str]] = defaultdict(list)
     for duty_id, agency in con.execute("SELECT duty_id, agency FROM duty_partners WHERE doc_id = ? "
                                        "ORDER BY start_char", [doc_id]).fetchall():
         partners[duty_id].append(agency)
     for r in _rows(con, "SELECT * FROM duties WHERE doc_id = ? ORDER BY start_char, duty_id", [doc_id]):
-        r["agency_type"] = f"{agency_type_label(r['agency_type'])} ({r['agency_type']})"
-        r["themes"] = [theme_label(t) for t in r["themes"] or []]
-        r["partners"] = partners.get(r["duty_id"], [])
-        r["requested"] = r["requested"] or None  # `Đề nghị` shown only where it is said
-        found.append(("duty", r["start_char"], r["end_char"],
-                      _fields(r, ["agency", "agency_type", "role", "requested", "deadline", "partners", "themes",
+        display = {**_typed(r), "themes": [theme_label(t) for t in r["themes"] or []],
+                   "partners": partners.get(r["duty_id"], []),
+                   "requested": r["requested"] or None}  # `Đề nghị` shown only where it is said
+        found.append(("duty", r, r["end_char"],
+                      _fields(display, ["agency", "agency_type", "role", "requested", "deadline", "partners", "themes",
                                   "duty_id"]), []))
 
     for r in _rows(con, "SELECT * FROM dates WHERE doc_id = ? ORDER BY start_char", [doc_id]):
-        found.append(("date", r["start_char"], r["end_char"],
+        found.append(("date", r, r["end_char"],
                       _fields(r, ["kind", "value", "granularity", "range_end", "recurrence", "event"]), []))
     for r in _rows(con, "SELECT * FROM targets WHERE doc_id = ? ORDER BY start_char", [doc_id]):
-        found.append(("target", r["start_char"], r["end_char"],
+        found.append(("target", r, r["end_char"],
                       _fields(r, ["value", "unit", "target_year", "subject", "direction", "comparator", "cue"]), []))
 
     numbered: dict[str, int] = defaultdict(int)
     marks = []
-    for kind, start, end, fields, links in found:
+    for kind, row, end, fields, links in found:
         numbered[kind] += 1
-        marks.append(Mark(kind, f"{kind}-{numbered[kind]}", start, end, text[start:end], fields, links))
+        start = row["start_char"]
+        marks.append(Mark(kind, f"{kind}-{numbered[kind]}", start, end, text[start:end], fields, links, row))
     return View(doc=doc, text=text, marks=marks)
 
 
