@@ -5,7 +5,7 @@ Vietnamese tokenizer (`spacy.blank("vi")`, word segmentation by pyvi; the
 Doc's text is the stored text, character for character). Its records are
 span groups, one per kind (`doc.spans["duty"]`, ...). A record's offsets
 need not fall on token edges, so each span is the smallest run of tokens
-covering them (`char_span(alignment_mode="expand")`); the record keeps its
+covering them (as `char_span(alignment_mode="expand")` would); the record keeps its
 exact offsets among its fields, and a record no token covers is listed in
 `doc.user_data["misses"]`.
 
@@ -18,6 +18,7 @@ row's index in `span.id_` (`duty:3`); `load` registers the getter.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +81,21 @@ def register() -> None:
         Span.set_extension("record", getter=_record_of)
 
 
+def _covering(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:
+    """The tokens [first, last) that overlap the characters [start, end): what
+    `char_span(alignment_mode="expand")` means, without its IndexError on a
+    span that holds only blanks (it then gives first >= last: a miss)."""
+    return bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)
+
+
 def to_doc(nlp, con: duckdb.DuckDBPyConnection, doc_id: str) -> Doc:
     meta = _rows(con, "SELECT * FROM documents WHERE doc_id = ?", [doc_id])[0]
     text = meta.pop("text")
     doc = nlp(text)
     if doc.text != text:
         raise ExportError(f"{meta['source_name']}: the Vietnamese tokenizer changed the text; not exported")
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t) for t in doc]
     doc.user_data["document"] = meta
     doc.user_data["records"] = {}
     doc.user_data["misses"] = []
@@ -93,12 +103,11 @@ def to_doc(nlp, con: duckdb.DuckDBPyConnection, doc_id: str) -> Doc:
         rows = _rows(con, f"SELECT * EXCLUDE (doc_id) FROM {table} WHERE doc_id = ? ORDER BY start_char", [doc_id])
         spans = []
         for i, row in enumerate(rows):
-            span = doc.char_span(row["start_char"], row[end_column], label=kind, alignment_mode="expand",
-                                 span_id=f"{kind}:{i}")
-            if span is None:
-                doc.user_data["misses"].append([kind, i])
+            first, last = _covering(starts, ends, row["start_char"], row[end_column])
+            if first < last:
+                spans.append(Span(doc, first, last, label=kind, span_id=f"{kind}:{i}"))
             else:
-                spans.append(span)
+                doc.user_data["misses"].append([kind, i])
         doc.user_data["records"][kind] = rows
         doc.spans[kind] = spans
     return doc
