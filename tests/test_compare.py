@@ -64,7 +64,7 @@ def test_renderers(result):
     assert csv_lines[0].startswith("agency_type,label,Vị Khê tasks,Hải Phòng tasks")
     assert any(line.startswith("cong_an,Công an,6,10,2,") for line in csv_lines)
     html = compare.render_html(result)
-    assert "<table>" in html and "Hải Phòng" in html
+    assert "<table class=\"heatmap\"" in html and "Hải Phòng" in html
 
 
 def test_nothing_matches(con):
