@@ -22,7 +22,7 @@ class Cell:
 
 @dataclass
 class Row:
-    agency_type: str
+    key: str  # the agency type or theme code
     label: str
     cells: list[Cell]
 
@@ -31,19 +31,31 @@ def _shade(count: int, most: int) -> str:
     return "transparent" if not count else f"rgba(25, 113, 194, {0.12 + 0.78 * count / most:.2f})"
 
 
-def rows(comparison, href: Callable[[str, str], str | None] = lambda agency_type, doc_id: None) -> list[Row]:
-    """One row per agency type a plan tasks, by label; `href(agency_type, doc_id)` links a non-empty cell."""
-    most = max((n for per_doc in comparison.tasks.values() for n in per_doc.values()), default=1)
-    out = []
-    for agency_type, per_doc in comparison.tasks.items():
-        cells = []
-        for doc_id, _ in comparison.docs:
-            n = per_doc.get(doc_id, 0)
-            themes = comparison.themes.get(agency_type, {}).get(doc_id, [])
-            cells.append(Cell(doc_id, n, _shade(n, most), [theme_label(t) for t in themes],
-                              href(agency_type, doc_id) if n else None))
-        out.append(Row(agency_type, agency_type_label(agency_type), cells))
+def _rows(docs: list[tuple[str, str]], counts: dict[str, dict[str, int]], label: Callable[[str], str],
+          themes: Callable[[str, str], list[str]], href: Callable[[str, str], str | None]) -> list[Row]:
+    most = max((n for per_doc in counts.values() for n in per_doc.values()), default=1)
+    out = [Row(key, label(key), [Cell(doc_id, per_doc.get(doc_id, 0), _shade(per_doc.get(doc_id, 0), most),
+                                      themes(key, doc_id), href(key, doc_id) if per_doc.get(doc_id) else None)
+                                 for doc_id, _ in docs])
+           for key, per_doc in counts.items()]
     return sorted(out, key=lambda r: (-sum(c.count for c in r.cells), r.label))
+
+
+def _nowhere(key: str, doc_id: str) -> None:
+    return None
+
+
+def rows(comparison, href: Callable[[str, str], str | None] = _nowhere) -> list[Row]:
+    """One row per agency type a plan tasks, the most tasked first; `href(agency_type, doc_id)` links a
+    non-empty cell, which also lists the themes of its tasks."""
+    return _rows(comparison.docs, comparison.tasks, agency_type_label,
+                 lambda t, d: [theme_label(x) for x in comparison.themes.get(t, {}).get(d, [])], href)
+
+
+def theme_rows(docs: list[tuple[str, str]], counts: dict[str, dict[str, int]],
+               href: Callable[[str, str], str | None] = _nowhere) -> list[Row]:
+    """One row per theme (core/vocab/themes.toml) of `counts` (theme -> doc_id -> tasks)."""
+    return _rows(docs, counts, theme_label, lambda t, d: [], href)
 
 
 def only(comparison) -> list[tuple[str, str, list[str], list[str]]]:

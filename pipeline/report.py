@@ -1,7 +1,7 @@
 """`plans report`: the analyst's comparison as a small static site.
 
-OUT_DIR/index.html holds the agency type x plan heatmap (pipeline/heatmap.py),
-a timeline of issue dates and deadlines per plan (SVG drawn by the template)
+OUT_DIR/index.html holds the agency type x plan and theme x plan heatmaps
+(pipeline/heatmap.py), a timeline of issue dates and deadlines per plan (SVG drawn by the template)
 and the plans' targets side by side; OUT_DIR/duties.html lists the tasks
 each heatmap cell counts; OUT_DIR/docs/<doc_id>.html is each plan's
 auditor's view (pipeline/show.py). Relative links only and no script needed,
@@ -19,7 +19,7 @@ import duckdb
 
 from pipeline import compare, heatmap, show
 from pipeline.html import render
-from pipeline.labels import agency_type_label, theme_label
+from pipeline.labels import theme_label
 
 DOCS = "docs"
 
@@ -96,12 +96,16 @@ def _timeline(docs: list[tuple[str, str]], views: dict[str, show.View]) -> Timel
     return Timeline(width, top + lane_height * len(lanes) + 30, left, lanes, ticks)
 
 
-def _duty_cells(views: dict[str, show.View]) -> dict[tuple[str, str], list[show.Mark]]:
-    cells: dict[tuple[str, str], list[show.Mark]] = defaultdict(list)
+def _duty_groups(views: dict[str, show.View]) -> dict[str, dict[tuple[str, str], list[show.Mark]]]:
+    """The duties of each plan grouped by (agency type, doc_id) and by (theme, doc_id)."""
+    groups: dict[str, dict[tuple[str, str], list[show.Mark]]] = {"type": defaultdict(list),
+                                                                 "theme": defaultdict(list)}
     for doc_id, view in views.items():
         for m in view.of_kind("duty"):
-            cells[(m.row["agency_type"], doc_id)].append(m)
-    return cells
+            groups["type"][(m.row["agency_type"], doc_id)].append(m)
+            for theme in m.row["themes"] or []:
+                groups["theme"][(theme, doc_id)].append(m)
+    return groups
 
 
 def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, cites: str | None = None,
@@ -122,19 +126,23 @@ def build_site(con: duckdb.DuckDBPyConnection, out_dir: Path, cites: str | None 
         pages.append(page)
 
     title = f"Các kế hoạch thực hiện {cites}" if cites else "So sánh kế hoạch"
-    cells = _duty_cells(views)
-    context = dict(title=title, cites=cites, docs=comparison.docs, page=_page,
-                   type_label=agency_type_label, theme_label=theme_label)
+    groups = _duty_groups(views)
+    theme_counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for (theme, doc_id), marks in groups["theme"].items():
+        theme_counts[theme][doc_id] = len(marks)
+    tables = {
+        "type": heatmap.rows(comparison, href=lambda t, d: f"duties.html#type-{t}-{d}"),
+        "theme": heatmap.theme_rows(comparison.docs, theme_counts, href=lambda t, d: f"duties.html#theme-{t}-{d}"),
+    }
+    context = dict(title=title, cites=cites, docs=comparison.docs, page=_page, theme_label=theme_label)
+    labels = dict(comparison.docs)
+    cells = [(kind, row.key, row.label, cell.doc_id, labels[cell.doc_id], groups[kind][(row.key, cell.doc_id)])
+             for kind, rows in tables.items() for row in rows for cell in row.cells if cell.count]
     duties = out_dir / "duties.html"
-    in_order = [(row.agency_type, doc_id, label, cells[(row.agency_type, doc_id)])
-                for row in heatmap.rows(comparison) for doc_id, label in comparison.docs
-                if cells.get((row.agency_type, doc_id))]
-    duties.write_text(render("report_duties.html.j2", cells=in_order, **context), encoding="utf-8")
+    duties.write_text(render("report_duties.html.j2", cells=cells, **context), encoding="utf-8")
     index = out_dir / "index.html"
     index.write_text(render(
-        "report.html.j2",
-        rows=heatmap.rows(comparison, href=lambda t, d: f"duties.html#cell-{t}-{d}"),
-        only=heatmap.only(comparison),
+        "report.html.j2", rows=tables["type"], theme_rows=tables["theme"], only=heatmap.only(comparison),
         timeline=_timeline(comparison.docs, views),
         targets={doc_id: views[doc_id].of_kind("target") for doc_id in ids},
         views=views, **context), encoding="utf-8")

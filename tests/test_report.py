@@ -52,21 +52,37 @@ def test_nothing_to_report(db, tmp_path):  # noqa: F811
     assert result.exit_code == 1 and "no stored document cites '999/XX'" in result.output
 
 
-@needs_chromium
-def test_heatmap_one_cell_per_agency_type_and_plan(site, comparison):
-    dom = _Elements(dump_dom(site / "index.html"))
-    rows = [a for t, a in dom.elements if t == "tr" and "data-type" in a]
-    cells = [a for t, a in dom.elements if t == "td" and "cell" in a.get("class", "")]
-    assert len(comparison.docs) == 4 and len(rows) == len(comparison.tasks)
-    assert len(cells) == len(comparison.tasks) * len(comparison.docs)
-    per_cell = {}
-    row_of = None
-    for tag, a in dom.elements:  # each cell belongs to the row opened before it
-        if tag == "tr" and "data-type" in a:
-            row_of = a["data-type"]
+@pytest.fixture(scope="module")
+def theme_counts(db, comparison):  # noqa: F811
+    with store.connect(db, read_only=True) as con:
+        rows = con.execute("SELECT theme, doc_id, count(*) FROM (SELECT unnest(themes) AS theme, doc_id FROM duties "
+                           "WHERE doc_id IN (SELECT unnest(?))) GROUP BY ALL", [[d for d, _ in comparison.docs]])
+        return {(theme, doc_id): n for theme, doc_id, n in rows.fetchall()}
+
+
+def _cells(dom: _Elements) -> dict[str, dict[tuple[str, str], int]]:
+    """table id -> (row key, doc_id) -> the count the cell shows."""
+    tables: dict[str, dict[tuple[str, str], int]] = {}
+    table = key = None
+    for tag, a in dom.elements:
+        if tag == "table":
+            table = a.get("id")
+            tables[table] = {}
+        elif tag == "tr":  # the row's key: data-type or data-theme
+            key = next((v for k, v in a.items() if k in ("data-type", "data-theme")), None)
         elif tag == "td" and "cell" in a.get("class", ""):
-            per_cell[(row_of, a["data-doc"])] = int(a["data-count"])
-    assert per_cell == {(t, d): comparison.tasks[t].get(d, 0) for t in comparison.tasks for d, _ in comparison.docs}
+            tables[table][(key, a["data-doc"])] = int(a["data-count"])
+    return tables
+
+
+@needs_chromium
+def test_heatmaps_one_cell_per_row_and_plan(site, comparison, theme_counts):
+    tables = _cells(_Elements(dump_dom(site / "index.html")))
+    assert len(comparison.docs) == 4
+    assert tables["heatmap-type"] == {(t, d): comparison.tasks[t].get(d, 0)
+                                      for t in comparison.tasks for d, _ in comparison.docs}
+    themes = {t for t, _ in theme_counts}
+    assert tables["heatmap-theme"] == {(t, d): theme_counts.get((t, d), 0) for t in themes for d, _ in comparison.docs}
 
 
 @pytest.mark.parametrize("agency_type, counts", [  # as in tests/test_compare.py; the hostile copy as Lai Châu
@@ -82,17 +98,18 @@ def test_cell_counts(db, comparison, agency_type, counts):  # noqa: F811
 
 
 @needs_chromium
-def test_each_cell_lists_the_tasks_it_counts(site, comparison):
+def test_each_cell_lists_the_tasks_it_counts(site, comparison, theme_counts):
     dom = _Elements(dump_dom(site / "duties.html"))
-    listed: dict[tuple[str, str], int] = {}
+    listed: dict[tuple[str, str, str], int] = {}
     current = None
     for tag, a in dom.elements:
         if tag == "section":
-            current = (a["data-type"], a["data-doc"])
+            current = (a["data-kind"], a["data-key"], a["data-doc"])
             listed[current] = 0
         elif tag == "li" and a.get("class") == "duty":
             listed[current] += 1
-    assert listed == {(t, d): n for t, per_doc in comparison.tasks.items() for d, n in per_doc.items()}
+    assert listed == {**{("type", t, d): n for t, per_doc in comparison.tasks.items() for d, n in per_doc.items()},
+                      **{("theme", t, d): n for (t, d), n in theme_counts.items()}}
 
 
 def _links(page: Path, dom: _Elements) -> list[tuple[Path, str]]:
@@ -136,6 +153,6 @@ def test_compare_html(db, tmp_path, comparison):  # noqa: F811
     result = CliRunner().invoke(main, ["compare", "--cites", "573/TTg-KGVX", "--html", str(page), "--db", str(db)])
     assert result.exit_code == 0
     dom = _Elements(dump_dom(page))
-    cells = [a for t, a in dom.elements if t == "td" and "cell" in a.get("class", "")]
-    assert len(cells) == len(comparison.tasks) * len(comparison.docs)
+    assert _cells(dom) == {"heatmap-type": {(t, d): comparison.tasks[t].get(d, 0)
+                                            for t in comparison.tasks for d, _ in comparison.docs}}
     assert "Tuyên truyền, giáo dục" in "".join(dom.text)
