@@ -69,7 +69,7 @@ def _timeline(docs: list[tuple[str, str]], views: dict[str, show.View]) -> Timel
     lanes = []
     for i, (doc_id, label) in enumerate(docs):
         view = views[doc_id]
-        points = [Point(0, "deadline", m.row["value"], m.text, f"{_page(doc_id)}#{m.id}")
+        points = [Point(0, "deadline", m.row["value"], m.text, f"{_page(doc_id)}#{m.anchor}")
                   for m in view.of_kind("date") if m.row["kind"] == "deadline" and m.row["value"]]
         if view.doc["issued_date"]:
             points.insert(0, Point(0, "issued", view.doc["issued_date"], view.doc["issued_date_text"] or "",

@@ -51,6 +51,17 @@ class Mark:
     row: dict = field(default_factory=dict)  # the db row, as stored
 
     @property
+    def has_span(self) -> bool:
+        """False for a record whose offsets hold no character (a few duties of the real corpus end
+        before they start): it is listed, but has no place in the text to link to."""
+        return self.end > self.start
+
+    @property
+    def anchor(self) -> str:
+        """Where a link to this record goes: its place in the text, or its row when it has none."""
+        return self.id if self.has_span else f"row-{self.id}"
+
+    @property
     def tip(self) -> str:
         return "\n".join([KINDS[self.kind], *(f"{k}: {v}" for k, v in self.fields)])
 
@@ -218,7 +229,7 @@ def segments(text: str, marks: list[Mark]) -> list[Segment]:
     """`text` cut at every mark boundary, each piece with the marks covering it, largest outside."""
     starts: dict[int, list[Mark]] = defaultdict(list)
     for m in marks:
-        if m.end > m.start:
+        if m.has_span:
             starts[m.start].append(m)
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     active: list[Mark] = []
