@@ -227,10 +227,10 @@ def build(con: duckdb.DuckDBPyConnection, doc_id: str,
 
 def segments(text: str, marks: list[Mark]) -> list[Segment]:
     """`text` cut at every mark boundary, each piece with the marks covering it, largest outside."""
+    marks = [m for m in marks if m.has_span]
     starts: dict[int, list[Mark]] = defaultdict(list)
     for m in marks:
-        if m.has_span:
-            starts[m.start].append(m)
+        starts[m.start].append(m)
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     active: list[Mark] = []
     out = []

@@ -200,3 +200,11 @@ def test_hostile_strings_render_as_text_in_chromium(con, tmp_path):
     assert "img" not in [t for t, _ in dom.elements]
     text = "".join(dom.text)
     assert text.count(SCRIPT) >= 4 and text.count(IMG) >= 4  # title, heading, citation, file name: as words
+
+
+def test_a_record_without_characters_is_linked_at_its_row():
+    # as duties of a real plan (r031 of ../shared/corpus/real) whose end precedes their start
+    empty, kept = _mark("duty", 6, 4, 1), _mark("agency", 0, 7, 1)
+    assert (empty.anchor, kept.anchor) == ("row-duty-1", "agency-1")
+    assert [(s.text, [m.id for m in s.marks]) for s in show.segments("Công an phường", [empty, kept])] == [
+        ("Công an", ["agency-1"]), (" phường", [])]
