@@ -137,17 +137,27 @@ def _open_read_only(db_path: Path, sandbox: bool = False):
 
 @main.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl", "spacy"]), default="parquet",
+              show_default=True, help="spacy: one DocBin, OUT_DIR/plans.spacy, records as span groups.")
 @click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
 @click.option("--bom/--no-bom", default=True, show_default=True,
               help="Open CSV files with a UTF-8 byte-order mark, so Excel reads their Vietnamese right.")
 def export(out_dir: Path, fmt: str, db_path: Path, bom: bool) -> None:
-    """Write every table of the database to OUT_DIR, one file per table."""
+    """Write every table of the database to OUT_DIR, one file per table
+    (or, --format spacy, every document as a spaCy Doc)."""
     from pipeline.export import export_tables
 
     with _open_read_only(db_path) as con:
+        if fmt == "spacy":
+            from pipeline import spacy_export
+
+            try:
+                done = spacy_export.export(con, out_dir)
+            except spacy_export.ExportError as exc:
+                raise click.ClickException(shown(str(exc))) from None
+            _echo(f"{done.docs} documents, {done.spans} spans ({done.misses} records no token covers) -> {done.path}")
+            return
         for item in export_tables(con, out_dir, fmt, bom=bom):
             _echo(f"{item.table}: {item.rows} rows -> {item.path}")
 
@@ -233,3 +243,47 @@ def compare(cites: str | None, doc_ids: tuple[str, ...], csv_path: Path | None, 
         html_path.write_text(comparing.render_html(result), encoding="utf-8")
     if not result.docs:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("doc")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the annotated page here instead of printing the records.")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def show(doc: str, html_path: Path | None, db_path: Path) -> None:
+    """One document (a doc_id, a source file name or a number such as 597/KH-UBND)
+    with every extracted span and the findings an auditor should look at."""
+    from pipeline import show as showing
+
+    with _open_read_only(db_path) as con:
+        try:
+            view = showing.build(con, showing.resolve(con, doc))
+        except showing.DocumentNotFound as exc:
+            raise click.ClickException("\n".join(shown(line) for line in str(exc).splitlines())) from None
+    if html_path:
+        html_path.write_text(showing.render_html(view), encoding="utf-8")
+        _echo(f"{view.doc['source_name']}: {sum(view.counts.values())} marks -> {html_path}")
+    else:
+        click.echo("\n".join(shown(line) for line in showing.render_text(view).splitlines()))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--cites", help="Report on the plans that cite this document (`573/TTg-KGVX` or a cited_key).")
+@click.option("--doc", "doc_ids", multiple=True, help="A doc_id to include (repeatable).")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def report(out_dir: Path, cites: str | None, doc_ids: tuple[str, ...], db_path: Path) -> None:
+    """A static site in OUT_DIR comparing plans: agency type x plan heatmap with
+    the tasks behind each cell, timeline, targets, each plan's annotated text."""
+    from pipeline import report as reporting
+
+    if not cites and not doc_ids:
+        raise click.UsageError("give --cites or at least one --doc")
+    with _open_read_only(db_path) as con:
+        try:
+            site = reporting.build_site(con, out_dir, cites=cites, doc_ids=list(doc_ids))
+        except reporting.NothingToReport as exc:
+            raise click.ClickException(shown(str(exc))) from None
+    _echo(f"{len(site.pages)} pages -> {site.index}")

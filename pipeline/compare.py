@@ -10,16 +10,15 @@ agency type the others leave out). Renderers: terminal text, CSV, HTML.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from dataclasses import dataclass, field
 
 import duckdb
 
-from core.vocab import load
-from extractors.themes import labels as theme_labels
-from pipeline.labels import Plan, labels
+from pipeline import heatmap
+from pipeline.html import render
+from pipeline.labels import Plan, agency_type_label, labels, theme_label
 
 
 @dataclass
@@ -84,14 +83,9 @@ def compare(con: duckdb.DuckDBPyConnection, cites: str | None = None,
     return result
 
 
-def _type_label(agency_type: str) -> str:
-    return load("agency_types")["type"].get(agency_type, {}).get("label", agency_type)
-
-
 def _theme_names(codes: list[str]) -> str:
     """Themes by their Vietnamese labels (`Lãnh đạo, chỉ đạo; Kinh phí, ...`): a label may hold a comma."""
-    names = theme_labels()
-    return "; ".join(names.get(code, code) for code in codes)
+    return "; ".join(theme_label(code) for code in codes)
 
 
 def _cell(c: Comparison, agency_type: str, doc_id: str) -> str:
@@ -114,7 +108,7 @@ def render_text(c: Comparison) -> str:
         if c.only_types.get(doc_id):
             out.append(f"  only this plan tasks: {', '.join(c.only_types[doc_id])}")
         if c.only_themes.get(doc_id):
-            out.append("  only this plan gives: " + "; ".join(f"{_type_label(t)}: {_theme_names([theme])}"
+            out.append("  only this plan gives: " + "; ".join(f"{agency_type_label(t)}: {_theme_names([theme])}"
                                                                for t, theme in c.only_themes[doc_id]))
     return "\n".join(out)
 
@@ -125,26 +119,10 @@ def render_csv(c: Comparison) -> str:
     w.writerow(["agency_type", "label", *(f"{label} tasks" for _, label in c.docs),
                 *(f"{label} themes" for _, label in c.docs)])
     for t in sorted(c.tasks):
-        w.writerow([t, _type_label(t), *(c.tasks[t].get(d, 0) for d, _ in c.docs),
+        w.writerow([t, agency_type_label(t), *(c.tasks[t].get(d, 0) for d, _ in c.docs),
                     *(_theme_names(c.themes.get(t, {}).get(d, [])) for d, _ in c.docs)])
     return buf.getvalue()
 
 
 def render_html(c: Comparison) -> str:
-    e = html.escape
-    head = "".join(f"<th>{e(label)}</th>" for _, label in c.docs)
-    body = "".join(
-        f"<tr><th title='{e(t)}'>{e(_type_label(t))}</th>"
-        + "".join(f"<td>{e(_cell(c, t, d))}</td>" for d, _ in c.docs) + "</tr>"
-        for t in sorted(c.tasks)
-    )
-    only = "".join(
-        f"<li><b>{e(label)}</b>: {e(', '.join(c.only_types.get(d, [])) or '-')}; "
-        f"{e('; '.join(f'{t} {theme}' for t, theme in c.only_themes.get(d, [])) or '-')}</li>"
-        for d, label in c.docs
-    )
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>plans compare</title>"
-            "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px;vertical-align:top}"
-            "</style></head><body><h1>Tasks per agency type</h1>"
-            f"<table><tr><th>agency type</th>{head}</tr>{body}</table>"
-            f"<h2>What each plan assigns that the others don't</h2><ul>{only}</ul></body></html>\n")
+    return render("compare.html.j2", docs=c.docs, rows=heatmap.rows(c), only=heatmap.only(c))

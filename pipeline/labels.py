@@ -1,19 +1,21 @@
-"""A plan's name for people: its issuer's short form and its number
-(`Đồng Tháp 597/KH-UBND`, `MTTQ xã Lương Minh 16/KH-MTTQ-BTT`), from the
-stored header (`vocab/labels.toml` holds the short forms)."""
+"""What pages and reports print for what the db stores: a plan's name (its
+issuer's short form and its number, `Đồng Tháp 597/KH-UBND`, `MTTQ xã Lương
+Minh 16/KH-MTTQ-BTT`, from the stored header; `vocab/labels.toml` holds the
+short forms) and the Vietnamese labels of codes (agency types, themes)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from core.normalize import match_form
 from core.phrases import phrases_regex
 from core.vocab import load
+from extractors.themes import labels as _theme_labels
 
 _BLANKS = re.compile(r"\s+")
 
@@ -87,3 +89,15 @@ def labels(plans: list[Plan]) -> list[str]:
         seen = Counter(out)
         out = [f"{text} ({extra(p)})" if seen[text] > 1 and extra(p) else text for text, p in zip(out, plans)]
     return out
+
+
+def agency_type_label(agency_type: str | None) -> str:
+    """`cong_an` -> `Công an` (core/vocab/agency_types.toml); an unknown code as it is."""
+    if not agency_type:
+        return ""
+    return load("agency_types")["type"].get(agency_type, {}).get("label", agency_type)
+
+
+def theme_label(theme: str) -> str:
+    """`kiem_soat_tien_chat` -> `Quản lý nhà nước, kiểm soát tiền chất` (core/vocab/themes.toml)."""
+    return _theme_labels().get(theme, theme)

@@ -69,7 +69,7 @@ def test_renderers(result):
     assert any(line.startswith("cong_an,Công an,6,10,2,") for line in csv_lines)
     assert "Tuyên truyền, truyền thông" in compare.render_csv(result)
     html = compare.render_html(result)
-    assert "<table>" in html and "Hải Phòng" in html
+    assert "<table class=\"heatmap\"" in html and "Hải Phòng" in html
 
 
 def test_nothing_matches(con):
