@@ -48,6 +48,23 @@ ANOMALY_KINDS = {
     "date_typo": ("malformed_date", "date written with a typo"),
     "date_invalid": ("malformed_date", "date that does not exist"),
 }
+# What an auditor must act on (`error`), should look at (`warning`), or may
+# skip (`info`: what the text leaves open rather than gets wrong).
+SEVERITY = {
+    "date_conflict": "error",
+    "issuer_conflict": "error",
+    "date_conflict_in_plan": "error",
+    "issuer_conflict_in_plan": "error",
+    "cited_after_citing": "error",
+    "malformed_number": "warning",
+    "malformed_date": "warning",
+    "malformed": "warning",
+    "no_date": "info",
+    "ambiguous_key": "info",
+    "undated_joined": "info",
+    "undated_apart": "info",
+}
+SEVERITIES = ("info", "warning", "error")
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
