@@ -71,7 +71,7 @@ def test_cited_document_in_the_corpus_gets_its_doc_id(con):
     ("malformed_date", "36-CT/TW", "003"),
     ("malformed_number", "01-CTTr/TU", "003"),
     ("malformed_number", "10-NQ/ĐU", "004"),
-    ("date_conflict", "132-KL/TW", "ward_plan.txt"),
+    ("date_conflict_in_plan", "132-KL/TW", "ward_plan.txt"),  # its own body dates it right
     ("date_conflict", "36-CT/TW", "ward_plan.txt"),
 ])
 def test_findings(con, kind, number, source):
