@@ -58,7 +58,19 @@ SEVERITY = {
 SEVERITIES = ("info", "warning", "error")
 
 
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def findings_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The columns of `citation_findings` as SQL, the same on a db written
+    before severities and second spans (opened read-only, so not migrated):
+    there the severity its kind has, and no second span."""
+    present = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                         "WHERE table_name = 'citation_findings'").fetchall()}
+    by_kind = "CASE kind " + " ".join(f"WHEN '{k}' THEN '{s}'" for k, s in SEVERITY.items()) + " ELSE 'warning' END"
+    severity = f"coalesce(severity, {by_kind})" if "severity" in present else by_kind
+    others = ", ".join(c if c in present else f"NULL AS {c}" for c in ("other_start_char", "other_end_char"))
+    return f"doc_id, section_id, cited_key, kind, message, text, start_char, end_char, {severity} AS severity, {others}"
+
+
+def dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
@@ -129,7 +141,7 @@ def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> li
         elif matches:
             apart[key] = sorted(matches)
     store.join_cited_keys(con, joins)
-    firsts = _dicts(con, """SELECT * FROM citations WHERE written_key IN (SELECT unnest(?))
+    firsts = dicts(con, """SELECT * FROM citations WHERE written_key IN (SELECT unnest(?))
                             QUALIFY row_number() OVER (PARTITION BY doc_id, written_key ORDER BY start_char) = 1
                             ORDER BY doc_id, start_char""", [list(joins) + list(apart)])
     out = []
@@ -193,16 +205,19 @@ def find_keys(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def trace(con: duckdb.DuckDBPyConnection, number_or_key: str) -> dict:
-    """Everything known about the cited document(s) a number or key names."""
-    documents = {d["doc_id"]: d for d in _dicts(con, """SELECT doc_id, source_name, doc_type, number, issuer,
+def trace(con: duckdb.DuckDBPyConnection, number_or_key: str, min_severity: str = "warning") -> dict:
+    """Everything known about the cited document(s) a number or key names,
+    with its findings of `min_severity` and above."""
+    documents = {d["doc_id"]: d for d in dicts(con, """SELECT doc_id, source_name, doc_type, number, issuer,
                                                                issued_date, title FROM documents""")}
-    citations = _dicts(con, """SELECT c.doc_id, c.cited_key, c.text, c.start_char, c.end_char, c.is_short_form,
+    citations = dicts(con, """SELECT c.doc_id, c.cited_key, c.text, c.start_char, c.end_char, c.is_short_form,
                                       s.path AS section_path
                                FROM citations c LEFT JOIN sections s ON s.section_id = c.section_id
                                ORDER BY c.doc_id, c.start_char""")
-    cited = {c["cited_key"]: c for c in _dicts(con, "SELECT * FROM cited_documents")}
-    findings = _dicts(con, "SELECT * FROM citation_findings ORDER BY doc_id, start_char")
+    cited = {c["cited_key"]: c for c in dicts(con, "SELECT * FROM cited_documents")}
+    findings = dicts(con, f"""SELECT * FROM (SELECT {findings_columns(con)} FROM citation_findings)
+                               WHERE severity IN (SELECT unnest(?)) ORDER BY doc_id, start_char""",
+                     [list(SEVERITIES[SEVERITIES.index(min_severity):])])
     graph = _Graph(documents, citations, cited, findings)
     return {"query": number_or_key,
             "matches": [graph.node(key) for key in find_keys(con, number_or_key)]}
@@ -281,7 +296,7 @@ def render_json(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2)
 
 
-def _label(c: dict) -> str:
+def label(c: dict) -> str:
     """`Công văn 573/TTg-KGVX · 2026-05-25 · Thủ tướng Chính phủ`."""
     what = " ".join(x for x in (c.get("doc_type"), c.get("number")) if x) if c.get("number") else (
         c.get("name") or c.get("doc_type") or c["cited_key"])
@@ -301,7 +316,7 @@ def render_text(result: dict) -> str:
     for match in result["matches"]:
         c = match["cited"]
         lines.append(f"{c['cited_key']}")
-        lines.append(f"  {_label(c)}")
+        lines.append(f"  {label(c)}")
         if c.get("title"):
             lines.append(f"  subject: {c['title']}")
         stored = match["in_corpus"]
@@ -315,7 +330,7 @@ def render_text(result: dict) -> str:
             lines.append("  findings:")
             for f in match["conflicts"]:
                 doc = f["doc_id"]
-                lines.append(f"    ! {f['kind']} [{doc}@{f['start_char']}]: {f['message']}")
+                lines.append(f"    ! {f['severity']} {f['kind']} [{doc}@{f['start_char']}]: {f['message']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -328,7 +343,7 @@ def _branches(items: list, prefix: str):
 
 def _tree_up(entries: list[dict], prefix: str, lines: list[str]) -> None:
     for entry, head, more in _branches(entries, prefix):
-        lines.append(f"{head}{_label(entry['cited'])}")
+        lines.append(f"{head}{label(entry['cited'])}")
         _tree_up(entry["cites"], more, lines)
 
 
@@ -339,7 +354,7 @@ def _tree_down(entries: list[dict], prefix: str, lines: list[str]) -> None:
             where = f" [{m['section_path']}]" if m["section_path"] else ""
             lines.append(f"{more}  “{m['text']}”{where}{' (short form)' if m['is_short_form'] else ''}")
         if entry["also_cites"]:
-            lines.append(f"{more}  also cites: " + "; ".join(_label(c) for c in entry["also_cites"]))
+            lines.append(f"{more}  also cites: " + "; ".join(label(c) for c in entry["also_cites"]))
         if entry["cited_by"]:
             lines.append(f"{more}  cited by:")
             _tree_down(entry["cited_by"], more + "  ", lines)
