@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold_findings" / "findings.json"
 
 # Which field of a cited document a finding kind is about.
-FIELD = {"date_conflict": "date", "date_conflict_in_plan": "date", "cited_after_citing": "date",
+FIELD = {"date_conflict": "date", "date_conflict_in_plan": "date", "cited_after_citing": "date", "impossible_date": "date",
          "issuer_conflict": "issuer", "issuer_conflict_in_plan": "issuer"}
 
 

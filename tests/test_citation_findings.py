@@ -114,3 +114,19 @@ def test_distinct_documents_sharing_a_number_are_no_conflict(db):
 def test_trace_min_severity(db, min_severity, kinds):
     result = citegraph.trace(db, "27/CT-TTg", min_severity)
     assert sorted(f["kind"] for m in result["matches"] for f in m["conflicts"]) == kinds
+
+
+# r012's footnote [1]: the second mention leaves the province to the reader.
+ONE_ISSUER = ("Thực hiện Chương trình số 27-CTr/TU ngày 12/3/2018 của Ban Chấp hành Đảng bộ tỉnh Sóc Trăng; Kế hoạch "
+              "số 75/KH- UBND ngày 09/7/2018 của UBND tỉnh Sóc Trăng về việc thực hiện Nghị quyết số 137/NQ-CP ngày "
+              "31/12/2017 của Chính phủ và Chương trình số 27-CTr/TU ngày 12/3/2018 của Ban Chấp hành Đảng bộ tỉnh "
+              "thực hiện Nghị quyết số 21-NQ/TW, Ủy ban nhân dân phường xây dựng Kế hoạch như sau:\n")
+
+
+def test_one_body_written_more_or_less_fully_is_no_issuer_conflict(tmp_path):
+    with store.connect(tmp_path / "plans.duckdb") as con:
+        store.write_document(con, process_text(ward_plan(ONE_ISSUER), "one_issuer.txt"))
+        citegraph.refresh(con)
+        kinds = con.execute("SELECT kind, severity FROM citation_findings WHERE severity <> 'info' "
+                            "ORDER BY kind").fetchall()
+    assert kinds == [("malformed_number", "warning")]  # `75/KH- UBND`
