@@ -94,7 +94,8 @@ def cited_documents() -> str:
     and the stored document it is (by key, else the one stored document with
     its number and a compatible issuer). Needs `_own_keys` (own_keys_sql)."""
     return f"""
-    WITH m AS (SELECT *, row_number() OVER (ORDER BY doc_id, start_char) AS ord,
+    WITH m AS (SELECT cited_key, doc_type, number, issued_date, issuer, issuer_key, title, name, is_short_form,
+                      row_number() OVER (ORDER BY doc_id, start_char) AS ord,
                       bool_and(is_short_form) OVER (PARTITION BY cited_key) AS all_short
                FROM citations),
     full_form AS (SELECT * FROM m WHERE NOT is_short_form OR all_short),
