@@ -88,6 +88,10 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return counts["cited_documents"], counts["citation_findings"]
 
 
+# Mentions one statement of the graph step reads at most, about.
+REFRESH_ROWS = 20_000
+
+
 def _graph_rows(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, list | str]]:
     consensus.register(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _own_keys AS {consensus.own_keys_sql()}")
@@ -95,7 +99,11 @@ def _graph_rows(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, list | str
     # Mentions cited without their year first: joining them changes the keys judged next.
     undated = [f.model_copy(update={"severity": SEVERITY[f.kind]}) for f in join_undated(con, own_keys)]
     yield {"citation_findings": undated}
-    yield {"cited_documents": consensus.cited_documents(), "citation_findings": consensus.findings(SEVERITY)}
+    # DuckDB's working memory follows the mentions a statement reads: one share of them at a time.
+    parts = max(1, -(-con.execute("SELECT count(*) FROM citations").fetchone()[0] // REFRESH_ROWS))
+    for part in range(parts):
+        yield {"cited_documents": consensus.cited_documents(parts, part),
+               "citation_findings": consensus.findings(SEVERITY, parts, part)}
 
 
 # --- one key per cited document: undated mentions ----------------------------

@@ -88,19 +88,28 @@ def _best(column: str, source: str, prefer_long: bool = False) -> str:
                GROUP BY cited_key) AS best_{column} USING (cited_key)"""
 
 
-def cited_documents() -> str:
+def _part(parts: int, part: int) -> str:
+    """The mentions of one share of the cited documents: every key of one
+    number (`132-KL/TW:2024`, `132-KL/TW:2025`) falls in the same share, so
+    a number's years are judged together."""
+    return f"""part AS (SELECT * FROM citations
+                        WHERE hash(lower(split_part(cited_key, ':', 1))) % {parts} = {part})"""
+
+
+def cited_documents(parts: int = 1, part: int = 0) -> str:
     """One row per cited_key: the best-known description from its full-form
     mentions (all of them when it has none), citing documents and mentions,
     and the stored document it is (by key, else the one stored document with
     its number and a compatible issuer). Needs `_own_keys` (own_keys_sql)."""
     return f"""
-    WITH m AS (SELECT cited_key, doc_type, number, issued_date, issuer, issuer_key, title, name, is_short_form,
+    WITH {_part(parts, part)},
+    m AS (SELECT cited_key, doc_type, number, issued_date, issuer, issuer_key, title, name, is_short_form,
                       row_number() OVER (ORDER BY doc_id, start_char) AS ord,
                       bool_and(is_short_form) OVER (PARTITION BY cited_key) AS all_short
-               FROM citations),
+               FROM part),
     full_form AS (SELECT * FROM m WHERE NOT is_short_form OR all_short),
     counts AS (SELECT cited_key, count(DISTINCT doc_id) AS n_citing_docs, count(*) AS n_mentions
-               FROM citations GROUP BY cited_key),
+               FROM part GROUP BY cited_key),
     described AS (
         SELECT * FROM counts
         LEFT JOIN {_best("doc_type", "full_form")}
@@ -188,16 +197,17 @@ _SAME_DATE = "{a} = {b} OR (year({a}) <> year({b}) AND (month({a}), day({a})) <>
 _SAME_ISSUER = "vn_issuers_compatible({a}, {b})"
 
 
-def findings(severity: dict[str, str]) -> str:
+def findings(severity: dict[str, str], parts: int = 1, part: int = 0) -> str:
     """Every finding once, with its severity (kinds missing from `severity` are warnings)."""
     anomalies = ", ".join(f"('{a}', '{kind}', '{message}')" for a, (kind, message) in ANOMALY_KINDS.items())
     severities = ", ".join(f"('{kind}', '{level}')" for kind, level in severity.items())
     return f"""
-    WITH judged AS (
+    WITH {_part(parts, part)},
+    judged AS (
         SELECT c.*, d.issued_date AS citing_date,
                -- a self-identifying number (no issuer part in its key) is judged over its years
                CASE WHEN c.cited_key LIKE '%:%:%' THEN c.cited_key ELSE c.number END AS group_key
-        FROM citations c JOIN documents d USING (doc_id) WHERE c.number IS NOT NULL),
+        FROM part c JOIN documents d USING (doc_id) WHERE c.number IS NOT NULL),
     firsts AS (
         SELECT *, bool_and(issued_date IS NULL) OVER (PARTITION BY doc_id, cited_key) AS undated,
                concat_ws(' or ', CASE WHEN split_part(cited_key, ':', 2) = '?' THEN 'year' END,
@@ -229,7 +239,7 @@ def findings(severity: dict[str, str]) -> str:
         UNION ALL
         SELECT c.doc_id, c.section_id, c.cited_key, c.text, c.start_char, c.end_char,
                coalesce(k.kind, 'malformed'), coalesce(k.message, c.anomaly) || ': ' || vn_repr(c.text), NULL, NULL
-        FROM (SELECT *, unnest(anomalies) AS anomaly FROM citations) c LEFT JOIN anomaly_kinds k USING (anomaly)
+        FROM (SELECT *, unnest(anomalies) AS anomaly FROM part) c LEFT JOIN anomaly_kinds k USING (anomaly)
         UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM dates_in_plan
         UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM dates_across
         UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM written_issuers_in_plan
