@@ -189,6 +189,9 @@ def _read_rest(doc: Document, text: str, start: int, number: re.Match, entry: di
         anomalies.append("number_line_break")
     elif _BLANK.search(written):
         anomalies.append("number_spaces")
+    elif canonical != written and not _in_capitals(doc, start, number.end()):
+        # `27/CTTg`, `27/CT-TTG` in a sentence; `SỐ 06/QĐ-TTG` in a capitals title is the title's case.
+        anomalies.append("number_variant")
     mention = _Mention(start, number.end(), entry["name"], entry["base"], "numbered", type_end=number.start(),
                        number=canonical, anomalies=anomalies)
     _read_date_issuer_subject(doc, text, mention)
@@ -200,6 +203,11 @@ def _read_rest(doc: Document, text: str, start: int, number: re.Match, entry: di
     if not mention.bodies and (spans := g.read_author_before(text, start)):
         mention.bodies = _bodies(doc, spans)  # `đề nghị của Sở Tài chính tại Công văn số ...`
     return mention
+
+
+def _in_capitals(doc: Document, start: int, end: int) -> bool:
+    written = doc.text[start:end]
+    return written == written.upper()
 
 
 def _read_date_issuer_subject(doc: Document, text: str, mention: _Mention) -> None:
@@ -376,12 +384,28 @@ def _context(doc: Document) -> Context:
 def _group(mentions: list[_Mention], doc: Document) -> list[_Cited]:
     groups: list[_Cited] = []
     index: dict[tuple, int] = {}
-    # Numbered mentions: one document per number (per type for numbers without symbol).
-    for m in (m for m in mentions if m.form == "numbered"):
-        ident = (m.number,) if parse_symbol(m.number) else (m.base, m.number)
-        m.group = index.setdefault(ident, len(groups))
-        if m.group == len(groups):
-            groups.append(_Cited(number=m.number, doc_type=m.doc_type, base=m.base))
+    # Numbered mentions: one document per number (per type for numbers without
+    # symbol) and year: `23/CT-TTg` of 2021 and of 2025 are two directives,
+    # but the same day and month in another year is the one document misdated.
+    # A mention without its year is the first document with its number.
+    numbered = [m for m in mentions if m.form == "numbered"]
+    day_month: dict[tuple, tuple] = {}  # ident -> (month, day) of its first dated mention
+    for dated in (True, False):
+        for m in (m for m in numbered if (m.year is not None) == dated):
+            symbol = parse_symbol(m.number)
+            number = (m.number,) if symbol else (m.base, m.number)
+            year = m.year if not (symbol and symbol.year) else None
+            same = [i for i in index if i[:-1] == number]
+            if dated:
+                when = (m.issued_date.month, m.issued_date.day) if m.issued_date else None
+                ident = next((i for i in same if i[-1] == year or (when and day_month.get(i) == when)),
+                             (*number, year))
+                day_month.setdefault(ident, when)
+            else:
+                ident = same[0] if same else (*number, None)
+            m.group = index.setdefault(ident, len(groups))
+            if m.group == len(groups):
+                groups.append(_Cited(number=m.number, doc_type=m.doc_type, base=m.base))
     context = _context(doc)
     _name_congress_resolutions(mentions, doc, context)
     # Names: a name that starts a longer one (`Chương trình MTQG phòng chống ma túy`) is its short form;

@@ -214,10 +214,55 @@ def cited_key(number: str | None, doc_type: str | None, year: int | None, issuer
     return f"{number}:{year_part}:{issuer or UNKNOWN}"
 
 
+@cache
+def _codes() -> dict[str, str]:
+    """Folded code -> the code as the vocabularies write it (`ttg` -> `TTg`)."""
+    return {code.casefold(): code for code in [*_type_codes(), *load("issuers")["symbols"]]}
+
+
+@cache
+def _issuer_codes() -> dict[str, str]:
+    return {code.casefold(): code for code in load("issuers")["symbols"]}
+
+
+# The letter runs of a number's symbol, each one code (`CT`, `TTg`, `QĐ`).
+_CODE = re.compile(r"[^\W\d_]+\d*")
+
+
+def _spelled(code: str, whole: bool) -> str:
+    """A code as the vocabularies spell it: case (`TTG` -> `TTg`) and, when
+    it is the whole symbol, a type code run into the issuer's without the
+    hyphen (`CTTg`, `NQCP` -> `CT-TTg`, `NQ-CP`; the two may share the
+    letter where they meet)."""
+    folded = code.casefold()
+    if folded in _codes():
+        return _codes()[folded]
+    if not whole:
+        return code
+    for type_code in sorted(_type_codes(), key=len, reverse=True):
+        n = len(type_code)
+        if not folded.startswith(type_code.casefold()):
+            continue
+        for rest in (folded[n:], folded[n - 1:]):
+            if rest in _issuer_codes():
+                return f"{type_code}-{_issuer_codes()[rest]}"
+    return code
+
+
 @lru_cache(maxsize=8192)
 def canonical_number(written: str) -> str:
-    """Spaces and line breaks out: `01- CTTr/TU` -> `01-CTTr/TU`."""
-    return re.sub(r"\s+", "", match_form(written))
+    """One form for the ways one number is written: spaces and line breaks
+    out (`01- CTTr/TU` -> `01-CTTr/TU`), codes spelled as the vocabularies
+    do (`27/CT-TTG`, `27/CTTg` -> `27/CT-TTg`)."""
+    number = re.sub(r"\s+", "", match_form(written))
+    digits, slash, symbol = number.partition("/")
+    if not slash:
+        return number
+    codes = list(_CODE.finditer(symbol))
+    whole = len(codes) == 1 and codes[0].group() == symbol
+    spelled = _CODE.sub(lambda m: _spelled(m.group(), whole), symbol)
+    head = _CODE.sub(lambda m: _spelled(m.group(), False), digits)  # `132-KL` of a party number
+    return f"{head}/{spelled}"
 
 
 def document_key(number: str | None, doc_type: str | None, issued_year: int | None, issuer: str | None,

@@ -20,106 +20,90 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import duckdb
 
 from extractors.citekeys import (
     UNKNOWN,
-    Context,
     canonical_number,
-    document_key,
-    issuer_key,
     issuers_compatible,
     name_key,
     self_identifying,
 )
-from pipeline import store
-from schemas.records import CitationFinding, CitedDocument
+from pipeline import consensus, store
+from schemas.records import CitationFinding
 
 MAX_DEPTH = 4
-# Repairs the extractor made (Citation.anomalies) -> finding kind.
-ANOMALY_KINDS = {
-    "number_spaces": ("malformed_number", "number written with stray spaces"),
-    "number_line_break": ("malformed_number", "number split over a line break"),
-    "date_typo": ("malformed_date", "date written with a typo"),
-    "date_invalid": ("malformed_date", "date that does not exist"),
+# What an auditor must act on (`error`), should look at (`warning`), or may
+# skip (`info`: what the text leaves open rather than gets wrong).
+SEVERITY = {
+    "date_conflict": "error",
+    "issuer_conflict": "error",
+    "date_conflict_in_plan": "error",
+    "issuer_conflict_in_plan": "error",
+    "impossible_date": "error",
+    "cited_after_citing": "error",
+    "possible_date_conflict": "warning",
+    "possible_issuer_conflict": "warning",
+    "malformed_number": "warning",
+    "malformed_date": "warning",
+    "malformed": "warning",
+    "no_date": "info",
+    "ambiguous_key": "info",
+    "undated_joined": "info",
+    "undated_apart": "info",
 }
+SEVERITIES = ("info", "warning", "error")
 
 
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def findings_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The columns of `citation_findings` as SQL, the same on a db written
+    before severities and second spans (opened read-only, so not migrated):
+    there the severity its kind has, and no second span."""
+    present = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                         "WHERE table_name = 'citation_findings'").fetchall()}
+    by_kind = "CASE kind " + " ".join(f"WHEN '{k}' THEN '{s}'" for k, s in SEVERITY.items()) + " ELSE 'warning' END"
+    severity = f"coalesce(severity, {by_kind})" if "severity" in present else by_kind
+    others = ", ".join(c if c in present else f"NULL AS {c}" for c in ("other_start_char", "other_end_char"))
+    return f"doc_id, section_id, cited_key, kind, message, text, start_char, end_char, {severity} AS severity, {others}"
+
+
+def dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def _context(doc: dict) -> Context:
-    return Context(doc.get("province"), doc.get("locality"), doc.get("issuer_level"))
-
-
 # --- refresh ------------------------------------------------------------------
-
-
-# Mentions held in memory at once while refreshing: keys are judged in
-# chunks of about this many rows, so a run's memory does not grow with the
-# corpus (a group of keys that must be judged together is never split).
-REFRESH_ROWS = 20_000
-
-
-@dataclass
-class _Corpus:
-    documents: dict[str, dict]  # doc_id -> documents row (without text)
-    mentions: dict[str, list[dict]] = field(default_factory=dict)  # cited_key -> rows of this chunk, document order
-
-    @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection) -> _Corpus:
-        return cls({d["doc_id"]: d for d in _dicts(con, """
-            SELECT doc_id, source_name, doc_type, number, symbol, issuer, issuer_level,
-                   locality, province, issued_date, title FROM documents""")})
-
-    def load_mentions(self, con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
-        rows = _dicts(con, """SELECT doc_id, section_id, text, start_char, end_char, cited_key, doc_type, number,
-                                     issued_date, issuer, issuer_key, title, name, is_short_form, anomalies
-                              FROM citations WHERE cited_key IN (SELECT unnest(?))
-                              ORDER BY doc_id, start_char""", [keys])
-        self.mentions = defaultdict(list)
-        for r in rows:
-            self.mentions[r["cited_key"]].append(r)
-
-    @cached_property
-    def by_number(self) -> dict[str, list[dict]]:
-        """Canonical number -> stored documents with it, in `documents` order."""
-        out: dict[str, list[dict]] = defaultdict(list)
-        for d in self.documents.values():
-            if d["number"]:
-                out[canonical_number(d["number"])].append(d)
-        return out
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Rebuild `cited_documents` and `citation_findings` (written by the
-    store, in one transaction); returns their row counts."""
-    counts = store.write_graph(con, _chunk_rows(con))
+    store, in one transaction); returns their row counts. The rows are
+    computed inside DuckDB (`consensus`): memory does not follow the number
+    of mentions."""
+    counts = store.write_graph(con, _graph_rows(con))
     return counts["cited_documents"], counts["citation_findings"]
 
 
-def _chunk_rows(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, list]]:
-    """The rows of both tables, one chunk of cited keys at a time."""
-    corpus = _Corpus.load(con)
-    own_keys = _document_keys(corpus.documents)
-    # Mentions cited without their year first: joining them changes the keys the chunks judge.
-    yield {"citation_findings": join_undated(con, own_keys)}
-    for keys in _key_chunks(con):
-        corpus.load_mentions(con, keys)
-        cited = [_describe(key, rows, corpus, own_keys) for key, rows in corpus.mentions.items()]
-        findings = [f for key, rows in corpus.mentions.items() for f in _audit(key, rows, corpus)]
-        findings += [f for rows in _date_groups(corpus).values()
-                     for f in _conflicts(rows, "issued_date", "date_conflict", lambda a, b: a == b,
-                                         lambda r: r["issued_date"])]
-        yield {"cited_documents": cited, "citation_findings": findings}
+# Mentions one statement of the graph step reads at most, about.
+REFRESH_ROWS = 20_000
+
+
+def _graph_rows(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, list | str]]:
+    consensus.register(con)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _own_keys AS {consensus.own_keys_sql()}")
+    own_keys = dict(con.execute("SELECT cited_key, doc_id FROM _own_keys").fetchall())
+    # Mentions cited without their year first: joining them changes the keys judged next.
+    undated = [f.model_copy(update={"severity": SEVERITY[f.kind]}) for f in join_undated(con, own_keys)]
+    yield {"citation_findings": undated}
+    # DuckDB's working memory follows the mentions a statement reads: one share of them at a time.
+    parts = max(1, -(-con.execute("SELECT count(*) FROM citations").fetchone()[0] // REFRESH_ROWS))
+    for part in range(parts):
+        yield {"cited_documents": consensus.cited_documents(parts, part),
+               "citation_findings": consensus.findings(SEVERITY, parts, part)}
 
 
 # --- one key per cited document: undated mentions ----------------------------
@@ -165,7 +149,7 @@ def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> li
         elif matches:
             apart[key] = sorted(matches)
     store.join_cited_keys(con, joins)
-    firsts = _dicts(con, """SELECT * FROM citations WHERE written_key IN (SELECT unnest(?))
+    firsts = dicts(con, """SELECT * FROM citations WHERE written_key IN (SELECT unnest(?))
                             QUALIFY row_number() OVER (PARTITION BY doc_id, written_key ORDER BY start_char) = 1
                             ORDER BY doc_id, start_char""", [list(joins) + list(apart)])
     out = []
@@ -208,146 +192,9 @@ def _issuers_compatible(undated: str, dated: str) -> bool:
     return UNKNOWN in (a, b) or issuers_compatible(a, b)
 
 
-def _key_chunks(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
-    """The cited keys in chunks of about REFRESH_ROWS mentions. Keys whose
-    mentions share a self-identifying number are judged together (see
-    `_date_groups`), so they always fall in one chunk."""
-    counts = con.execute("SELECT cited_key, number, count(*) FROM citations GROUP BY ALL ORDER BY ALL").fetchall()
-    group: dict[str, str] = {}  # key or `#number` -> a member standing for its group
-
-    def root(node: str) -> str:
-        while group.setdefault(node, node) != node:
-            node = group[node]
-        return node
-
-    for key, number, _ in counts:
-        if number and self_identifying(number):
-            group[root(key)] = root("#" + number)
-    rows: Counter[str] = Counter()
-    members: dict[str, set[str]] = defaultdict(set)
-    for key, _, n in counts:
-        rows[root(key)] += n
-        members[root(key)].add(key)
-    chunks: list[list[str]] = [[]]
-    size = 0
-    for top in sorted(members):
-        if chunks[-1] and size + rows[top] > REFRESH_ROWS:
-            chunks.append([])
-            size = 0
-        chunks[-1] += sorted(members[top])
-        size += rows[top]
-    return chunks
-
-
-def _document_keys(documents: dict[str, dict]) -> dict[str, str]:
-    """cited_key a stored document would have -> its doc_id."""
-    out = {}
-    for doc in documents.values():
-        year = doc["issued_date"].year if doc["issued_date"] else None
-        key = document_key(doc["number"], doc["doc_type"], year, doc["issuer"], _context(doc))
-        if key:
-            out[key] = doc["doc_id"]
-    return out
-
-
-def _best(values: list, prefer_long: bool = False):
-    """Most frequent non-blank value; ties go to the longest (or the first)."""
-    counts = Counter(v for v in values if v is not None)
-    if len(counts) < 2:  # most cited documents are written one way
-        return next(iter(counts), None)
-    order = {v: i for i, v in reversed(list(enumerate(values)))}
-    return max(counts, key=lambda v: (counts[v], len(str(v)) if prefer_long else 0, -order[v]))
-
-
-def _describe(key: str, rows: list[dict], corpus: _Corpus, own_keys: dict[str, str]) -> CitedDocument:
-    full = [r for r in rows if not r["is_short_form"]] or rows
-    number = _best([r["number"] for r in full])
-    issuer = _best([r["issuer"] for r in full], prefer_long=True)
-    return CitedDocument(
-        cited_key=key,
-        doc_type=_best([r["doc_type"] for r in full]),
-        number=number,
-        issued_date=_best([r["issued_date"] for r in full]),
-        issuer=issuer,
-        title=_best([r["title"] for r in full], prefer_long=True),
-        name=_best([r["name"] for r in full], prefer_long=True),
-        n_citing_docs=len({r["doc_id"] for r in rows}),
-        n_mentions=len(rows),
-        doc_id=own_keys.get(key) or _stored_by_number(number, issuer, full, corpus),
-    )
-
-
-def _stored_by_number(number: str | None, issuer: str | None, rows: list[dict], corpus: _Corpus) -> str | None:
-    """A stored document with this number and a compatible issuer, when the
-    key did not match (e.g. the stored copy leaves its date blank)."""
-    if not number:
-        return None
-    # The issuer as keyed where it was read, in the first mention that writes it so.
-    wanted = next(r["issuer_key"] for r in rows if r["issuer"] == issuer) if issuer else None
-    hits = [d["doc_id"] for d in corpus.by_number.get(number, [])
-            if wanted is None or (d["issuer"] and issuers_compatible(wanted, issuer_key([d["issuer"]], _context(d))))]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _date_groups(corpus: _Corpus) -> dict[str, list[dict]]:
-    """Mentions that should carry one date. A self-identifying number's key
-    holds the year (`132-KL/TW:2025`), so a citation misdated by a year lands
-    on another key: those are grouped by number, and the finding says it may
-    also be two documents."""
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for key, rows in corpus.mentions.items():
-        for r in rows:
-            if r["number"]:
-                groups[r["number"] if self_identifying(r["number"]) else key].append(r)
-    return groups
-
-
 def _finding(row: dict, kind: str, message: str) -> CitationFinding:
     return CitationFinding(doc_id=row["doc_id"], section_id=row["section_id"], cited_key=row["cited_key"], kind=kind,
                            message=message, text=row["text"], start_char=row["start_char"], end_char=row["end_char"])
-
-
-def _audit(key: str, rows: list[dict], corpus: _Corpus) -> list[CitationFinding]:
-    out = []
-    numbered = [r for r in rows if r["number"]]
-    # Keyed at extraction; a row stored before `issuer_key` existed has none
-    # until its document is processed again, and is not judged meanwhile.
-    stated = [r for r in numbered if r["issuer_key"]]
-    out += _conflicts(stated, "issuer", "issuer_conflict", issuers_compatible, lambda r: r["issuer_key"])
-    by_doc: dict[str, list[dict]] = defaultdict(list)
-    for r in numbered:
-        by_doc[r["doc_id"]].append(r)
-    for doc_rows in by_doc.values():
-        first = doc_rows[0]
-        if all(r["issued_date"] is None for r in doc_rows):
-            out.append(_finding(first, "no_date", f"{first['number']} is cited without its date"))
-        missing = [part for part, value in zip(("year", "issuer"), key.split(":")[1:]) if value == UNKNOWN]
-        if missing:
-            out.append(_finding(first, "ambiguous_key", f"{first['number']} is cited without {' or '.join(missing)}; "
-                                "the key cannot tell it from other documents with this number"))
-        citing_date = corpus.documents.get(first["doc_id"], {}).get("issued_date")
-        late = next((r for r in doc_rows if r["issued_date"] and citing_date and r["issued_date"] > citing_date), None)
-        if late:
-            out.append(_finding(late, "cited_after_citing",
-                                f"cited document dated {late['issued_date']} after the citing document ({citing_date})"))
-    for r in rows:
-        for anomaly in r["anomalies"] or []:
-            kind, message = ANOMALY_KINDS.get(anomaly, ("malformed", anomaly))
-            out.append(_finding(r, kind, f"{message}: {r['text']!r}"))
-    return out
-
-
-def _conflicts(rows: list[dict], column: str, kind: str, same, value) -> list[CitationFinding]:
-    """Mentions whose value disagrees with the value most mentions give."""
-    stated = [(r, value(r)) for r in rows if r[column] is not None]
-    values = [v for _, v in stated]
-    if len(set(values)) < 2:
-        return []
-    consensus = _best(values)
-    written = {v: r[column] for r, v in stated}
-    n = sum(1 for v in values if same(v, consensus))
-    return [_finding(r, kind, f"{r['number']}: {r[column]} here, {written[consensus]} in {n} other mention(s)")
-            for r, v in stated if not same(v, consensus)]
 
 
 # --- trace --------------------------------------------------------------------
@@ -366,16 +213,19 @@ def find_keys(con: duckdb.DuckDBPyConnection, query: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def trace(con: duckdb.DuckDBPyConnection, number_or_key: str) -> dict:
-    """Everything known about the cited document(s) a number or key names."""
-    documents = {d["doc_id"]: d for d in _dicts(con, """SELECT doc_id, source_name, doc_type, number, issuer,
+def trace(con: duckdb.DuckDBPyConnection, number_or_key: str, min_severity: str = "warning") -> dict:
+    """Everything known about the cited document(s) a number or key names,
+    with its findings of `min_severity` and above."""
+    documents = {d["doc_id"]: d for d in dicts(con, """SELECT doc_id, source_name, doc_type, number, issuer,
                                                                issued_date, title FROM documents""")}
-    citations = _dicts(con, """SELECT c.doc_id, c.cited_key, c.text, c.start_char, c.end_char, c.is_short_form,
+    citations = dicts(con, """SELECT c.doc_id, c.cited_key, c.text, c.start_char, c.end_char, c.is_short_form,
                                       s.path AS section_path
                                FROM citations c LEFT JOIN sections s ON s.section_id = c.section_id
                                ORDER BY c.doc_id, c.start_char""")
-    cited = {c["cited_key"]: c for c in _dicts(con, "SELECT * FROM cited_documents")}
-    findings = _dicts(con, "SELECT * FROM citation_findings ORDER BY doc_id, start_char")
+    cited = {c["cited_key"]: c for c in dicts(con, "SELECT * FROM cited_documents")}
+    findings = dicts(con, f"""SELECT * FROM (SELECT {findings_columns(con)} FROM citation_findings)
+                               WHERE severity IN (SELECT unnest(?)) ORDER BY doc_id, start_char""",
+                     [list(SEVERITIES[SEVERITIES.index(min_severity):])])
     graph = _Graph(documents, citations, cited, findings)
     return {"query": number_or_key,
             "matches": [graph.node(key) for key in find_keys(con, number_or_key)]}
@@ -454,7 +304,7 @@ def render_json(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2)
 
 
-def _label(c: dict) -> str:
+def label(c: dict) -> str:
     """`Công văn 573/TTg-KGVX · 2026-05-25 · Thủ tướng Chính phủ`."""
     what = " ".join(x for x in (c.get("doc_type"), c.get("number")) if x) if c.get("number") else (
         c.get("name") or c.get("doc_type") or c["cited_key"])
@@ -474,7 +324,7 @@ def render_text(result: dict) -> str:
     for match in result["matches"]:
         c = match["cited"]
         lines.append(f"{c['cited_key']}")
-        lines.append(f"  {_label(c)}")
+        lines.append(f"  {label(c)}")
         if c.get("title"):
             lines.append(f"  subject: {c['title']}")
         stored = match["in_corpus"]
@@ -488,7 +338,7 @@ def render_text(result: dict) -> str:
             lines.append("  findings:")
             for f in match["conflicts"]:
                 doc = f["doc_id"]
-                lines.append(f"    ! {f['kind']} [{doc}@{f['start_char']}]: {f['message']}")
+                lines.append(f"    ! {f['severity']} {f['kind']} [{doc}@{f['start_char']}]: {f['message']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -501,7 +351,7 @@ def _branches(items: list, prefix: str):
 
 def _tree_up(entries: list[dict], prefix: str, lines: list[str]) -> None:
     for entry, head, more in _branches(entries, prefix):
-        lines.append(f"{head}{_label(entry['cited'])}")
+        lines.append(f"{head}{label(entry['cited'])}")
         _tree_up(entry["cites"], more, lines)
 
 
@@ -512,7 +362,7 @@ def _tree_down(entries: list[dict], prefix: str, lines: list[str]) -> None:
             where = f" [{m['section_path']}]" if m["section_path"] else ""
             lines.append(f"{more}  “{m['text']}”{where}{' (short form)' if m['is_short_form'] else ''}")
         if entry["also_cites"]:
-            lines.append(f"{more}  also cites: " + "; ".join(_label(c) for c in entry["also_cites"]))
+            lines.append(f"{more}  also cites: " + "; ".join(label(c) for c in entry["also_cites"]))
         if entry["cited_by"]:
             lines.append(f"{more}  cited by:")
             _tree_down(entry["cited_by"], more + "  ", lines)

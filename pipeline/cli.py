@@ -199,16 +199,16 @@ def query(sql: str, db_path: Path, as_csv: bool, bom: bool, wide: bool, max_widt
 @click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def trace(number_or_key: str, db_path: Path, fmt: str) -> None:
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="warning", show_default=True,
+              help="Show citation findings of this severity and above.")
+def trace(number_or_key: str, db_path: Path, fmt: str, min_severity: str) -> None:
     """Follow a cited document (`573/TTg-KGVX`, a cited_key or a name): who
     cites it, what they cite in turn, the chains up and down, its findings."""
     from pipeline import citegraph
 
     with _open_read_only(db_path) as con:
-        if not store.graph_is_fresh(con):
-            _echo("warning: the last run was stopped before the citation graph followed its documents; "
-                  "`plans run` again rebuilds it", err=True)
-        result = citegraph.trace(con, number_or_key)
+        _warn_if_stale(con)
+        result = citegraph.trace(con, number_or_key, min_severity)
         if not result["matches"]:
             from pipeline.suggest import near_matches, render
 
@@ -218,6 +218,37 @@ def trace(number_or_key: str, db_path: Path, fmt: str) -> None:
         if fmt == "text":
             click.echo(render(result["suggestions"]), nl=False)
         sys.exit(1)
+
+
+def _warn_if_stale(con) -> None:
+    if not store.graph_is_fresh(con):
+        _echo("warning: the last run was stopped before the citation graph followed its documents; "
+              "`plans run` again rebuilds it", err=True)
+
+
+@main.command()
+@click.argument("doc")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="warning", show_default=True,
+              help="Show citation findings of this severity and above.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report.")
+def audit(doc: str, db_path: Path, min_severity: str, html_path: Path | None) -> None:
+    """One plan checked (DOC: a doc_id, source name, number, or part of a source
+    name): its citations as written and resolved with their findings, its
+    tasks, its own issues."""
+    from pipeline import audit as auditing
+
+    with _open_read_only(db_path) as con:
+        _warn_if_stale(con)
+        try:
+            report = auditing.audit(con, doc, min_severity)
+        except auditing.AuditError as exc:
+            _echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    click.echo(auditing.render_text(report), nl=False)
+    if html_path:
+        html_path.write_text(auditing.render_html(report), encoding="utf-8")
 
 
 @main.command()

@@ -203,13 +203,13 @@ def graph_is_fresh(con: duckdb.DuckDBPyConnection) -> bool:
 GRAPH_TABLES = ["cited_documents", "citation_findings"]
 
 
-def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record]]]) -> dict[str, int]:
+def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record] | str]]) -> dict[str, int]:
     """Replace the citation graph's tables with the rows of `batches` (table
-    -> records) and mark them fresh, in one transaction: on failure they stay
-    as they were, and so does whatever the batches' producer wrote through
-    this module while they were drawn (citegraph's joined keys). The batches
-    are drawn one at a time, so a caller computing them from the db
-    (citegraph, chunk by chunk) holds one in memory. Returns rows per table."""
+    -> records, or a SELECT statement whose columns are named as the table's,
+    run inside DuckDB) and mark them fresh, in one transaction: on failure
+    they stay as they were, and so does whatever the batches' producer wrote
+    through this module while they were drawn (citegraph's joined keys). The
+    batches are drawn one at a time. Returns rows per table."""
     counts = dict.fromkeys(GRAPH_TABLES, 0)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -218,6 +218,10 @@ def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list
         columns = _table_columns(con)
         for batch in batches:
             for table, rows in batch.items():
+                if isinstance(rows, str):
+                    cols = ", ".join(columns[table])
+                    counts[table] += con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM ({rows})").fetchone()[0]
+                    continue
                 _insert(con, table, rows, columns)
                 counts[table] += len(rows)
         mark_graph(con, fresh=True)

@@ -165,6 +165,9 @@ class CitationFinding(Mention):
     cited_key: str
     kind: str  # date_conflict | issuer_conflict | no_date | ambiguous_key | malformed_* | cited_after_citing
     message: str
+    severity: str = "info"  # error | warning | info (pipeline.citegraph.SEVERITY)
+    other_start_char: int | None = None  # the other mention of a conflict inside one document
+    other_end_char: int | None = None
 
 
 class Agency(Mention):

@@ -235,8 +235,9 @@ CREATE TABLE IF NOT EXISTS cited_documents (
 );
 
 -- Citation audit findings, rebuilt with cited_documents: one row per mention
--- that shows a problem (kind: date_conflict, issuer_conflict, no_date,
--- ambiguous_key, malformed_number, malformed_date, cited_after_citing),
+-- that shows a problem (kind: date_conflict, issuer_conflict, their _in_plan
+-- forms, no_date, ambiguous_key, malformed_number, malformed_date,
+-- impossible_date, cited_after_citing, undated_joined, undated_apart),
 -- with the span of the mention as evidence.
 CREATE TABLE IF NOT EXISTS citation_findings (
     doc_id VARCHAR NOT NULL,
@@ -248,6 +249,12 @@ CREATE TABLE IF NOT EXISTS citation_findings (
     start_char INTEGER,
     end_char INTEGER
 );
+-- error (conflicting date or issuer, impossible date), warning (malformed
+-- number or date), info (what the text leaves open: ambiguous key, no date).
+ALTER TABLE citation_findings ADD COLUMN IF NOT EXISTS severity VARCHAR;
+-- The other mention of a conflict inside one document (the value it disagrees with).
+ALTER TABLE citation_findings ADD COLUMN IF NOT EXISTS other_start_char INTEGER;
+ALTER TABLE citation_findings ADD COLUMN IF NOT EXISTS other_end_char INTEGER;
 
 -- Whether cited_documents and citation_findings follow the stored
 -- citations: one row, set false in the transaction that writes documents and

@@ -71,7 +71,7 @@ def test_cited_document_in_the_corpus_gets_its_doc_id(con):
     ("malformed_date", "36-CT/TW", "003"),
     ("malformed_number", "01-CTTr/TU", "003"),
     ("malformed_number", "10-NQ/ĐU", "004"),
-    ("date_conflict", "132-KL/TW", "ward_plan.txt"),
+    ("date_conflict_in_plan", "132-KL/TW", "ward_plan.txt"),  # its own body dates it right
     ("date_conflict", "36-CT/TW", "ward_plan.txt"),
 ])
 def test_findings(con, kind, number, source):
@@ -126,7 +126,7 @@ def test_renderers(con):
     assert text.startswith("132-KL/TW:2025\n")
     # the number names two keys: the right year, and the ward plan's misdated one with its finding
     assert [m["cited"]["cited_key"] for m in result["matches"]] == ["132-KL/TW:2025", "132-KL/TW:2024"]
-    assert "cited by 3 document(s)" in text and "! date_conflict" in text and "ward" not in text.split("\n")[0]
+    assert "cited by 3 document(s)" in text and "! error date_conflict_in_plan" in text and "ward" not in text.split("\n")[0]
     assert json.loads(citegraph.render_json(result))["matches"][0]["cited"]["number"] == "132-KL/TW"
     assert "no cited document" in citegraph.render_text(citegraph.trace(con, "999/XX-YY"))
 
