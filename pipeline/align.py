@@ -1,0 +1,200 @@
+"""Passage alignment: a child's passages against a parent's, labelled.
+
+Passages are compared in a *comparison form*: the matching form
+(`core.normalize.match_form`: NFC, one tone-mark placement, emphasis
+blanked), lower case, without the list marker, punctuation or place names
+(`tỉnh Lai Châu` and `phường Vị Khê` both become `§`). Similarity is
+rapidfuzz's `ratio` on that form, computed for all pairs at once
+(`process.cdist`, in C++); `partial_ratio` is tried on the few best
+candidates of a passage that carries only a part of another.
+
+Labels (tests/gold_diff/NOTES.md says how the gold reads them):
+- `copied`: the comparison forms have the same words, a typo of at most
+  `TYPO_EDITS` letters in a word aside (a number never counts as a typo);
+- `adapted`: similar (`ADAPTED_RATIO`, or `PARTIAL_RATIO` of the shorter in
+  the longer) with words added, removed or replaced; `changed` says which of
+  agency, deadline, value, scope the changed words touch (else wording);
+- `new`: no parent passage is that close;
+- `dropped`: a parent passage that no child passage matches or carries.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from core.normalize import match_form
+
+ADAPTED_RATIO = 60.0
+PARTIAL_RATIO = 75.0
+PARTIAL_MIN_CHARS = 40  # shorter than this, a partial match is a shared phrase, not a shared task
+PARTIAL_CANDIDATES = 3
+TYPO_EDITS = 2
+PLACE = "§"
+
+
+@cache
+def _words() -> dict:
+    return tomllib.loads(files("pipeline.data").joinpath("diff_words.toml").read_text(encoding="utf-8"))
+
+
+# A list marker at the start of a passage (`1.1.`, `a)`, `-`, `|`), as in extractors/passages.py.
+_MARKER = re.compile(r"""
+    ^\W*?
+    (?:
+        (?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)[.)]   # I. / 1. / 1.1. / 2)
+      | [a-zđ][.)]                              # a) / b.
+    )\s
+    """, re.VERBOSE)
+_TOKEN = re.compile(r"\w+(?:[.,/]\d+)*%?")
+# A date or a month: what a deadline is made of.
+_DATE = re.compile(r"""
+    \d{1,2}/\d{1,2}(?:/\d{2,4})?      # 30/6 or 30/6/2026
+  | (?<=tháng\s)\d{1,2}               # tháng 6
+  | (?<=năm\s)\d{4}                   # năm 2026
+    """, re.VERBOSE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+
+
+# Capital letters of Latin script, Vietnamese ones included (`re` has no \p{Lu}).
+_CAPITALS = "".join(chr(c) for c in range(0x41, 0x1F00) if chr(c).isupper() and chr(c).isalpha())
+
+
+@cache
+def _place_pattern() -> re.Pattern[str]:
+    words = sorted(_words()["place_words"], key=len, reverse=True)
+    # The place word, then the capitalised words of its name (`phường Vị Khê`, `tỉnh Lai Châu`).
+    return re.compile(r"(?i:\b(?:" + "|".join(map(re.escape, words)) + r")\b)"
+                      + r"(?:\s+[" + re.escape(_CAPITALS) + r"]\w*)*")
+
+
+def _neutral_places(form: str) -> str:
+    return _place_pattern().sub(f" {PLACE} ", form)
+
+
+def comparison_words(text: str) -> list[str]:
+    """The words of `text`'s comparison form (see module doc)."""
+    form = match_form(text).strip()
+    marker = _MARKER.match(form)
+    if marker:
+        form = form[marker.end():]
+    return [w.casefold() for w in _TOKEN.findall(_neutral_places(form).replace(PLACE, " placeword "))]
+
+
+def comparison_form(text: str) -> str:
+    return " ".join(comparison_words(text))
+
+
+def _is_typo(a: str, b: str) -> bool:
+    if _NUMBER.fullmatch(a) or _NUMBER.fullmatch(b):
+        return False
+    return Levenshtein.distance(a, b) <= TYPO_EDITS and min(len(a), len(b)) > TYPO_EDITS
+
+
+def same_words(a: list[str], b: list[str]) -> bool:
+    """The same words, word for word, but for typos."""
+    if a == b:
+        return True
+    if len(a) != len(b):
+        return False
+    return all(x == y or _is_typo(x, y) for x, y in zip(a, b))
+
+
+def _changed_words(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    """The words only `a` has and only `b` has, in order."""
+    only_a, only_b = [], []
+    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(a, b).as_list():
+        if tag != "equal":
+            only_a += a[a0:a1]
+            only_b += b[b0:b1]
+    return only_a, only_b
+
+
+def _has_phrase(words: list[str], phrases: list[str]) -> bool:
+    text = f" {' '.join(words)} "
+    return any(f" {p} " in text for p in phrases)
+
+
+def what_changed(child: str, parent: str) -> list[str]:
+    """Which of agency, deadline, value, scope changed from `parent` to `child` (else wording)."""
+    changed = []
+    child_form, parent_form = match_form(child), match_form(parent)
+    child_dates, parent_dates = set(_DATE.findall(child_form)), set(_DATE.findall(parent_form))
+    if child_dates != parent_dates:
+        changed.append("deadline")
+    child_numbers = set(_NUMBER.findall(_DATE.sub(" ", child_form))) - child_dates
+    parent_numbers = set(_NUMBER.findall(_DATE.sub(" ", parent_form))) - parent_dates
+    if child_numbers != parent_numbers:
+        changed.append("value")
+    only_child, only_parent = _changed_words(comparison_words(child), comparison_words(parent))
+    words = _words()
+    if _has_phrase(only_child, words["agency_words"]) or _has_phrase(only_parent, words["agency_words"]):
+        changed.append("agency")
+    if ("placeword" in only_child or "placeword" in only_parent
+            or _has_phrase(only_child, words["scope_words"]) or _has_phrase(only_parent, words["scope_words"])):
+        changed.append("scope")
+    return changed or ["wording"]
+
+
+@dataclass
+class Link:
+    child: int | None  # index into the child's passages
+    parent: int | None  # index into the parent's passages
+    label: str
+    similarity: float | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+def _partial(a: str, b: str) -> float:
+    if min(len(a), len(b)) < PARTIAL_MIN_CHARS:
+        return 0.0
+    return fuzz.partial_ratio(a, b)
+
+
+def align(child_texts: list[str], parent_texts: list[str]) -> list[Link]:
+    """One link per child passage (copied / adapted / new, in the child's
+    order), then one per parent passage nothing carries (dropped)."""
+    child_words = [comparison_words(t) for t in child_texts]
+    parent_words = [comparison_words(t) for t in parent_texts]
+    child_forms = [" ".join(w) for w in child_words]
+    parent_forms = [" ".join(w) for w in parent_words]
+    if not parent_forms:
+        return [Link(i, None, "new") for i in range(len(child_forms))]
+    if not child_forms:
+        return [Link(None, j, "dropped") for j in range(len(parent_forms))]
+    scores = process.cdist(child_forms, parent_forms, scorer=fuzz.ratio, dtype=np.float32, workers=1)
+    links: list[Link] = []
+    covered = np.zeros(len(parent_forms), dtype=bool)
+    for i, row in enumerate(scores):
+        j = int(row.argmax())
+        score = float(row[j])
+        if same_words(child_words[i], parent_words[j]):
+            links.append(Link(i, j, "copied", score))
+            covered[j] = True
+            continue
+        if score < ADAPTED_RATIO:
+            # A passage that carries a part of another (or is carried in a longer one).
+            best = max(((_partial(child_forms[i], parent_forms[k]), int(k))
+                        for k in np.argsort(row)[::-1][:PARTIAL_CANDIDATES]), default=(0.0, j))
+            if best[0] < PARTIAL_RATIO:
+                links.append(Link(i, None, "new", score))
+                continue
+            j, score = best[1], float(row[best[1]])
+        links.append(Link(i, j, "adapted", score, what_changed(child_texts[i], parent_texts[j])))
+        covered[j] = True
+    column_best = scores.max(axis=0)
+    for j in np.flatnonzero(~covered):
+        if column_best[j] >= ADAPTED_RATIO:
+            continue
+        top = np.argsort(scores[:, j])[::-1][:PARTIAL_CANDIDATES]
+        if any(_partial(parent_forms[j], child_forms[int(i)]) >= PARTIAL_RATIO for i in top):
+            continue
+        links.append(Link(None, int(j), "dropped", float(column_best[j])))
+    return links
