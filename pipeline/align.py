@@ -37,6 +37,8 @@ PARTIAL_RATIO = 75.0
 PARTIAL_MIN_CHARS = 40  # shorter than this, a partial match is a shared phrase, not a shared task
 PARTIAL_CANDIDATES = 3
 TYPO_EDITS = 2
+MIN_CARRIED_WORDS = 8  # a shorter run of words is a shared phrase, not a passage cut out of another
+GAP_RATIO = 50.0  # enough for a passage standing where its counterpart stands (see `_fill_gaps`)
 PLACE = "§"
 
 
@@ -79,13 +81,20 @@ def _neutral_places(form: str) -> str:
     return _place_pattern().sub(f" {PLACE} ", form)
 
 
-def comparison_words(text: str) -> list[str]:
-    """The words of `text`'s comparison form (see module doc)."""
+def _unmarked(text: str) -> str:
+    """The matching form of `text` without its list marker."""
     form = match_form(text).strip()
     marker = _MARKER.match(form)
-    if marker:
-        form = form[marker.end():]
-    return [w.casefold() for w in _TOKEN.findall(_neutral_places(form).replace(PLACE, " placeword "))]
+    return form[marker.end():] if marker else form
+
+
+def _cased_words(text: str) -> list[str]:
+    return _TOKEN.findall(_neutral_places(_unmarked(text)).replace(PLACE, " placeword "))
+
+
+def comparison_words(text: str) -> list[str]:
+    """The words of `text`'s comparison form (see module doc)."""
+    return [w.casefold() for w in _cased_words(text)]
 
 
 def comparison_form(text: str) -> str:
@@ -107,10 +116,19 @@ def same_words(a: list[str], b: list[str]) -> bool:
     return all(x == y or _is_typo(x, y) for x, y in zip(a, b))
 
 
+def carried_whole(part: list[str], whole: list[str]) -> bool:
+    """`part` is a run of `whole`'s words (a passage cut out of a longer one)."""
+    if len(part) < MIN_CARRIED_WORDS or len(part) >= len(whole):
+        return False
+    joined = f" {' '.join(whole)} "
+    return f" {' '.join(part)} " in joined
+
+
 def _changed_words(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
-    """The words only `a` has and only `b` has, in order."""
+    """The words only `a` has and only `b` has, in order, as written (compared case-blind)."""
     only_a, only_b = [], []
-    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(a, b).as_list():
+    ops = Levenshtein.opcodes([w.casefold() for w in a], [w.casefold() for w in b])
+    for tag, a0, a1, b0, b1 in ops.as_list():
         if tag != "equal":
             only_a += a[a0:a1]
             only_b += b[b0:b1]
@@ -118,14 +136,22 @@ def _changed_words(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _has_phrase(words: list[str], phrases: list[str]) -> bool:
-    text = f" {' '.join(words)} "
+    text = f" {' '.join(words).casefold()} "
     return any(f" {p} " in text for p in phrases)
+
+
+def _names_agency(words: list[str], heads: list[str]) -> bool:
+    """An agency head among `words`, written as a name (`Sở`, `Công an`, `Ban Chỉ huy`):
+    in lower case most heads are common words (`phòng, chống`, `đồng bộ`, `xã hội`)."""
+    capitalised = [w for w in words if w[:1].isupper()]
+    return _has_phrase(capitalised, [h for h in heads if " " not in h]) or _has_phrase(words, [
+        h for h in heads if " " in h])
 
 
 def what_changed(child: str, parent: str) -> list[str]:
     """Which of agency, deadline, value, scope changed from `parent` to `child` (else wording)."""
     changed = []
-    child_form, parent_form = match_form(child), match_form(parent)
+    child_form, parent_form = _unmarked(child), _unmarked(parent)
     child_dates, parent_dates = set(_DATE.findall(child_form)), set(_DATE.findall(parent_form))
     if child_dates != parent_dates:
         changed.append("deadline")
@@ -133,9 +159,9 @@ def what_changed(child: str, parent: str) -> list[str]:
     parent_numbers = set(_NUMBER.findall(_DATE.sub(" ", parent_form))) - parent_dates
     if child_numbers != parent_numbers:
         changed.append("value")
-    only_child, only_parent = _changed_words(comparison_words(child), comparison_words(parent))
+    only_child, only_parent = _changed_words(_cased_words(child), _cased_words(parent))
     words = _words()
-    if _has_phrase(only_child, words["agency_words"]) or _has_phrase(only_parent, words["agency_words"]):
+    if _names_agency(only_child, words["agency_words"]) or _names_agency(only_parent, words["agency_words"]):
         changed.append("agency")
     if ("placeword" in only_child or "placeword" in only_parent
             or _has_phrase(only_child, words["scope_words"]) or _has_phrase(only_parent, words["scope_words"])):
@@ -158,6 +184,12 @@ def _partial(a: str, b: str) -> float:
     return fuzz.partial_ratio(a, b)
 
 
+def _candidates(ratio_row: np.ndarray, overlap_row: np.ndarray) -> list[int]:
+    """The few parent passages worth a closer look: best by ratio, then by word overlap."""
+    best = [int(k) for k in np.argsort(ratio_row)[::-1][:PARTIAL_CANDIDATES]]
+    return best + [int(k) for k in np.argsort(overlap_row)[::-1][:PARTIAL_CANDIDATES] if int(k) not in best]
+
+
 def align(child_texts: list[str], parent_texts: list[str]) -> list[Link]:
     """One link per child passage (copied / adapted / new, in the child's
     order), then one per parent passage nothing carries (dropped)."""
@@ -170,25 +202,30 @@ def align(child_texts: list[str], parent_texts: list[str]) -> list[Link]:
     if not child_forms:
         return [Link(None, j, "dropped") for j in range(len(parent_forms))]
     scores = process.cdist(child_forms, parent_forms, scorer=fuzz.ratio, dtype=np.float32, workers=1)
+    # Word overlap finds the passage a short one was cut out of, which `ratio` ranks low.
+    overlap = process.cdist(child_forms, parent_forms, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=1)
     links: list[Link] = []
     covered = np.zeros(len(parent_forms), dtype=bool)
     for i, row in enumerate(scores):
         j = int(row.argmax())
         score = float(row[j])
-        if same_words(child_words[i], parent_words[j]):
-            links.append(Link(i, j, "copied", score))
+        candidates = _candidates(row, overlap[i])
+        carried = next((k for k in candidates if carried_whole(child_words[i], parent_words[k])), None)
+        if same_words(child_words[i], parent_words[j]) or carried is not None:
+            j = j if carried is None or same_words(child_words[i], parent_words[j]) else carried
+            links.append(Link(i, j, "copied", float(row[j])))
             covered[j] = True
             continue
         if score < ADAPTED_RATIO:
             # A passage that carries a part of another (or is carried in a longer one).
-            best = max(((_partial(child_forms[i], parent_forms[k]), int(k))
-                        for k in np.argsort(row)[::-1][:PARTIAL_CANDIDATES]), default=(0.0, j))
+            best = max(((_partial(child_forms[i], parent_forms[k]), k) for k in candidates), default=(0.0, j))
             if best[0] < PARTIAL_RATIO:
                 links.append(Link(i, None, "new", score))
                 continue
             j, score = best[1], float(row[best[1]])
         links.append(Link(i, j, "adapted", score, what_changed(child_texts[i], parent_texts[j])))
         covered[j] = True
+    _fill_gaps(links, scores, covered, child_texts, parent_texts)
     column_best = scores.max(axis=0)
     for j in np.flatnonzero(~covered):
         if column_best[j] >= ADAPTED_RATIO:
@@ -198,3 +235,29 @@ def align(child_texts: list[str], parent_texts: list[str]) -> list[Link]:
             continue
         links.append(Link(None, int(j), "dropped", float(column_best[j])))
     return links
+
+
+def _fill_gaps(links: list[Link], scores: np.ndarray, covered: np.ndarray,
+               child_texts: list[str], parent_texts: list[str]) -> None:
+    """A child passage left new that stands between two aligned passages,
+    where an uncovered parent passage stands between their counterparts, is
+    that passage adapted when they are `GAP_RATIO` alike: plans that follow
+    their parent keep its order, and a rewritten task stays in its place."""
+    anchors = [(link.child, link.parent) for link in links if link.parent is not None]
+    for link in links:
+        if link.label != "new":
+            continue
+        before = [p for c, p in anchors if c < link.child]
+        after = [p for c, p in anchors if c > link.child]
+        lo = max(before, default=-1)
+        hi = min(after, default=len(parent_texts))
+        if hi - lo < 2:
+            continue
+        gap = [j for j in range(lo + 1, hi) if not covered[j]]
+        if not gap:
+            continue
+        j = max(gap, key=lambda k: scores[link.child, k])
+        if scores[link.child, j] >= GAP_RATIO:
+            link.parent, link.label, link.similarity = j, "adapted", float(scores[link.child, j])
+            link.changed = what_changed(child_texts[link.child], parent_texts[j])
+            covered[j] = True

@@ -189,6 +189,28 @@ def trace(number_or_key: str, db_path: Path, fmt: str) -> None:
         sys.exit(1)
 
 
+@main.command("diff")
+@click.argument("child")
+@click.argument("parent", required=False)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the two plans side by side, changes marked, as HTML.")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def diff_(child: str, parent: str | None, html_path: Path | None, db_path: Path) -> None:
+    """What CHILD copies, adapts, adds and drops from PARENT (default: the stored document it cites)."""
+    from pipeline import diff_view
+
+    with _open_read_only(db_path) as con:
+        try:
+            result = diff_view.diff(con, child, parent)
+        except diff_view.DiffError as exc:
+            raise click.ClickException(shown(str(exc))) from None
+    for line in diff_view.render_text(result).splitlines():
+        _echo(line)
+    if html_path:
+        html_path.write_text(diff_view.render_html(result), encoding="utf-8")
+
+
 @main.command()
 @click.option("--cites", help="Compare the plans that cite this document (`573/TTg-KGVX` or a cited_key).")
 @click.option("--doc", "doc_ids", multiple=True, help="A doc_id to include (repeatable).")

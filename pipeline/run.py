@@ -21,7 +21,7 @@ from core.normalize import clean_text
 from extractors import agencies, citations, dates, duties, header, passages, targets, task_tables, topics
 from extractors.learned import extract as with_learned_agencies, tagger
 from extractors.sections import segment
-from pipeline import citegraph, store
+from pipeline import citegraph, diff, store
 from pipeline.ingest import IngestFailure, Input, list_inputs, read_document
 from schemas.records import DocumentRecords, IngestError
 
@@ -404,6 +404,7 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
         # Cross-document tables (cited documents, citation findings) follow
         # whatever this run changed.
         citegraph.refresh(con)
+        diff.refresh(con)  # passage links and groups read the graph just rebuilt
     finally:
         con.close()
     return result

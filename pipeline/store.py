@@ -228,6 +228,30 @@ def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list
     return counts
 
 
+DIFF_TABLES = ["passage_links", "diff_summary", "passage_groups"]
+
+
+def write_diff(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record]]]) -> dict[str, int]:
+    """Replace `plans diff`'s tables (pipeline.diff) with the rows of
+    `batches` (table -> records), drawn one at a time, in one transaction:
+    on failure they stay as they were. Returns rows per table."""
+    counts = dict.fromkeys(DIFF_TABLES, 0)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in DIFF_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        columns = _table_columns(con)
+        for batch in batches:
+            for table, rows in batch.items():
+                _insert(con, table, rows, columns)
+                counts[table] += len(rows)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
 def keep_written_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Citations stored since the last refresh keep the key their text gives
     (`written_key`) before the citation graph may join it to another."""
