@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.align import align  # noqa: E402
+from pipeline.align import Parent, align  # noqa: E402
 from pipeline.evaluate_diff import DiffReport, render_text  # noqa: E402
 from pipeline.run import process_text  # noqa: E402
 
@@ -130,8 +130,9 @@ def extra_passages(path: Path) -> list[str]:
 
 def score(parent: list[str], children: list[Child], report: DiffReport | None = None) -> DiffReport:
     report = report or DiffReport()
+    prepared = Parent.read(parent)
     for child in children:
-        links = align(child.texts, parent)
+        links = align(child.texts, prepared)
         predicted = {link.child: link.label for link in links if link.child is not None}
         predicted_dropped = {link.parent for link in links if link.label == "dropped"}
         for i, label in enumerate(child.labels):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import numpy as np
@@ -38,7 +38,9 @@ PARTIAL_MIN_CHARS = 40  # shorter than this, a partial match is a shared phrase,
 PARTIAL_CANDIDATES = 3
 TYPO_EDITS = 2
 MIN_CARRIED_WORDS = 8  # a shorter run of words is a shared phrase, not a passage cut out of another
-GAP_RATIO = 50.0  # enough for a passage standing where its counterpart stands (see `_fill_gaps`)
+GAP_RATIO = 50.0
+OVERLAP_GATE = 30.0  # share of words under which two passages are not compared character by character
+PARTIAL_GATE = 50.0  # share of the shorter's words the longer must hold to be searched for it  # enough for a passage standing where its counterpart stands (see `_fill_gaps`)
 PLACE = "§"
 
 
@@ -81,6 +83,7 @@ def _neutral_places(form: str) -> str:
     return _place_pattern().sub(f" {PLACE} ", form)
 
 
+@lru_cache(maxsize=1 << 16)
 def _unmarked(text: str) -> str:
     """The matching form of `text` without its list marker."""
     form = match_form(text).strip()
@@ -88,13 +91,19 @@ def _unmarked(text: str) -> str:
     return form[marker.end():] if marker else form
 
 
-def _cased_words(text: str) -> list[str]:
-    return _TOKEN.findall(_neutral_places(_unmarked(text)).replace(PLACE, " placeword "))
+@lru_cache(maxsize=1 << 16)  # a parent's passages are read once per child; children repeat them
+def _cased_words(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(_neutral_places(_unmarked(text)).replace(PLACE, " placeword ")))
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded_words(text: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _cased_words(text))
 
 
 def comparison_words(text: str) -> list[str]:
     """The words of `text`'s comparison form (see module doc)."""
-    return [w.casefold() for w in _cased_words(text)]
+    return list(_folded_words(text))
 
 
 def comparison_form(text: str) -> str:
@@ -178,10 +187,70 @@ class Link:
     changed: list[str] = field(default_factory=list)
 
 
-def _partial(a: str, b: str) -> float:
-    if min(len(a), len(b)) < PARTIAL_MIN_CHARS:
+def _partial(a: str, b: str, overlap: float) -> float:
+    """`partial_ratio` of the shorter in the longer, when it can reach
+    `PARTIAL_RATIO`: most of the shorter's words must be in the longer."""
+    if min(len(a), len(b)) < PARTIAL_MIN_CHARS or overlap < PARTIAL_GATE:
         return 0.0
-    return fuzz.partial_ratio(a, b)
+    return fuzz.partial_ratio(a, b, score_cutoff=PARTIAL_RATIO)
+
+
+@dataclass
+class Parent:
+    """A parent's passages read once for any number of children: their
+    comparison forms and which words each holds."""
+
+    texts: list[str]
+    words: list[list[str]]
+    forms: list[str]
+    exact: dict[str, int]  # comparison form -> first passage with it
+    holders: dict[str, np.ndarray]  # word -> the passages holding it
+    sizes: np.ndarray  # distinct words per passage
+
+    @classmethod
+    def read(cls, texts: list[str]) -> Parent:
+        words = [comparison_words(t) for t in texts]
+        forms = [" ".join(w) for w in words]
+        holders: dict[str, list[int]] = {}
+        for j, ws in enumerate(words):
+            for w in set(ws):
+                holders.setdefault(w, []).append(j)
+        exact: dict[str, int] = {}
+        for j, form in enumerate(forms):
+            exact.setdefault(form, j)
+        return cls(list(texts), words, forms, exact, {w: np.array(js) for w, js in holders.items()},
+                   np.array([len(set(ws)) for ws in words], dtype=np.float32))
+
+
+def _overlap(child_words: list[list[str]], parent: Parent) -> np.ndarray:
+    """Shared distinct words over the smaller passage's, 0..100, for all pairs
+    (counted through the parent's word index, no matrix product: BLAS threads
+    cost more than they give on matrices this small)."""
+    shared = np.zeros((len(child_words), len(parent.forms)), dtype=np.float32)
+    sizes = np.zeros(len(child_words), dtype=np.float32)
+    for row, words in enumerate(child_words):
+        distinct = set(words)
+        sizes[row] = len(distinct)
+        holders = [parent.holders[w] for w in distinct if w in parent.holders]
+        if holders:
+            shared[row] = np.bincount(np.concatenate(holders), minlength=len(parent.forms))
+    smaller = np.minimum(sizes[:, None], parent.sizes[None, :])
+    return np.divide(100 * shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
+
+
+def _ratios(child_forms: list[str], parent: Parent, overlap: np.ndarray) -> np.ndarray:
+    """`ratio` of child forms to parent forms: a form the parent has word for
+    word scores 100 without a comparison; a pair sharing under
+    `OVERLAP_GATE` of its words, or a ratio under `GAP_RATIO` (no label reads
+    either), is 0 without rapidfuzz finishing the work."""
+    scores = np.zeros((len(child_forms), len(parent.forms)), dtype=np.float32)
+    for i, form in enumerate(child_forms):
+        if form in parent.exact:
+            scores[i, parent.exact[form]] = 100.0
+            continue
+        for j in np.flatnonzero(overlap[i] >= OVERLAP_GATE):
+            scores[i, j] = fuzz.ratio(form, parent.forms[j], score_cutoff=GAP_RATIO)
+    return scores
 
 
 def _candidates(ratio_row: np.ndarray, overlap_row: np.ndarray) -> list[int]:
@@ -190,20 +259,22 @@ def _candidates(ratio_row: np.ndarray, overlap_row: np.ndarray) -> list[int]:
     return best + [int(k) for k in np.argsort(overlap_row)[::-1][:PARTIAL_CANDIDATES] if int(k) not in best]
 
 
-def align(child_texts: list[str], parent_texts: list[str]) -> list[Link]:
+def align(child_texts: list[str], parent: Parent | list[str]) -> list[Link]:
     """One link per child passage (copied / adapted / new, in the child's
-    order), then one per parent passage nothing carries (dropped)."""
+    order), then one per parent passage nothing carries (dropped). Read a
+    parent aligned with many children once (`Parent.read`)."""
+    if not isinstance(parent, Parent):
+        parent = Parent.read(parent)
+    parent_texts, parent_words, parent_forms = parent.texts, parent.words, parent.forms
     child_words = [comparison_words(t) for t in child_texts]
-    parent_words = [comparison_words(t) for t in parent_texts]
     child_forms = [" ".join(w) for w in child_words]
-    parent_forms = [" ".join(w) for w in parent_words]
     if not parent_forms:
         return [Link(i, None, "new") for i in range(len(child_forms))]
     if not child_forms:
         return [Link(None, j, "dropped") for j in range(len(parent_forms))]
-    scores = process.cdist(child_forms, parent_forms, scorer=fuzz.ratio, dtype=np.float32, workers=1)
     # Word overlap finds the passage a short one was cut out of, which `ratio` ranks low.
-    overlap = process.cdist(child_forms, parent_forms, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=1)
+    overlap = _overlap(child_words, parent)
+    scores = _ratios(child_forms, parent, overlap)
     links: list[Link] = []
     covered = np.zeros(len(parent_forms), dtype=bool)
     for i, row in enumerate(scores):
@@ -218,7 +289,8 @@ def align(child_texts: list[str], parent_texts: list[str]) -> list[Link]:
             continue
         if score < ADAPTED_RATIO:
             # A passage that carries a part of another (or is carried in a longer one).
-            best = max(((_partial(child_forms[i], parent_forms[k]), k) for k in candidates), default=(0.0, j))
+            best = max(((_partial(child_forms[i], parent_forms[k], overlap[i, k]), k) for k in candidates),
+                       default=(0.0, j))
             if best[0] < PARTIAL_RATIO:
                 links.append(Link(i, None, "new", score))
                 continue
@@ -230,8 +302,8 @@ def align(child_texts: list[str], parent_texts: list[str]) -> list[Link]:
     for j in np.flatnonzero(~covered):
         if column_best[j] >= ADAPTED_RATIO:
             continue
-        top = np.argsort(scores[:, j])[::-1][:PARTIAL_CANDIDATES]
-        if any(_partial(parent_forms[j], child_forms[int(i)]) >= PARTIAL_RATIO for i in top):
+        top = np.argsort(overlap[:, j])[::-1][:PARTIAL_CANDIDATES]
+        if any(_partial(parent_forms[j], child_forms[int(i)], overlap[int(i), j]) >= PARTIAL_RATIO for i in top):
             continue
         links.append(Link(None, int(j), "dropped", float(column_best[j])))
     return links
