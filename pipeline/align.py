@@ -35,13 +35,14 @@ from core.normalize import match_form
 ADAPTED_RATIO = 60.0
 PARTIAL_RATIO = 75.0
 PARTIAL_MIN_CHARS = 40  # shorter than this, a partial match is a shared phrase, not a shared task
-PARTIAL_CANDIDATES = 3
+PARTIAL_CANDIDATES = 2
 TYPO_EDITS = 2
 MIN_CARRIED_WORDS = 8  # a shorter run of words is a shared phrase, not a passage cut out of another
 GAP_RATIO = 50.0
 OVERLAP_GATE = 30.0  # share of words under which two passages are not compared character by character
 PARTIAL_GATE = 50.0  # share of the shorter's words the longer must hold to be searched for it  # enough for a passage standing where its counterpart stands (see `_fill_gaps`)
 PLACE = "§"
+CACHED_FORMS = 4096  # passages whose forms are kept: bounded, so memory does not follow the corpus
 
 
 @cache
@@ -83,7 +84,7 @@ def _neutral_places(form: str) -> str:
     return _place_pattern().sub(f" {PLACE} ", form)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=CACHED_FORMS)
 def _unmarked(text: str) -> str:
     """The matching form of `text` without its list marker."""
     form = match_form(text).strip()
@@ -91,12 +92,12 @@ def _unmarked(text: str) -> str:
     return form[marker.end():] if marker else form
 
 
-@lru_cache(maxsize=1 << 16)  # a parent's passages are read once per child; children repeat them
+@lru_cache(maxsize=CACHED_FORMS)  # children repeat their parent's passages
 def _cased_words(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(_neutral_places(_unmarked(text)).replace(PLACE, " placeword ")))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=CACHED_FORMS)
 def _folded_words(text: str) -> tuple[str, ...]:
     return tuple(w.casefold() for w in _cased_words(text))
 
@@ -280,12 +281,15 @@ def align(child_texts: list[str], parent: Parent | list[str]) -> list[Link]:
     for i, row in enumerate(scores):
         j = int(row.argmax())
         score = float(row[j])
+        if same_words(child_words[i], parent_words[j]):
+            links.append(Link(i, j, "copied", score))
+            covered[j] = True
+            continue
         candidates = _candidates(row, overlap[i])
         carried = next((k for k in candidates if carried_whole(child_words[i], parent_words[k])), None)
-        if same_words(child_words[i], parent_words[j]) or carried is not None:
-            j = j if carried is None or same_words(child_words[i], parent_words[j]) else carried
-            links.append(Link(i, j, "copied", float(row[j])))
-            covered[j] = True
+        if carried is not None:
+            links.append(Link(i, carried, "copied", float(row[carried])))
+            covered[carried] = True
             continue
         if score < ADAPTED_RATIO:
             # A passage that carries a part of another (or is carried in a longer one).

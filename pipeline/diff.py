@@ -28,7 +28,7 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
 from pipeline import store
-from pipeline.align import ADAPTED_RATIO, Link, align, comparison_words, same_words
+from pipeline.align import ADAPTED_RATIO, Link, align, comparison_words, same_words, what_changed
 from schemas.records import DiffSummary, PassageGroup, PassageLink
 
 LONG_CHILD = 5  # a child with this many times its parent's passages gets a note
@@ -141,7 +141,8 @@ def _alike(a: list[str], b: list[str]) -> bool:
 def sibling_groups(con: duckdb.DuckDBPyConnection, cited_key: str, doc_ids: list[str]) -> list[PassageGroup]:
     """The passages of `doc_ids` (plans citing `cited_key`) in groups of
     alike passages of different plans; a passage alike to none is a group of
-    one. `values_differ` marks a group whose passages state different numbers."""
+    one. `values_differ` marks a group whose passages state different numbers
+    (not dates: a target re-set, `pipeline.align.what_changed`)."""
     items: list[tuple[str, StoredPassage, list[str]]] = [
         (doc_id, p, comparison_words(p.text)) for doc_id in doc_ids for p in passages_of(con, doc_id)]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS)
@@ -167,14 +168,15 @@ def sibling_groups(con: duckdb.DuckDBPyConnection, cited_key: str, doc_ids: list
     rows = []
     for group_id, members in enumerate(sorted(groups.values(), key=lambda m: m[0]), start=1):
         plans = {items[i][0] for i in members}
-        numbers = {frozenset(w for w in items[i][2] if any(ch.isdigit() for ch in w)) for i in members}
+        first = items[members[0]][1].text
+        differ = len(plans) > 1 and any("value" in what_changed(items[i][1].text, first) for i in members[1:])
         spread = "all" if len(plans) == len(doc_ids) else "one" if len(plans) == 1 else "some"
         for i in members:
             doc_id, p, _ = items[i]
             rows.append(PassageGroup(cited_key=cited_key, group_id=group_id, doc_id=doc_id,
                                      passage_id=p.passage_id, start_char=p.start_char, end_char=p.end_char,
                                      plans_in_group=len(plans), plans_citing=len(doc_ids), spread=spread,
-                                     values_differ=len(plans) > 1 and len(numbers) > 1))
+                                     values_differ=differ))
     return rows
 
 

@@ -96,6 +96,12 @@ def score_file(gold_file: Path, root: Path, report: DiffReport) -> bool:
     return True
 
 
+def is_diff_gold(gold_dir: Path) -> bool:
+    """A folder of passage alignments (files with `passages`), not of per-document gold."""
+    first = next(iter(sorted(gold_dir.glob("*.json"))), None)
+    return first is not None and "passages" in json.loads(first.read_text(encoding="utf-8"))
+
+
 def evaluate(gold_dir: Path, root: Path | None = None) -> DiffReport:
     report = DiffReport()
     for gold_file in sorted(gold_dir.glob("*.json")):

@@ -305,3 +305,6 @@ class PassageGroup(Record):
     plans_citing: int  # plans in the db citing `cited_key`
     spread: str  # all | some | one
     values_differ: bool = False  # the group's passages state different numbers
+
+
+DocumentRecords.model_rebuild()  # `passages` names a model defined after it

@@ -155,3 +155,23 @@ def test_a_child_much_longer_than_its_parent_gets_a_note(pair_db, tmp_path):
         diff.refresh(con)
         note = con.execute("SELECT note FROM diff_summary").fetchone()[0]
     assert note == "the child has 46 passages, its parent 5: most of the child is its own"
+
+
+def test_compare_passage_view(corpus_db, tmp_path):
+    out = CliRunner().invoke(main, ["compare", "--cites", "573/TTg-KGVX", "--passages", "--db", str(corpus_db),
+                                    "--csv", str(tmp_path / "c.csv"), "--html", str(tmp_path / "c.html")])
+    assert out.exit_code == 0, out.output
+    assert "passages per plan: shared by all / partly shared / unique" in out.output
+    assert "  Lai Châu (4290/KH-UBND): shared " in out.output
+    rows = (tmp_path / "c.passages.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "group_id,spread,values_differ,doc_id,plan,start_char,end_char,text"
+    assert any(',"\'- Phân công bác sỹ tư vấn tâm lý' in r for r in rows)  # a bullet's dash is not a formula
+    assert (tmp_path / "c.passages.html").exists()
+
+
+@needs_chromium
+def test_passage_view_page_in_chromium(corpus_db, tmp_path):
+    CliRunner().invoke(main, ["compare", "--cites", "573/TTg-KGVX", "--passages", "--db", str(corpus_db),
+                              "--html", str(tmp_path / "c.html")])
+    dom = dump_dom(tmp_path / "c.passages.html")
+    assert "Passages the plans share" in dom and "Vị Khê" in dom and 'id="groups"' in dom
