@@ -20,8 +20,9 @@ from schemas.records import Duty, Passage, Section, Target
 
 MIN_WORDS = 4
 
-# Where a line opens, in the matching form (emphasis already blanked).
-_MARKER = re.compile(r"""
+# Where a line opens, in the matching form (emphasis already blanked);
+# pipeline/align.py strips it before comparing passages.
+MARKER = re.compile(r"""
     ^\s*
     (?:
         (?P<row>\|)                                  # a table row
@@ -48,7 +49,7 @@ def _capitals_only(text: str) -> bool:
 
 
 def _words_after_marker(text: str) -> int:
-    marker = _MARKER.match(text)
+    marker = MARKER.match(text)
     return len(_WORD.findall(text[marker.end():] if marker else text))
 
 
@@ -63,7 +64,7 @@ def _blocks(doc: Document, start: int, end: int) -> list[tuple[int, int, str]]:
         if not stripped:
             previous_blank = True
             continue
-        marker = _MARKER.match(line.text)
+        marker = MARKER.match(line.text)
         opens = (marker is not None or not blocks
                  or (previous_blank and not _starts_lowercase(stripped))
                  or blocks[-1][2] == "row")

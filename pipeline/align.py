@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from core.normalize import match_form
+from extractors.passages import MARKER
 
 ADAPTED_RATIO = 60.0
 PARTIAL_RATIO = 75.0
@@ -50,14 +51,6 @@ def _words() -> dict:
     return tomllib.loads(files("pipeline.data").joinpath("diff_words.toml").read_text(encoding="utf-8"))
 
 
-# A list marker at the start of a passage (`1.1.`, `a)`, `-`, `|`), as in extractors/passages.py.
-_MARKER = re.compile(r"""
-    ^\W*?
-    (?:
-        (?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)[.)]   # I. / 1. / 1.1. / 2)
-      | [a-zđ][.)]                              # a) / b.
-    )\s
-    """, re.VERBOSE)
 _TOKEN = re.compile(r"\w+(?:[.,/]\d+)*%?")
 # A date or a month: what a deadline is made of.
 _DATE = re.compile(r"""
@@ -88,7 +81,7 @@ def _neutral_places(form: str) -> str:
 def _unmarked(text: str) -> str:
     """The matching form of `text` without its list marker."""
     form = match_form(text).strip()
-    marker = _MARKER.match(form)
+    marker = MARKER.match(form)
     return form[marker.end():] if marker else form
 
 

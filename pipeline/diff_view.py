@@ -87,18 +87,19 @@ def render_text(result: DiffResult) -> str:
         if link.label == "dropped":
             continue
         changed = f" ({', '.join(link.changed)})" if link.changed else ""
-        out.append(f"[{link.label}{changed}] {_one_line(_span(result, result.child, link.child_start, link.child_end))}")
+        out.append(f"[{link.label}{changed}] {one_line(_span(result, result.child, link.child_start, link.child_end))}")
         if link.label == "adapted":
-            out.append(f"    parent: {_one_line(_span(result, result.parent, link.parent_start, link.parent_end))}")
+            out.append(f"    parent: {one_line(_span(result, result.parent, link.parent_start, link.parent_end))}")
     dropped = [link for link in result.links if link.label == "dropped"]
     if dropped:
         out.append("dropped from the parent:")
-        out += [f"[dropped] {_one_line(_span(result, result.parent, link.parent_start, link.parent_end))}"
+        out += [f"[dropped] {one_line(_span(result, result.parent, link.parent_start, link.parent_end))}"
                 for link in dropped]
     return "\n".join(out)
 
 
-def _one_line(text: str, width: int = 160) -> str:
+def one_line(text: str, width: int = 160) -> str:
+    """`text` on one line, cut at `width` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[:width - 1] + "…"
 

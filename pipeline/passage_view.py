@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipeline.diff import sibling_groups
+from pipeline.diff_view import one_line
 from pipeline.html import render
 from schemas.records import PassageGroup
 
@@ -48,11 +49,6 @@ def passage_view(con: duckdb.DuckDBPyConnection, cites: str, docs: list[tuple[st
     return PassageView(docs, groups, texts)
 
 
-def _one_line(text: str, width: int = 140) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 1] + "…"
-
-
 def render_text(view: PassageView) -> str:
     if not view.groups:
         return "passages: fewer than two plans to compare"
@@ -65,7 +61,7 @@ def render_text(view: PassageView) -> str:
     labels = dict(view.docs)
     for group_id, rows in view.differing().items():
         out.append(f"different numbers for the same measure (group {group_id}):")
-        out += [f"  {labels[r.doc_id]}: {_one_line(view.texts.get(r.passage_id, ''))}" for r in rows]
+        out += [f"  {labels[r.doc_id]}: {one_line(view.texts.get(r.passage_id, ''), 140)}" for r in rows]
     return "\n".join(out)
 
 
