@@ -100,16 +100,24 @@ def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quie
 @main.command("eval")
 @click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of gold *.json files (format: tests/gold/GOLD.md).")
-@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="DuckDB file written by `plans run`.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--floors", "floors_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML of metric = minimum (e.g. eval_floors.toml); exit 1 naming every metric below.")
 def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> None:
-    """Precision, recall and F1 of a db against gold annotations."""
+    """Precision, recall and F1 of a db against gold annotations (of `plans diff`'s
+    labels for a folder of passage alignments, tests/gold_diff: no db needed)."""
     import json
 
-    from pipeline import evaluate
+    from pipeline import evaluate, evaluate_diff
+
+    if evaluate_diff.is_diff_gold(gold_dir):
+        report = evaluate_diff.evaluate(gold_dir)
+        click.echo(json.dumps(report.scores(), indent=2) if fmt == "json" else evaluate_diff.render_text(report))
+        return
+    if not db_path.exists():
+        raise click.ClickException(shown(f"{db_path}: no such database; `plans run` writes it"))
 
     try:
         con = store.connect(db_path, read_only=True)
@@ -251,6 +259,28 @@ def audit(doc: str, db_path: Path, min_severity: str, html_path: Path | None) ->
         html_path.write_text(auditing.render_html(report), encoding="utf-8")
 
 
+@main.command("diff")
+@click.argument("child")
+@click.argument("parent", required=False)
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the two plans side by side, changes marked, as HTML.")
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
+              show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+def diff_(child: str, parent: str | None, html_path: Path | None, db_path: Path) -> None:
+    """What CHILD copies, adapts, adds and drops from PARENT (default: the stored document it cites)."""
+    from pipeline import diff_view
+
+    with _open_read_only(db_path) as con:
+        try:
+            result = diff_view.diff(con, child, parent)
+        except diff_view.DiffError as exc:
+            raise click.ClickException(shown(str(exc))) from None
+    for line in diff_view.render_text(result).splitlines():
+        _echo(line)
+    if html_path:
+        html_path.write_text(diff_view.render_html(result), encoding="utf-8")
+
+
 @main.command()
 @click.option("--cites", help="Compare the plans that cite this document (`573/TTg-KGVX` or a cited_key).")
 @click.option("--doc", "doc_ids", multiple=True, help="A doc_id to include (repeatable).")
@@ -258,8 +288,11 @@ def audit(doc: str, db_path: Path, min_severity: str, html_path: Path | None) ->
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report.")
 @click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="DuckDB file written by `plans run` (opened read-only).")
+@click.option("--passages", "passages_view", is_flag=True,
+              help="Also the passages the plans share (all / some / one alone); with --csv/--html, "
+                   "F.passages.csv / F.passages.html too.")
 def compare(cites: str | None, doc_ids: tuple[str, ...], csv_path: Path | None, html_path: Path | None,
-            db_path: Path) -> None:
+            db_path: Path, passages_view: bool) -> None:
     """Agency type x plan matrix of task counts and themes, and what each plan assigns that the others don't."""
     from pipeline import compare as comparing
 
@@ -267,7 +300,10 @@ def compare(cites: str | None, doc_ids: tuple[str, ...], csv_path: Path | None, 
         raise click.UsageError("give --cites or at least one --doc")
     with _open_read_only(db_path) as con:
         result = comparing.compare(con, cites=cites, doc_ids=list(doc_ids))
+        view = comparing.passages(con, cites, result) if passages_view else None
     click.echo(comparing.render_text(result))
+    if view is not None:
+        comparing.write_passages(view, csv_path, html_path, _echo)
     if csv_path:
         csv_path.write_text(comparing.render_csv(result), encoding="utf-8")
     if html_path:

@@ -126,3 +126,22 @@ def render_csv(c: Comparison) -> str:
 
 def render_html(c: Comparison) -> str:
     return render("compare.html.j2", docs=c.docs, rows=heatmap.rows(c), only=heatmap.only(c))
+
+
+def passages(con: duckdb.DuckDBPyConnection, cites: str | None, result: Comparison):
+    """The passage view of the compared plans (pipeline/passage_view.py)."""
+    from pipeline.passage_view import passage_view
+
+    return passage_view(con, cites or "", result.docs)
+
+
+def write_passages(view, csv_path, html_path, echo) -> None:
+    """Print the passage view, and write it beside --csv / --html."""
+    from pipeline import passage_view
+
+    for line in passage_view.render_text(view).splitlines():
+        echo(line)
+    if csv_path:
+        csv_path.with_suffix(".passages.csv").write_text(passage_view.render_csv(view), encoding="utf-8")
+    if html_path:
+        html_path.with_suffix(".passages.html").write_text(passage_view.render_html(view), encoding="utf-8")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from core.document import Document
 from core.normalize import clean_text
-from extractors import agencies, citations, dates, duties, header, targets, task_tables, themes, topics
+from extractors import agencies, citations, dates, duties, header, passages, targets, task_tables, themes, topics
 from extractors.learned import extract as with_learned_agencies, tagger
 from extractors.sections import segment
-from pipeline import citegraph, store
+from pipeline import citegraph, diff, store
 from pipeline.ingest import IngestFailure, Input, list_inputs, read_document
 from schemas.records import DocumentRecords, IngestError
 
@@ -127,6 +127,10 @@ def _partners(doc: Document, sections: list, found_duties: list, found_agencies:
             + task_tables.partners(doc, found_duties, found_agencies),)
 
 
+def _passages(doc: Document, sections: list, meta, found_duties: list, found_targets: list) -> tuple:
+    return (passages.extract(doc, sections, found_duties, found_targets),)
+
+
 def _extractor(extract: Callable[[Document], list]) -> Callable[..., tuple]:
     """A step of one extractor that reads only the Document (and what is set on it)."""
     return lambda doc, *_: (extract(doc),)
@@ -158,6 +162,7 @@ def _steps(learned: bool) -> tuple[Step, ...]:
         Step("issues", _issues, requires=("sections", "numbering_issues"), assigns=("document_issues",)),
         Step("partners", _partners, requires=("sections", "duties", "agencies"), assigns=("duty_partners",)),
         Step("targets", _extractor(targets.extract), requires=_READ, assigns=("targets",)),
+        Step("passages", _passages, requires=(*_READ, "duties", "targets"), assigns=("passages",)),
     )
 
 
@@ -402,6 +407,7 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
         # Cross-document tables (cited documents, citation findings) follow
         # whatever this run changed.
         citegraph.refresh(con)
+        diff.refresh(con)  # passage links and groups read the graph just rebuilt
     finally:
         con.close()
     return result

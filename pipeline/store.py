@@ -12,7 +12,7 @@ and the keys it joins, `join_cited_keys`): this module is the one writer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.resources import files
 from pathlib import Path
 
@@ -210,10 +210,17 @@ def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list
     they stay as they were, and so does whatever the batches' producer wrote
     through this module while they were drawn (citegraph's joined keys). The
     batches are drawn one at a time. Returns rows per table."""
-    counts = dict.fromkeys(GRAPH_TABLES, 0)
+    return _replace_tables(con, GRAPH_TABLES, batches, lambda: mark_graph(con, fresh=True))
+
+
+def _replace_tables(con: duckdb.DuckDBPyConnection, tables: list[str],
+                    batches: Iterable[dict[str, list[Record] | str]],
+                    before_commit: Callable[[], None] | None = None) -> dict[str, int]:
+    """Empty `tables`, then insert the rows of each batch, in one transaction."""
+    counts = dict.fromkeys(tables, 0)
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in GRAPH_TABLES:
+        for table in tables:
             con.execute(f"DELETE FROM {table}")
         columns = _table_columns(con)
         for batch in batches:
@@ -224,12 +231,23 @@ def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list
                     continue
                 _insert(con, table, rows, columns)
                 counts[table] += len(rows)
-        mark_graph(con, fresh=True)
+        if before_commit:
+            before_commit()
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return counts
+
+
+DIFF_TABLES = ["passage_links", "diff_summary", "passage_groups"]
+
+
+def write_diff(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record]]]) -> dict[str, int]:
+    """Replace `plans diff`'s tables (pipeline.diff) with the rows of
+    `batches` (table -> records), drawn one at a time, in one transaction:
+    on failure they stay as they were. Returns rows per table."""
+    return _replace_tables(con, DIFF_TABLES, batches)
 
 
 def keep_written_keys(con: duckdb.DuckDBPyConnection) -> None:

@@ -261,3 +261,66 @@ class DocumentRecords(Record):
     dates: list[DateMention] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     duty_themes: list[DutyTheme] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+
+
+class Passage(Mention):
+    """`passages`: a comparable piece of a plan (list item, bullet, table row
+    or paragraph, with the lines it wraps over), what `plans diff` aligns."""
+
+    passage_id: str  # `<doc_id>:p<n>`, n in text order
+    kind: str  # item | bullet | row | paragraph
+    path: str | None = None  # the section path it stands in (`II.1.2`)
+    duty_id: str | None = None  # the first duty whose span starts inside it
+    target_start: int | None = None  # start_char of the first target inside it (targets have no id)
+
+
+class PassageLink(Record):
+    """`passage_links`: one child passage against its parent's (or a parent
+    passage no child passage carries, label `dropped`)."""
+
+    child_doc: str
+    parent_doc: str
+    child_passage: str | None = None
+    child_start: int | None = None
+    child_end: int | None = None
+    parent_passage: str | None = None
+    parent_start: int | None = None
+    parent_end: int | None = None
+    similarity: float | None = None  # rapidfuzz ratio of the comparison forms, 0..100
+    label: str  # copied | adapted | new | dropped
+    changed: list[str] = Field(default_factory=list)  # agency | deadline | value | scope | wording
+
+
+class DiffSummary(Record):
+    """`diff_summary`: one row per (child, parent) pair the citations give."""
+
+    child_doc: str
+    parent_doc: str
+    child_passages: int
+    parent_passages: int
+    copied: float  # shares of the child's passages
+    adapted: float
+    new: float
+    dropped: float  # share of the parent's passages
+    lag_days: int | None = None  # child's issue date minus the parent's
+    note: str | None = None  # why the pair is odd (cites itself, mutual citation, no passages, ...)
+
+
+class PassageGroup(Record):
+    """`passage_groups`: passages of plans citing the same document that say
+    the same thing, one row per passage in a group."""
+
+    cited_key: str
+    group_id: int
+    doc_id: str
+    passage_id: str
+    start_char: int
+    end_char: int
+    plans_in_group: int  # distinct plans carrying the group
+    plans_citing: int  # plans in the db citing `cited_key`
+    spread: str  # all | some | one
+    values_differ: bool = False  # the group's passages state different numbers
+
+
+DocumentRecords.model_rebuild()  # `passages` names a model defined after it

@@ -277,3 +277,61 @@ CREATE TABLE IF NOT EXISTS duty_themes (
     start_char INTEGER,
     end_char INTEGER
 );
+
+-- Comparable pieces of each plan (extractors/passages.py), what `plans diff`
+-- aligns.
+CREATE TABLE IF NOT EXISTS passages (
+    doc_id VARCHAR NOT NULL,
+    section_id VARCHAR,
+    passage_id VARCHAR,
+    kind VARCHAR,           -- item | bullet | row | paragraph
+    path VARCHAR,
+    duty_id VARCHAR,
+    target_start INTEGER,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+-- A child plan's passages against the parent it cites (pipeline/diff.py),
+-- rebuilt after each run like the citation graph.
+CREATE TABLE IF NOT EXISTS passage_links (
+    child_doc VARCHAR NOT NULL,
+    parent_doc VARCHAR NOT NULL,
+    child_passage VARCHAR,
+    child_start INTEGER,
+    child_end INTEGER,
+    parent_passage VARCHAR,
+    parent_start INTEGER,
+    parent_end INTEGER,
+    similarity DOUBLE,
+    label VARCHAR,          -- copied | adapted | new | dropped
+    changed VARCHAR[]       -- agency | deadline | value | scope | wording
+);
+
+CREATE TABLE IF NOT EXISTS diff_summary (
+    child_doc VARCHAR NOT NULL,
+    parent_doc VARCHAR NOT NULL,
+    child_passages INTEGER,
+    parent_passages INTEGER,
+    copied DOUBLE,
+    adapted DOUBLE,
+    new DOUBLE,
+    dropped DOUBLE,
+    lag_days INTEGER,
+    note VARCHAR
+);
+
+-- Equivalent passages of plans citing the same document.
+CREATE TABLE IF NOT EXISTS passage_groups (
+    cited_key VARCHAR NOT NULL,
+    group_id INTEGER,
+    doc_id VARCHAR,
+    passage_id VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER,
+    plans_in_group INTEGER,
+    plans_citing INTEGER,
+    spread VARCHAR,         -- all | some | one
+    values_differ BOOLEAN
+);

@@ -47,4 +47,11 @@ def test_every_citation_offset_gives_back_its_text(executed):
 
 def test_the_plots_are_drawn(executed):
     images = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 2
+    assert len(images) == 3
+
+
+def test_the_ward_copies_more_of_the_province_plan_than_the_city(executed):
+    # section 4: shares of each plan's passages copied / adapted / new against Lai Châu's plan (plans diff)
+    shares = plain_outputs(executed)[-2]
+    copied = {place: float(value) for place, value in re.findall(r"'([^']+)': \(([\d.]+),", shares)}
+    assert set(copied) == {"Hải Phòng", "Vị Khê"} and copied["Vị Khê"] > copied["Hải Phòng"]

@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from pipeline.store import schema_sql
-from schemas.records import CitationFinding, CitedDocument, DocumentMeta, DocumentRecords, IngestError
+from schemas.records import (CitationFinding, CitedDocument, DiffSummary, DocumentMeta, DocumentRecords, IngestError,
+                             PassageGroup, PassageLink)
 
 # The record each table's rows are made of: `documents` and one table per
 # list field of DocumentRecords (pipeline/store.py), the citation graph's
@@ -22,6 +23,10 @@ TABLE_RECORDS = {
     "cited_documents": CitedDocument,
     "citation_findings": CitationFinding,
     "ingest_errors": IngestError,
+    # `plans diff`'s tables (pipeline/diff.py)
+    "passage_links": PassageLink,
+    "diff_summary": DiffSummary,
+    "passage_groups": PassageGroup,
 }
 # Tables the store fills without a record (`sources`: the input files of
 # `documents` rows; `citation_graph`: whether the graph follows them), and

@@ -1,0 +1,55 @@
+"""Speed and memory of `plans diff`'s alignment: one parent against many children.
+
+    python -m benchmarks.diff_speed [-n 1000]
+
+The children are made by benchmarks/make_children.py from data/raw/002 (one
+at a time, as they are aligned, so nothing grows with their number); only
+the alignment is timed (`pipeline.align.align`: comparison forms, rapidfuzz
+cdist, labels), on one core (`workers=1`, no process pool). Peak RSS is read
+once the run is over; run it at two sizes to see that it stays flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.make_children import PARENT, UNRELATED, extra_passages, make_child, passages  # noqa: E402
+from pipeline.align import Parent, align  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    parent, extra = passages(PARENT), extra_passages(UNRELATED)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    aligned = child_passages = 0
+    started, cpu_started = time.perf_counter(), time.process_time()
+    prepared = Parent.read(parent)
+    spent, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    for i in range(args.n):
+        child = make_child(parent, extra, args.seed, i)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        links = align(child.texts, prepared)
+        spent += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
+        aligned += len(links)
+        child_passages += len(child.texts)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"children {args.n}, parent passages {len(parent)}, child passages {child_passages}, links {aligned}")
+    print(f"align CPU time {cpu:.2f} s ({cpu / args.n * 1000:.1f} ms per child); wall {spent:.2f} s "
+          f"(load average {os.getloadavg()[0]:.1f})")
+    print(f"peak RSS {rss_after / 1024:.0f} MB (before aligning {rss_before / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""Passage alignment: a child's passages against a parent's, labelled.
+
+Passages are compared in a *comparison form*: the matching form
+(`core.normalize.match_form`: NFC, one tone-mark placement, emphasis
+blanked), lower case, without the list marker, punctuation or place names
+(`tỉnh Lai Châu` and `phường Vị Khê` both become `§`). Similarity is
+rapidfuzz's `ratio` on that form, computed for all pairs at once
+(`process.cdist`, in C++); `partial_ratio` is tried on the few best
+candidates of a passage that carries only a part of another.
+
+Labels (tests/gold_diff/NOTES.md says how the gold reads them):
+- `copied`: the comparison forms have the same words, a typo of at most
+  `TYPO_EDITS` letters in a word aside (a number never counts as a typo);
+- `adapted`: similar (`ADAPTED_RATIO`, or `PARTIAL_RATIO` of the shorter in
+  the longer) with words added, removed or replaced; `changed` says which of
+  agency, deadline, value, scope the changed words touch (else wording);
+- `new`: no parent passage is that close;
+- `dropped`: a parent passage that no child passage matches or carries.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib.resources import files
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from core.normalize import match_form
+from extractors.passages import MARKER
+
+ADAPTED_RATIO = 60.0
+PARTIAL_RATIO = 75.0
+PARTIAL_MIN_CHARS = 40  # shorter than this, a partial match is a shared phrase, not a shared task
+PARTIAL_CANDIDATES = 2
+TYPO_EDITS = 2
+MIN_CARRIED_WORDS = 8  # a shorter run of words is a shared phrase, not a passage cut out of another
+GAP_RATIO = 50.0
+OVERLAP_GATE = 30.0  # share of words under which two passages are not compared character by character
+PARTIAL_GATE = 50.0  # share of the shorter's words the longer must hold to be searched for it  # enough for a passage standing where its counterpart stands (see `_fill_gaps`)
+PLACE = "§"
+CACHED_FORMS = 4096  # passages whose forms are kept: bounded, so memory does not follow the corpus
+
+
+@cache
+def _words() -> dict:
+    return tomllib.loads(files("pipeline.data").joinpath("diff_words.toml").read_text(encoding="utf-8"))
+
+
+_TOKEN = re.compile(r"\w+(?:[.,/]\d+)*%?")
+# A date or a month: what a deadline is made of.
+_DATE = re.compile(r"""
+    \d{1,2}/\d{1,2}(?:/\d{2,4})?      # 30/6 or 30/6/2026
+  | (?<=tháng\s)\d{1,2}               # tháng 6
+  | (?<=năm\s)\d{4}                   # năm 2026
+    """, re.VERBOSE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+
+
+# Capital letters of Latin script, Vietnamese ones included (`re` has no \p{Lu}).
+_CAPITALS = "".join(chr(c) for c in range(0x41, 0x1F00) if chr(c).isupper() and chr(c).isalpha())
+
+
+@cache
+def _place_pattern() -> re.Pattern[str]:
+    words = sorted(_words()["place_words"], key=len, reverse=True)
+    # The place word, then the capitalised words of its name (`phường Vị Khê`, `tỉnh Lai Châu`).
+    return re.compile(r"(?i:\b(?:" + "|".join(map(re.escape, words)) + r")\b)"
+                      + r"(?:\s+[" + re.escape(_CAPITALS) + r"]\w*)*")
+
+
+def _neutral_places(form: str) -> str:
+    return _place_pattern().sub(f" {PLACE} ", form)
+
+
+@lru_cache(maxsize=CACHED_FORMS)
+def _unmarked(text: str) -> str:
+    """The matching form of `text` without its list marker."""
+    form = match_form(text).strip()
+    marker = MARKER.match(form)
+    return form[marker.end():] if marker else form
+
+
+@lru_cache(maxsize=CACHED_FORMS)  # children repeat their parent's passages
+def _cased_words(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(_neutral_places(_unmarked(text)).replace(PLACE, " placeword ")))
+
+
+@lru_cache(maxsize=CACHED_FORMS)
+def _folded_words(text: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _cased_words(text))
+
+
+def comparison_words(text: str) -> list[str]:
+    """The words of `text`'s comparison form (see module doc)."""
+    return list(_folded_words(text))
+
+
+def comparison_form(text: str) -> str:
+    return " ".join(comparison_words(text))
+
+
+def _is_typo(a: str, b: str) -> bool:
+    if _NUMBER.fullmatch(a) or _NUMBER.fullmatch(b):
+        return False
+    return Levenshtein.distance(a, b) <= TYPO_EDITS and min(len(a), len(b)) > TYPO_EDITS
+
+
+def same_words(a: list[str], b: list[str]) -> bool:
+    """The same words, word for word, but for typos."""
+    if a == b:
+        return True
+    if len(a) != len(b):
+        return False
+    return all(x == y or _is_typo(x, y) for x, y in zip(a, b))
+
+
+def carried_whole(part: list[str], whole: list[str]) -> bool:
+    """`part` is a run of `whole`'s words (a passage cut out of a longer one)."""
+    if len(part) < MIN_CARRIED_WORDS or len(part) >= len(whole):
+        return False
+    joined = f" {' '.join(whole)} "
+    return f" {' '.join(part)} " in joined
+
+
+def _changed_words(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    """The words only `a` has and only `b` has, in order, as written (compared case-blind)."""
+    only_a, only_b = [], []
+    ops = Levenshtein.opcodes([w.casefold() for w in a], [w.casefold() for w in b])
+    for tag, a0, a1, b0, b1 in ops.as_list():
+        if tag != "equal":
+            only_a += a[a0:a1]
+            only_b += b[b0:b1]
+    return only_a, only_b
+
+
+def _has_phrase(words: list[str], phrases: list[str]) -> bool:
+    text = f" {' '.join(words).casefold()} "
+    return any(f" {p} " in text for p in phrases)
+
+
+def _names_agency(words: list[str], heads: list[str]) -> bool:
+    """An agency head among `words`, written as a name (`Sở`, `Công an`, `Ban Chỉ huy`):
+    in lower case most heads are common words (`phòng, chống`, `đồng bộ`, `xã hội`)."""
+    capitalised = [w for w in words if w[:1].isupper()]
+    return _has_phrase(capitalised, [h for h in heads if " " not in h]) or _has_phrase(words, [
+        h for h in heads if " " in h])
+
+
+def what_changed(child: str, parent: str) -> list[str]:
+    """Which of agency, deadline, value, scope changed from `parent` to `child` (else wording)."""
+    changed = []
+    child_form, parent_form = _unmarked(child), _unmarked(parent)
+    child_dates, parent_dates = set(_DATE.findall(child_form)), set(_DATE.findall(parent_form))
+    if child_dates != parent_dates:
+        changed.append("deadline")
+    child_numbers = set(_NUMBER.findall(_DATE.sub(" ", child_form))) - child_dates
+    parent_numbers = set(_NUMBER.findall(_DATE.sub(" ", parent_form))) - parent_dates
+    if child_numbers != parent_numbers:
+        changed.append("value")
+    only_child, only_parent = _changed_words(_cased_words(child), _cased_words(parent))
+    words = _words()
+    if _names_agency(only_child, words["agency_words"]) or _names_agency(only_parent, words["agency_words"]):
+        changed.append("agency")
+    if ("placeword" in only_child or "placeword" in only_parent
+            or _has_phrase(only_child, words["scope_words"]) or _has_phrase(only_parent, words["scope_words"])):
+        changed.append("scope")
+    return changed or ["wording"]
+
+
+@dataclass
+class Link:
+    child: int | None  # index into the child's passages
+    parent: int | None  # index into the parent's passages
+    label: str
+    similarity: float | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+def _partial(a: str, b: str, overlap: float) -> float:
+    """`partial_ratio` of the shorter in the longer, when it can reach
+    `PARTIAL_RATIO`: most of the shorter's words must be in the longer."""
+    if min(len(a), len(b)) < PARTIAL_MIN_CHARS or overlap < PARTIAL_GATE:
+        return 0.0
+    return fuzz.partial_ratio(a, b, score_cutoff=PARTIAL_RATIO)
+
+
+@dataclass
+class Parent:
+    """A parent's passages read once for any number of children: their
+    comparison forms and which words each holds."""
+
+    texts: list[str]
+    words: list[list[str]]
+    forms: list[str]
+    exact: dict[str, int]  # comparison form -> first passage with it
+    holders: dict[str, np.ndarray]  # word -> the passages holding it
+    sizes: np.ndarray  # distinct words per passage
+
+    @classmethod
+    def read(cls, texts: list[str]) -> Parent:
+        words = [comparison_words(t) for t in texts]
+        forms = [" ".join(w) for w in words]
+        holders: dict[str, list[int]] = {}
+        for j, ws in enumerate(words):
+            for w in set(ws):
+                holders.setdefault(w, []).append(j)
+        exact: dict[str, int] = {}
+        for j, form in enumerate(forms):
+            exact.setdefault(form, j)
+        return cls(list(texts), words, forms, exact, {w: np.array(js) for w, js in holders.items()},
+                   np.array([len(set(ws)) for ws in words], dtype=np.float32))
+
+
+def _overlap(child_words: list[list[str]], parent: Parent) -> np.ndarray:
+    """Shared distinct words over the smaller passage's, 0..100, for all pairs
+    (counted through the parent's word index, no matrix product: BLAS threads
+    cost more than they give on matrices this small)."""
+    shared = np.zeros((len(child_words), len(parent.forms)), dtype=np.float32)
+    sizes = np.zeros(len(child_words), dtype=np.float32)
+    for row, words in enumerate(child_words):
+        distinct = set(words)
+        sizes[row] = len(distinct)
+        holders = [parent.holders[w] for w in distinct if w in parent.holders]
+        if holders:
+            shared[row] = np.bincount(np.concatenate(holders), minlength=len(parent.forms))
+    smaller = np.minimum(sizes[:, None], parent.sizes[None, :])
+    return np.divide(100 * shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
+
+
+def _ratios(child_forms: list[str], parent: Parent, overlap: np.ndarray) -> np.ndarray:
+    """`ratio` of child forms to parent forms: a form the parent has word for
+    word scores 100 without a comparison; a pair sharing under
+    `OVERLAP_GATE` of its words, or a ratio under `GAP_RATIO` (no label reads
+    either), is 0 without rapidfuzz finishing the work."""
+    scores = np.zeros((len(child_forms), len(parent.forms)), dtype=np.float32)
+    for i, form in enumerate(child_forms):
+        if form in parent.exact:
+            scores[i, parent.exact[form]] = 100.0
+            continue
+        for j in np.flatnonzero(overlap[i] >= OVERLAP_GATE):
+            scores[i, j] = fuzz.ratio(form, parent.forms[j], score_cutoff=GAP_RATIO)
+    return scores
+
+
+def _candidates(ratio_row: np.ndarray, overlap_row: np.ndarray) -> list[int]:
+    """The few parent passages worth a closer look: best by ratio, then by word overlap."""
+    best = [int(k) for k in np.argsort(ratio_row)[::-1][:PARTIAL_CANDIDATES]]
+    return best + [int(k) for k in np.argsort(overlap_row)[::-1][:PARTIAL_CANDIDATES] if int(k) not in best]
+
+
+def align(child_texts: list[str], parent: Parent | list[str]) -> list[Link]:
+    """One link per child passage (copied / adapted / new, in the child's
+    order), then one per parent passage nothing carries (dropped). Read a
+    parent aligned with many children once (`Parent.read`)."""
+    if not isinstance(parent, Parent):
+        parent = Parent.read(parent)
+    parent_texts, parent_words, parent_forms = parent.texts, parent.words, parent.forms
+    child_words = [comparison_words(t) for t in child_texts]
+    child_forms = [" ".join(w) for w in child_words]
+    if not parent_forms:
+        return [Link(i, None, "new") for i in range(len(child_forms))]
+    if not child_forms:
+        return [Link(None, j, "dropped") for j in range(len(parent_forms))]
+    # Word overlap finds the passage a short one was cut out of, which `ratio` ranks low.
+    overlap = _overlap(child_words, parent)
+    scores = _ratios(child_forms, parent, overlap)
+    links: list[Link] = []
+    covered = np.zeros(len(parent_forms), dtype=bool)
+    for i, row in enumerate(scores):
+        j = int(row.argmax())
+        score = float(row[j])
+        if same_words(child_words[i], parent_words[j]):
+            links.append(Link(i, j, "copied", score))
+            covered[j] = True
+            continue
+        candidates = _candidates(row, overlap[i])
+        carried = next((k for k in candidates if carried_whole(child_words[i], parent_words[k])), None)
+        if carried is not None:
+            links.append(Link(i, carried, "copied", float(row[carried])))
+            covered[carried] = True
+            continue
+        if score < ADAPTED_RATIO:
+            # A passage that carries a part of another (or is carried in a longer one).
+            best = max(((_partial(child_forms[i], parent_forms[k], overlap[i, k]), k) for k in candidates),
+                       default=(0.0, j))
+            if best[0] < PARTIAL_RATIO:
+                links.append(Link(i, None, "new", score))
+                continue
+            j, score = best[1], float(row[best[1]])
+        links.append(Link(i, j, "adapted", score, what_changed(child_texts[i], parent_texts[j])))
+        covered[j] = True
+    _fill_gaps(links, scores, covered, child_texts, parent_texts)
+    column_best = scores.max(axis=0)
+    for j in np.flatnonzero(~covered):
+        if column_best[j] >= ADAPTED_RATIO:
+            continue
+        top = np.argsort(overlap[:, j])[::-1][:PARTIAL_CANDIDATES]
+        if any(_partial(parent_forms[j], child_forms[int(i)], overlap[int(i), j]) >= PARTIAL_RATIO for i in top):
+            continue
+        links.append(Link(None, int(j), "dropped", float(column_best[j])))
+    return links
+
+
+def _fill_gaps(links: list[Link], scores: np.ndarray, covered: np.ndarray,
+               child_texts: list[str], parent_texts: list[str]) -> None:
+    """A child passage left new that stands between two aligned passages,
+    where an uncovered parent passage stands between their counterparts, is
+    that passage adapted when they are `GAP_RATIO` alike: plans that follow
+    their parent keep its order, and a rewritten task stays in its place."""
+    anchors = [(link.child, link.parent) for link in links if link.parent is not None]
+    for link in links:
+        if link.label != "new":
+            continue
+        before = [p for c, p in anchors if c < link.child]
+        after = [p for c, p in anchors if c > link.child]
+        lo = max(before, default=-1)
+        hi = min(after, default=len(parent_texts))
+        if hi - lo < 2:
+            continue
+        gap = [j for j in range(lo + 1, hi) if not covered[j]]
+        if not gap:
+            continue
+        j = max(gap, key=lambda k: scores[link.child, k])
+        if scores[link.child, j] >= GAP_RATIO:
+            link.parent, link.label, link.similarity = j, "adapted", float(scores[link.child, j])
+            link.changed = what_changed(child_texts[link.child], parent_texts[j])
+            covered[j] = True
