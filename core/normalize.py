@@ -257,9 +257,13 @@ def _blank_lines_part_paragraphs(lines: list[str]) -> bool:
     return sum(n for n in sizes if n > 1) >= 0.5 * content
 
 
+# A letter or digit: `\w` is `str.isalnum()` or `_`.
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def _is_layout(line: str) -> bool:
     """A table bar or a rule line: layout, never part of a sentence."""
-    return not any(c.isalnum() for c in line)
+    return not _ALNUM.search(line)
 
 
 def _has_letters(line: str) -> bool:

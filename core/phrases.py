@@ -38,7 +38,12 @@ changes (who uses it and why is said where it is used):
   text (Python's `re` cannot search backwards from a position);
 - `tree`: the alternation written as a prefix tree, one branch per next
   character, for vocabularies of hundreds of phrases; longer phrases still
-  win (a branch that goes on is tried before the phrase that ends there).
+  win (a branch that goes on is tried before the phrase that ends there);
+- `by_first`: the branches grouped by their first character, longest first
+  within each group: the same matches as the rule (phrases opening with
+  different characters never both match), found faster where the engine
+  must try every position anyway (a pattern opening with a lookbehind):
+  one test of the first character instead of one per phrase.
 """
 
 from __future__ import annotations
@@ -79,7 +84,8 @@ def phrases_regex(phrases: Iterable[str], **options) -> str:
 
 
 def phrase_alternatives(phrases: Iterable[str], *, gap: Gap = ANY_BLANKS, comma: str = OPTIONAL,
-                        case: str = AS_WRITTEN, backward: bool = False, tree: bool = False) -> str:
+                        case: str = AS_WRITTEN, backward: bool = False, tree: bool = False,
+                        by_first: bool = False) -> str:
     """The branches of `phrases_regex`, `|`-joined, without a group around them."""
     forms = [match_form(p) for p in phrases]
     if case == LOWER:
@@ -92,6 +98,8 @@ def phrase_alternatives(phrases: Iterable[str], *, gap: Gap = ANY_BLANKS, comma:
         return _by_first_letter(forms, units)
     if tree:
         return _tree(units, [len(f) for f in forms])
+    if by_first:
+        return _by_first_unit(units)
     return "|".join("".join(u) for u in units)
 
 
@@ -125,6 +133,14 @@ def _by_first_letter(forms: list[str], units: list[list[str]]) -> str:
         for first in dict.fromkeys((form[0].upper(), form[0].lower())):
             by_first.setdefault(first, []).append(f"(?i:{''.join(pieces[1:])})")
     return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+
+
+def _by_first_unit(units: list[list[str]]) -> str:
+    """`m(?:a túy|...)|c(?:ai nghiện|...)`: the order of the branches kept within each group."""
+    groups: dict[str, list[str]] = {}
+    for pieces in units:
+        groups.setdefault(pieces[0], []).append("".join(pieces[1:]))
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 def _tree(units: list[list[str]], lengths: list[int]) -> str:

@@ -568,7 +568,8 @@ def _field_assignments(b: _Builder, doc: Document, agencies: _Agencies) -> None:
     (`tham mưu Ủy ban nhân dân Thành phố`)."""
     g = grammar()
     for start, end in doc.body_spans():
-        for m in g.field.finditer(doc.match_text, start, end):
+        # A field opens a line: tried at line starts only, not at every character.
+        for m in finditer_at(g.field, doc.match_text, doc.line_starts, start, end):
             if m.group("partner") or b.covers(m.start()):
                 continue
             para_end = next((e for s, e in paragraphs(doc, doc.line_at(m.start()).start, end) if s <= m.start() < e),

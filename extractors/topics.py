@@ -65,7 +65,9 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, tuple[str, float]], dict]:
                 term_of[key] = (topic["code"], float(weight))
     # Longest first (the phrase rule), so `cụm công nghiệp` wins over `công nghiệp`;
     # blanks or commas between the words: `bão lũ` / `bão, lũ` are written both ways.
-    body = phrases_regex(term_of, gap=BLANKS_OR_COMMAS, case=LOWER)
+    # Grouped by first letter: the lookbehind makes the engine try every
+    # position, and there one letter test beats 142 (the scan 3.3 -> 1.7 ms/doc).
+    body = phrases_regex(term_of, gap=BLANKS_OR_COMMAS, case=LOWER, by_first=True)
     return re.compile(rf"(?<!\w)(?P<term>{body})(?!\w)"), term_of, data["places"]
 
 
@@ -183,11 +185,15 @@ def _cited_subjects(doc: Document, text: str, cited: list[Citation],
 
 
 def _find_words(text: str, phrase: str, start: int, end: int) -> tuple[int, int] | None:
-    words = _WORD.findall(match_form(phrase).lower())
-    if not words:
-        return None
-    m = re.compile(r"\W+".join(map(re.escape, words))).search(text, start, min(end, len(text)))
+    pattern = _words_pattern(phrase)
+    m = pattern.search(text, start, min(end, len(text))) if pattern else None
     return (m.start(), m.end()) if m else None
+
+
+@lru_cache(maxsize=4096)  # plans cite the same directives: their titles come back document after document
+def _words_pattern(phrase: str) -> re.Pattern | None:
+    words = _WORD.findall(match_form(phrase).lower())
+    return re.compile(r"\W+".join(map(re.escape, words))) if words else None
 
 
 def _in_agency_name(text: str, start: int) -> bool:

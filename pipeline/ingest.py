@@ -44,6 +44,10 @@ _LISTING_LINE = re.compile(
       | (?P<fence>^\s*```)""",
     re.VERBOSE | re.IGNORECASE,
 )
+# What every listing line holds (its extension, link or fence without their
+# context): a text without any has no listing line, and the line by line
+# search (the costly part of the checks) is left out.
+_LISTING_HINT = re.compile(r"\.(?:txt|md|pdf|docx?|json|html?|xlsx?|csv|zip|py)\b|https?://|\]\(|```", re.IGNORECASE)
 # Listing lines a document may hold (attached files, a portal's address) before
 # their share counts, and the share of non-blank lines that makes a listing.
 LISTING_MIN_LINES = 5
@@ -130,20 +134,24 @@ def _check_not_a_listing(text: str, path: Path | str) -> None:
     page's navigation) or has no running text: its names of plans and
     issuers would otherwise pass for a plan's header."""
     lines = [line for line in text.splitlines() if line.strip()]
-    listing = sum(1 for line in lines if _LISTING_LINE.search(line))
+    listing = sum(1 for line in lines if _LISTING_LINE.search(line)) if _LISTING_HINT.search(text) else 0
     if listing >= LISTING_MIN_LINES and listing >= LISTING_SHARE * len(lines):
         raise IngestFailure(
             path, "not_a_document",
             f"not a document but a listing: {listing} of {len(lines)} lines name files, hold links or fence code "
             "(a list of sources, a README or a web page's navigation); give the documents themselves",
         )
-    prose = sum(n for line in lines if (n := len(_WORD.findall(line))) >= PROSE_LINE_WORDS)
-    if prose < BODY_MIN_WORDS:
-        raise IngestFailure(
-            path, "not_a_document",
-            f"not a document: no body ({prose} words of running text, lines of {PROSE_LINE_WORDS} words or more; "
-            f"a document has at least {BODY_MIN_WORDS})",
-        )
+    prose = 0
+    for line in lines:  # counted until there is enough
+        if (n := len(_WORD.findall(line))) >= PROSE_LINE_WORDS:
+            prose += n
+            if prose >= BODY_MIN_WORDS:
+                return
+    raise IngestFailure(
+        path, "not_a_document",
+        f"not a document: no body ({prose} words of running text, lines of {PROSE_LINE_WORDS} words or more; "
+        f"a document has at least {BODY_MIN_WORDS})",
+    )
 
 
 def read_text_file(data: bytes, path: Path) -> tuple[str, str]:

