@@ -238,16 +238,25 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    expired = False
+
     def expire(signum, frame):
+        nonlocal expired
+        expired = True
         raise DocumentTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Fired again every `seconds` until the document ends: a raise that lands
+    # in a garbage-collector callback or a __del__ is printed and dropped by
+    # Python, and the document would run on unbounded.
+    signal.setitimer(signal.ITIMER_REAL, seconds, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:  # every raise was dropped, but the budget did run out
+        raise DocumentTimeout
 
 
 def _process_or_fail(item: Input, timeout: float | None = None, learned: bool = LEARNED) -> DocumentRecords | IngestError:
