@@ -45,11 +45,12 @@ def has_parts(root: Path) -> bool:
     return any((root / "sources").glob("part-*.parquet"))
 
 
-def clear(root: Path) -> None:
-    """Remove the parts of an earlier run, so a dataset holds one run's files;
-    anything else in the folder is left alone."""
+def clear(root: Path, k: int | None = None) -> None:
+    """Remove part `k` (one a worker died writing), or every part: those of
+    an earlier run, so that a dataset holds one run's files. Anything else
+    in the folder is left alone."""
     for table in TABLES:
-        for part in (root / table).glob("part-*.parquet"):
+        for part in (root / table).glob("part-*.parquet" if k is None else part_path(root, table, k).name):
             part.unlink()
 
 

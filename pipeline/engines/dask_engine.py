@@ -88,22 +88,23 @@ def extract(client: Client, items: list[Input], root: Path, timeout: float | Non
     slots = sum(client.nthreads().values()) or 1
     todo = deque(partitions(items, slots))
     numbers = count()
-    files: dict = {}  # future -> its partition
+    files: dict = {}  # future -> (its partition, its part number)
     running = as_completed()
 
     def submit(part: list[Input]) -> None:
-        future = client.submit(parquet.write_partition, part, str(root), next(numbers), timeout, learned,
-                               pure=False)
-        files[future] = part
+        k = next(numbers)
+        future = client.submit(parquet.write_partition, part, str(root), k, timeout, learned, pure=False)
+        files[future] = part, k
         running.add(future)
 
     for _ in range(min(len(todo), 2 * slots)):
         submit(todo.popleft())
     for future in running:
-        part = files.pop(future)
+        part, k = files.pop(future)
         try:
             yield future.result()
         except KilledWorker:
+            parquet.clear(root, k)  # tables a dying worker may have written
             if len(part) > 1:
                 todo.extendleft([item] for item in reversed(part))
             else:
