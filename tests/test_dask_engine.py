@@ -141,3 +141,45 @@ def test_a_changed_file_replaces_its_document_on_a_cluster(inputs, scheduler, tm
     expected = _tables(local_db)
     assert len(expected["documents"]) == 12
     assert _tables(dask_db) == expected
+
+
+class _KillOn(distributed.WorkerPlugin):
+    """Makes every worker process die, as one killed for memory does, when it reads `name`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def setup(self, worker):
+        import os
+
+        from pipeline import run as running
+
+        read, name = running.process_file, self.name
+
+        def process_file(path, *args, **kwargs):
+            if Path(path).name == name:
+                os._exit(9)
+            return read(path, *args, **kwargs)
+
+        running.process_file = process_file
+
+
+def test_a_file_that_kills_its_worker_is_recorded_and_the_run_goes_on(tmp_path):
+    """The partition is retried file by file; the killer alone is `worker_died`."""
+    import dask
+
+    from pipeline.engines import dask_engine
+
+    folder = tmp_path / "in"
+    shutil.copytree(RAW, folder)
+    shutil.copy(next(RAW.glob("001_*.txt")), folder / "killer.txt")
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        client.register_plugin(_KillOn("killer.txt"))
+        result = dask_engine.run([folder], tmp_path / "plans.duckdb", scheduler=cluster.scheduler_address)
+    assert sorted(result.stored) == sorted(p.name for p in RAW.glob("*.txt"))
+    assert [(e.path, e.problem) for e in result.failed] == [("in/killer.txt", "worker_died")]
+    with duckdb.connect(str(tmp_path / "plans.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
+        assert con.execute("SELECT path, problem FROM ingest_errors").fetchall() == [("in/killer.txt", "worker_died")]
