@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,14 @@ def time_step(step: str, db: Path, dataset: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished, waited-for descendant: around one run,
+    the CPU the run took in all its processes, which the other work on a
+    shared machine slows much less than it slows wall time."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def differing_rows(a: Path, b: Path) -> dict[str, int]:
     """table -> rows in one database and not the other (either way, duplicates
     counted), for every table; `ingest_errors.seen_at` is left out."""
@@ -103,32 +112,35 @@ def corpora(work: Path, sizes: list[int], seed: int) -> dict[int, Path]:
     return out
 
 
-def report(info: dict, runs: list[tuple[str, RunFigures]], steps: dict, diffs: dict) -> str:
-    def row(engine: str, r: RunFigures) -> list:
+def report(info: dict, runs: list[tuple[str, RunFigures, float]], steps: dict, diffs: dict) -> str:
+    def row(engine: str, r: RunFigures, cpu: float) -> list:
         return [r.docs, engine, r.workers, f"{r.seconds:.1f}", f"{r.docs_per_s:.1f}",
-                f"{r.docs_per_s / r.workers:.1f}", f"{r.max_rss_mb:.0f}", f"{r.tree_rss_mb:.0f}"]
+                f"{r.docs_per_s / r.workers:.1f}", f"{cpu:.0f}", f"{r.docs / cpu:.1f}", f"{r.max_rss_mb:.0f}",
+                f"{r.tree_rss_mb:.0f}"]
 
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M")
-    sizes = sorted({r.docs for _, r in runs})
+    sizes = sorted({r.docs for _, r, _ in runs})
     lines = [ENGINE_BEGIN, "## Engines: `plans run` and `plans run --engine dask` (local cluster)", "",
              f"Written by `python benchmarks/engine.py --sizes {' '.join(map(str, sizes))}` on {stamp} UTC, "
              f"commit `{info['commit']}`, {info['cores (nproc)']} cores shared with other work, "
              f"DuckDB {info['DuckDB']}, Python {info['Python']}. Corpus: `benchmarks/make_corpus.py` (seed 7).", "",
              _table(["documents", "engine", "workers", "wall s", "docs/s", "docs/s per worker",
-                     "peak RSS largest process (MB)", "peak RSS all processes (MB)"],
-                    [row(engine, r) for engine, r in runs]), ""]
+                     "CPU s (all processes)", "docs per CPU s", "peak RSS largest process (MB)",
+                     "peak RSS all processes (MB)"],
+                    [row(*run) for run in runs]), ""]
     steady = []
-    for engine, workers in dict.fromkeys((e, r.workers) for e, r in runs):
-        pair = [r for e, r in runs if (e, r.workers) == (engine, workers)]
+    for engine, workers in dict.fromkeys((e, r.workers) for e, r, _ in runs):
+        pair = [(r, cpu) for e, r, cpu in runs if (e, r.workers) == (engine, workers)]
         if len(pair) >= 2:
-            a, b = pair[0], pair[-1]
+            (a, a_cpu), (b, b_cpu) = pair[0], pair[-1]
             rate = (b.docs - a.docs) / (b.seconds - a.seconds)
             steady.append([engine, workers, f"{rate:.1f}", f"{rate / workers:.1f}",
+                           f"{(b.docs - a.docs) / (b_cpu - a_cpu):.1f}",
                            f"{a.max_rss_mb:.0f} → {b.max_rss_mb:.0f}", f"{a.tree_rss_mb:.0f} → {b.tree_rss_mb:.0f}"])
     if steady:
         lines += [f"Steady state ({sizes[-1]} − {sizes[0]} documents over the extra time; start-up, the "
                   "cluster's included, cancels out):", "",
-                  _table(["engine", "workers", "docs/s", "docs/s per worker",
+                  _table(["engine", "workers", "docs/s", "docs/s per worker", "docs per CPU s",
                           f"peak RSS largest process {sizes[0]} → {sizes[-1]} (MB)",
                           f"all processes {sizes[0]} → {sizes[-1]} (MB)"], steady), ""]
     lines += ["Steps after extraction, each alone in a fresh process on the dask run's output: loading the "
@@ -165,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     sizes = sorted(args.sizes)
     by_size = corpora(work, sizes, args.seed)
-    runs: list[tuple[str, RunFigures]] = []
+    runs: list[tuple[str, RunFigures, float]] = []
     steps, diffs = {}, {}
     for n in sizes:
         for engine in ("default", "dask"):
@@ -174,10 +186,11 @@ def main(argv: list[str] | None = None) -> None:
                 db.unlink(missing_ok=True)
                 options = ("--engine", "dask", "--parquet", str(dataset)) if engine == "dask" else ()
                 print(f"{engine}: {n} documents, {w} worker(s) ...", flush=True)
-                runs.append((engine, time_plans_run(by_size[n], db, w, options)))
-                r = runs[-1][1]
-                print(f"  {r.seconds:.1f} s, {r.docs_per_s:.1f} docs/s, peak {r.max_rss_mb:.0f} MB "
-                      f"(all {r.tree_rss_mb:.0f} MB)", flush=True)
+                cpu = children_cpu()
+                r = time_plans_run(by_size[n], db, w, options)
+                runs.append((engine, r, children_cpu() - cpu))
+                print(f"  {r.seconds:.1f} s, {r.docs_per_s:.1f} docs/s, {runs[-1][2]:.0f} CPU s, "
+                      f"peak {r.max_rss_mb:.0f} MB (all {r.tree_rss_mb:.0f} MB)", flush=True)
         w = args.workers[-1]
         dask_db, dataset = work / f"dask_{n}_w{w}.duckdb", work / f"dask_{n}_w{w}.parquet"
         diffs[n] = differing_rows(work / f"default_{n}_w{w}.duckdb", dask_db)
@@ -191,7 +204,7 @@ def main(argv: list[str] | None = None) -> None:
         write_section(args.out, section)
     print(section)
     (work / "engine.json").write_text(json.dumps(
-        {"runs": [{"engine": e, **vars(r)} for e, r in runs], "steps": steps, "diffs": diffs}, indent=1))
+        {"runs": [{"engine": e, "cpu_s": cpu, **vars(r)} for e, r, cpu in runs], "steps": steps, "diffs": diffs}, indent=1))
 
 
 if __name__ == "__main__":
