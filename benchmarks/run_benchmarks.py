@@ -140,10 +140,11 @@ _WRAPPER = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]);
             "print(u.ru_maxrss, u.ru_utime + u.ru_stime, r.returncode)")
 
 
-def time_plans_run(corpus: Path, db: Path, workers: int) -> RunFigures:
+def time_plans_run(corpus: Path, db: Path, workers: int, options: tuple[str, ...] = ()) -> RunFigures:
+    """`plans run` over `corpus` with `options` added (`--engine dask`, ...)."""
     files = list(corpus.glob("*.txt"))
     plans = [str(Path(sys.executable).parent / "plans"), "run", str(corpus),
-             "--db", str(db), "--workers", str(workers), "--quiet"]
+             "--db", str(db), "--workers", str(workers), "--quiet", *options]
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, *plans], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     peak = 0

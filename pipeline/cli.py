@@ -55,13 +55,27 @@ def _summary(records: DocumentRecords) -> str:
               help="Seconds one file may take before it is recorded as failed (0 = no limit)  [default: 600]")
 @click.option("--learned", is_flag=True,
               help="Also give the duty rules the agencies a CRF trained on the real corpus finds (see README).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="dask: extract on a dask.distributed cluster into a Parquet dataset, then load it (see README).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the scheduler of a running cluster (default: a local one of --workers processes).")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --engine dask: the dataset folder, DIR/<table>/part-<k>.parquet  [default: DB with .parquet]")
 def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quiet: bool,
-        timeout: float | None, learned: bool) -> None:
+        timeout: float | None, learned: bool, engine: str, scheduler: str | None, parquet_dir: Path | None) -> None:
     """Process plan files (default: data/raw/) into the database."""
     from extractors.learned import ModelError
     from pipeline.run import DOCUMENT_TIMEOUT, run as run_pipeline
 
     timeout = DOCUMENT_TIMEOUT if timeout is None else timeout or None
+    if engine == "dask":
+        from functools import partial
+
+        from pipeline.engines import dask_engine
+
+        run_pipeline = partial(dask_engine.run, scheduler=scheduler, parquet_dir=parquet_dir)
+    elif scheduler or parquet_dir:
+        raise click.UsageError("--scheduler and --parquet go with --engine dask")
 
     paths = list(inputs) or [DEFAULT_INPUT]
     missing = [p for p in paths if not p.exists()]

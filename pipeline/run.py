@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+import duckdb
+
 from core.document import Document
 from core.normalize import clean_text
 from extractors import agencies, citations, dates, duties, header, passages, targets, task_tables, themes, topics
@@ -259,7 +261,8 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
         raise DocumentTimeout
 
 
-def _process_or_fail(item: Input, timeout: float | None = None, learned: bool = LEARNED) -> DocumentRecords | IngestError:
+def process_or_fail(item: Input, timeout: float | None = None, learned: bool = LEARNED) -> DocumentRecords | IngestError:
+    """The records of one input file, or the error that names why it has none."""
     path, source = item
     try:
         with _time_budget(timeout):
@@ -288,7 +291,7 @@ Outcome = DocumentRecords | IngestError
 def _outcomes(items: list[Input], workers: int, batch_size: int,
               timeout: float | None = None, learned: bool = LEARNED) -> Iterator[Outcome]:
     if workers <= 1:
-        yield from (_process_or_fail(item, timeout, learned) for item in items)
+        yield from (process_or_fail(item, timeout, learned) for item in items)
         return
     # A worker that dies (killed for memory, a crash in a reader's C code)
     # takes the pool down with every document in flight. Those documents are
@@ -319,7 +322,7 @@ def _pooled(todo: Iterator[Input], workers: int, batch_size: int,
     taken in order makes room for the next file, so the workers never wait
     for the writer to drain a whole batch. The caller stays the one writer."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        in_flight = deque((item, pool.submit(_process_or_fail, item, timeout, learned)) for item in islice(todo, batch_size))
+        in_flight = deque((item, pool.submit(process_or_fail, item, timeout, learned)) for item in islice(todo, batch_size))
         while in_flight:
             item, future = in_flight.popleft()
             try:
@@ -330,8 +333,16 @@ def _pooled(todo: Iterator[Input], workers: int, batch_size: int,
                     yield item, None
                 return
             if (nxt := next(todo, None)) is not None:
-                in_flight.append((nxt, pool.submit(_process_or_fail, nxt, timeout, learned)))
+                in_flight.append((nxt, pool.submit(process_or_fail, nxt, timeout, learned)))
             yield item, outcome
+
+
+def worker_died(item: Input) -> IngestError:
+    """The error of a file whose worker process died while reading it alone."""
+    return IngestError(source_name=item.path.name, path=item.source, problem="worker_died",
+                       message=f"{item.path}: worker_died: the process reading this file stopped "
+                               "abruptly (killed for memory, or a crash in a reader); the other "
+                               "files were processed")
 
 
 def _one_by_one(items: Iterable[Input], timeout: float | None, learned: bool) -> Iterator[Outcome]:
@@ -341,14 +352,11 @@ def _one_by_one(items: Iterable[Input], timeout: float | None, learned: bool) ->
         for item in items:
             pool = pool or ProcessPoolExecutor(max_workers=1)
             try:
-                yield pool.submit(_process_or_fail, item, timeout, learned).result()
+                yield pool.submit(process_or_fail, item, timeout, learned).result()
             except BrokenProcessPool:
                 pool.shutdown()
                 pool = None
-                yield IngestError(source_name=item.path.name, path=item.source, problem="worker_died",
-                                  message=f"{item.path}: worker_died: the process reading this file stopped "
-                                          "abruptly (killed for memory, or a crash in a reader); the other "
-                                          "files were processed")
+                yield worker_died(item)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -369,50 +377,16 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
         tagger()
     result = RunResult([], [], [])
     con = store.connect(db_path)
-    pending: list[DocumentRecords] = []
-
-    def flush() -> None:
-        failed = {id(records): exc for records, exc in store.write_documents(con, pending)}
-        for records in pending:
-            outcome: DocumentRecords | IngestError = records
-            if id(records) in failed:
-                meta = records.document
-                outcome = IngestError(source_name=meta.source_name, path=meta.source_path, problem="store_error",
-                                      message=f"{meta.source_path}: store_error: {failed[id(records)]}")
-                store.record_error(con, outcome)
+    try:
+        todo = start_run(con, inputs, force, learned, result, on_document)
+        for outcome in store_outcomes(con, _outcomes(todo, workers or os.cpu_count() or 1, batch_size,
+                                                     timeout, learned)):
+            if isinstance(outcome, IngestError):
                 result.failed.append(outcome)
             else:
-                result.stored.append(records.document.source_name)
+                result.stored.append(outcome.document.source_name)
             if on_document:
                 on_document(outcome)
-        pending.clear()
-
-    try:
-        if not store.graph_is_fresh(con):
-            # The last run was killed after writing documents, before the
-            # cross-document tables followed them: they do first, so a run
-            # killed again leaves them right.
-            citegraph.refresh(con)
-        todo = []
-        stored = {} if force else store.stored_hashes(con)
-        for item in list_inputs(inputs):
-            if _unchanged(stored.get(item.source), item.path, pipeline_version(learned)):
-                result.skipped.append(item.path)
-                if on_document:
-                    on_document(item.path)
-            else:
-                todo.append(item)
-        for outcome in _outcomes(todo, workers or os.cpu_count() or 1, batch_size, timeout, learned):
-            if isinstance(outcome, IngestError):
-                store.record_error(con, outcome)
-                result.failed.append(outcome)
-                if on_document:
-                    on_document(outcome)
-            else:
-                pending.append(outcome)
-                if len(pending) >= WRITE_BATCH:
-                    flush()
-        flush()
         # Cross-document tables (cited documents, citation findings) follow
         # whatever this run changed.
         citegraph.refresh(con)
@@ -420,6 +394,64 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
     finally:
         con.close()
     return result
+
+
+def start_run(con: duckdb.DuckDBPyConnection, inputs: list[Path], force: bool, learned: bool,
+              result: RunResult, on_document: Callable[[Path], None] | None = None) -> list[Input]:
+    """What a run does before its documents: the citation graph brought up to
+    date if the last run was stopped before it was, and the input files listed;
+    those unchanged (same bytes, same pipeline version, unless `force`) go to
+    `result.skipped`, the others are returned to be processed."""
+    if not store.graph_is_fresh(con):
+        # The last run was killed after writing documents, before the
+        # cross-document tables followed them: they do first, so a run
+        # killed again leaves them right.
+        citegraph.refresh(con)
+    todo: list[Input] = []
+    stored = {} if force else store.stored_hashes(con)
+    for item in list_inputs(inputs):
+        if _unchanged(stored.get(item.source), item.path, pipeline_version(learned)):
+            result.skipped.append(item.path)
+            if on_document:
+                on_document(item.path)
+        else:
+            todo.append(item)
+    return todo
+
+
+def store_outcomes(con: duckdb.DuckDBPyConnection, outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+    """Write outcomes as they come: an error to `ingest_errors` at once,
+    records in transactions of WRITE_BATCH documents. Each comes back once
+    written: the error, the records, or the `store_error` recorded instead
+    of records that could not be written."""
+    pending: list[DocumentRecords] = []
+    for outcome in outcomes:
+        if isinstance(outcome, IngestError):
+            store.record_error(con, outcome)
+            yield outcome
+        else:
+            pending.append(outcome)
+            if len(pending) >= WRITE_BATCH:
+                yield from _write_batch(con, pending)
+                pending = []
+    yield from _write_batch(con, pending)
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> list[Outcome]:
+    """Store a batch of documents (`store.write_documents`); each comes back
+    as itself, or as the `store_error` recorded for it when it could not be written."""
+    failed = {id(records): exc for records, exc in store.write_documents(con, batch)}
+    outcomes: list[Outcome] = []
+    for records in batch:
+        if id(records) in failed:
+            meta = records.document
+            error = IngestError(source_name=meta.source_name, path=meta.source_path, problem="store_error",
+                                message=f"{meta.source_path}: store_error: {failed[id(records)]}")
+            store.record_error(con, error)
+            outcomes.append(error)
+        else:
+            outcomes.append(records)
+    return outcomes
 
 
 def _unchanged(stored: tuple[str, str] | None, path: Path, version: str) -> bool:

@@ -172,15 +172,18 @@ def _write(con: duckdb.DuckDBPyConnection, batch: list[DocumentRecords]) -> None
                if not con.execute("SELECT 1 FROM sources WHERE doc_id = ? LIMIT 1", [doc_id]).fetchone()]
     if orphans:
         delete_document(con, orphans)
-    # A document's own name is its first source in sorted order, whatever
-    # order the files came in.
-    con.execute("""
-        UPDATE documents SET source_path = first.path, source_name = first.source_name
-        FROM (SELECT doc_id, min(path) AS path, arg_min(source_name, path) AS source_name
-              FROM sources WHERE doc_id IN (SELECT unnest(?)) GROUP BY doc_id) AS first
-        WHERE documents.doc_id = first.doc_id""", [ids])
+    con.execute(_NAME_DOCUMENTS.format(ids="SELECT unnest(?)"), [ids])
     con.execute("DELETE FROM ingest_errors WHERE path IN (SELECT unnest(?))", [paths])
     mark_graph(con, fresh=False)
+
+
+# A document's own name is its first source in sorted order, whatever order
+# the files came in; `ids` is a query of the doc_ids to name.
+_NAME_DOCUMENTS = """
+    UPDATE documents SET source_path = first.path, source_name = first.source_name
+    FROM (SELECT doc_id, min(path) AS path, arg_min(source_name, path) AS source_name
+          FROM sources WHERE doc_id IN ({ids}) GROUP BY doc_id) AS first
+    WHERE documents.doc_id = first.doc_id"""
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dict[str, list[str]]) -> None:
@@ -288,3 +291,54 @@ def record_error(con: duckdb.DuckDBPyConnection, error: IngestError) -> None:
         "INSERT INTO ingest_errors (source_name, path, problem, message) VALUES (?, ?, ?, ?)",
         [error.source_name, error.path, error.problem, error.message],
     )
+
+
+def sql_literal(text: str) -> str:
+    """`text` as a SQL string literal (for a file name where DuckDB takes no parameter)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def load_parquet(con: duckdb.DuckDBPyConnection, files: dict[str, str]) -> None:
+    """Bulk-load the tables of a partitioned Parquet dataset (table -> the
+    glob of its files, see pipeline/parquet.py: `sources`, `ingest_errors`
+    and every table of `DocumentRecords`, each partition written like a run
+    of its files) in one transaction, by the rules of `write_documents`
+    across all partitions: one copy of each text (its first partition's)
+    replaces that document's rows, its files' `sources` rows replace theirs,
+    a document no file holds any more is dropped, each document is named
+    after its first source, and a file's error replaces the one it had. The
+    rows never pass through Python: DuckDB reads the files itself."""
+
+    def scan(table: str) -> str:
+        return f"read_parquet({sql_literal(files[table])}, filename = true)"
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE TEMP TABLE _loaded AS SELECT path, doc_id FROM {scan('sources')}")
+        # Same text in two partitions: the rows of one copy are kept, that of
+        # the first part (a part has one file name in every table's folder).
+        con.execute(f"CREATE TEMP TABLE _kept AS SELECT doc_id, min(parse_filename(filename)) AS part "
+                    f"FROM {scan('documents')} GROUP BY doc_id")
+        con.execute("CREATE TEMP TABLE _before AS SELECT DISTINCT doc_id FROM sources "
+                    "WHERE path IN (SELECT path FROM _loaded)")
+        con.execute("DELETE FROM sources WHERE path IN (SELECT path FROM _loaded)")
+        for table in ALL_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _kept)")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT t.* EXCLUDE (filename) FROM {scan(table)} t "
+                        "SEMI JOIN _kept k ON t.doc_id = k.doc_id AND parse_filename(t.filename) = k.part")
+        con.execute(f"INSERT INTO sources BY NAME SELECT * EXCLUDE (filename) FROM {scan('sources')}")
+        for table in ALL_TABLES:  # documents whose files now hold another text
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM _before) "
+                        "AND doc_id NOT IN (SELECT doc_id FROM sources)")
+        con.execute(_NAME_DOCUMENTS.format(ids="SELECT doc_id FROM _loaded"))
+        con.execute(f"DELETE FROM ingest_errors WHERE path IN (SELECT path FROM _loaded) "
+                    f"OR path IN (SELECT path FROM {scan('ingest_errors')})")
+        con.execute(f"INSERT INTO ingest_errors BY NAME SELECT * EXCLUDE (filename) FROM {scan('ingest_errors')}")
+        mark_graph(con, fresh=False)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("_loaded", "_kept", "_before"):
+            con.execute(f"DROP TABLE IF EXISTS temp.{name}")
