@@ -8,7 +8,7 @@ its columns and types are the DuckDB table's (schemas/schema.sql), since
 DuckDB's COPY writes them from the table itself. The cross-document tables
 (`cited_documents`, `citation_findings`) are not in the dataset: they need
 every partition, and are built in SQL once the dataset is loaded
-(`store.load_parquet`, then `citegraph.refresh`).
+(`store.load_parquet`, then `run.refresh_cross_document`).
 
 Nothing here depends on the engine that runs the partitions: `write_partition`
 is a plain function of (files, folder, number), safe to run again (a part

@@ -387,13 +387,18 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
                 result.stored.append(outcome.document.source_name)
             if on_document:
                 on_document(outcome)
-        # Cross-document tables (cited documents, citation findings) follow
-        # whatever this run changed.
-        citegraph.refresh(con)
-        diff.refresh(con)  # passage links and groups read the graph just rebuilt
+        refresh_cross_document(con)
     finally:
         con.close()
     return result
+
+
+def refresh_cross_document(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables computed across documents (cited documents, citation
+    findings, passage links and groups) made to follow the stored ones; what
+    every engine does after storing its documents."""
+    citegraph.refresh(con)
+    diff.refresh(con)  # passage links and groups read the graph just rebuilt
 
 
 def start_run(con: duckdb.DuckDBPyConnection, inputs: list[Path], force: bool, learned: bool,
@@ -406,7 +411,7 @@ def start_run(con: duckdb.DuckDBPyConnection, inputs: list[Path], force: bool, l
         # The last run was killed after writing documents, before the
         # cross-document tables followed them: they do first, so a run
         # killed again leaves them right.
-        citegraph.refresh(con)
+        refresh_cross_document(con)
     todo: list[Input] = []
     stored = {} if force else store.stored_hashes(con)
     for item in list_inputs(inputs):

@@ -7,7 +7,7 @@ cluster (`parquet.write_partition`): a worker reads its files one at a time
 and writes one part of a partitioned Parquet dataset (pipeline/parquet.py).
 Workers never open the database. Once every part is written, DuckDB loads
 the dataset into the --db file (`store.load_parquet`, the one writer) and
-the cross-document tables are rebuilt over it (`citegraph.refresh`), as at
+the cross-document tables are rebuilt over it (`run.refresh_cross_document`), as at
 the end of `plans run`.
 
 Without a scheduler address the cluster is a LocalCluster of `workers`
@@ -38,9 +38,10 @@ from pathlib import Path
 from distributed import Client, KilledWorker, LocalCluster, as_completed
 
 from extractors.learned import tagger
-from pipeline import citegraph, parquet, store
+from pipeline import parquet, store
 from pipeline.ingest import Input
-from pipeline.run import DOCUMENT_TIMEOUT, LEARNED, Outcome, RunResult, start_run, worker_died
+from pipeline.run import (DOCUMENT_TIMEOUT, LEARNED, Outcome, RunResult, refresh_cross_document, start_run,
+                          worker_died)
 
 # Files per task: enough that a task's start-up (a database in memory, one
 # Parquet file per table) is small beside its extraction, few enough that
@@ -140,7 +141,7 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, scheduler: str | No
                         if on_document:
                             on_document(error)
             store.load_parquet(con, parquet.table_globs(root))
-        citegraph.refresh(con)
+        refresh_cross_document(con)
     finally:
         con.close()
     return result
