@@ -28,7 +28,7 @@ from importlib.resources import files
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from core.normalize import match_form
 from extractors.passages import MARKER
@@ -181,10 +181,24 @@ class Link:
     changed: list[str] = field(default_factory=list)
 
 
-def _partial(a: str, b: str, overlap: float) -> float:
-    """`partial_ratio` of the shorter in the longer, when it can reach
-    `PARTIAL_RATIO`: most of the shorter's words must be in the longer."""
-    if min(len(a), len(b)) < PARTIAL_MIN_CHARS or overlap < PARTIAL_GATE:
+def _partial_bound(a: str, b: str) -> float:
+    """An upper bound of `partial_ratio(a, b)` from three bit-parallel LCS
+    (microseconds, where `partial_ratio` on long passages takes milliseconds).
+    The shorter s (length m) is scored against windows w of the longer l:
+    whole windows (|w| = m) score 100 LCS(s, w) / m <= 100 L / m, L = LCS(s, l);
+    the shorter ones are prefixes or suffixes of l, within l[:m] or l[-m:],
+    and score 200 c / (m + |w|) with c <= min(|w|, P), P their LCS with s:
+    at most 200 P / (m + P)."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    m = len(short)
+    whole = LCSseq.similarity(short, long_)
+    head = LCSseq.similarity(short, long_[:m])
+    tail = LCSseq.similarity(short, long_[len(long_) - m:])
+    return max(100 * whole / m, 200 * head / (m + head), 200 * tail / (m + tail))
+
+
+def _partial_ratio(a: str, b: str) -> float:
+    if _partial_bound(a, b) < PARTIAL_RATIO - 1e-9:  # the margin covers rounding in either figure
         return 0.0
     return fuzz.partial_ratio(a, b, score_cutoff=PARTIAL_RATIO)
 
@@ -200,6 +214,9 @@ class Parent:
     exact: dict[str, int]  # comparison form -> first passage with it
     holders: dict[str, np.ndarray]  # word -> the passages holding it
     sizes: np.ndarray  # distinct words per passage
+    # `partial_ratio` of two of the parent's own forms (children copy most of
+    # them): at most passages squared, however many children.
+    own_partials: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, texts: list[str]) -> Parent:
@@ -214,6 +231,17 @@ class Parent:
             exact.setdefault(form, j)
         return cls(list(texts), words, forms, exact, {w: np.array(js) for w, js in holders.items()},
                    np.array([len(set(ws)) for ws in words], dtype=np.float32))
+
+    def partial(self, a: str, b: str, overlap: float) -> float:
+        """`partial_ratio` of the shorter of `a`, `b` in the longer, when it can
+        reach `PARTIAL_RATIO`: most of the shorter's words must be in the longer."""
+        if min(len(a), len(b)) < PARTIAL_MIN_CHARS or overlap < PARTIAL_GATE:
+            return 0.0
+        if a not in self.exact or b not in self.exact:
+            return _partial_ratio(a, b)
+        if (a, b) not in self.own_partials:
+            self.own_partials[(a, b)] = _partial_ratio(a, b)
+        return self.own_partials[(a, b)]
 
 
 def _overlap(child_words: list[list[str]], parent: Parent) -> np.ndarray:
@@ -286,7 +314,7 @@ def align(child_texts: list[str], parent: Parent | list[str]) -> list[Link]:
             continue
         if score < ADAPTED_RATIO:
             # A passage that carries a part of another (or is carried in a longer one).
-            best = max(((_partial(child_forms[i], parent_forms[k], overlap[i, k]), k) for k in candidates),
+            best = max(((parent.partial(child_forms[i], parent_forms[k], overlap[i, k]), k) for k in candidates),
                        default=(0.0, j))
             if best[0] < PARTIAL_RATIO:
                 links.append(Link(i, None, "new", score))
@@ -300,7 +328,8 @@ def align(child_texts: list[str], parent: Parent | list[str]) -> list[Link]:
         if column_best[j] >= ADAPTED_RATIO:
             continue
         top = np.argsort(overlap[:, j])[::-1][:PARTIAL_CANDIDATES]
-        if any(_partial(parent_forms[j], child_forms[int(i)], overlap[int(i), j]) >= PARTIAL_RATIO for i in top):
+        if any(parent.partial(parent_forms[j], child_forms[int(i)], overlap[int(i), j]) >= PARTIAL_RATIO
+               for i in top):
             continue
         links.append(Link(None, int(j), "dropped", float(column_best[j])))
     return links
