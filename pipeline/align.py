@@ -212,8 +212,12 @@ class Parent:
     words: list[list[str]]
     forms: list[str]
     exact: dict[str, int]  # comparison form -> first passage with it
-    holders: dict[str, np.ndarray]  # word -> the passages holding it
+    vocabulary: dict[str, int]  # word -> its row in `incidence`
+    incidence: np.ndarray  # word x passage: 1 where the passage holds the word
     sizes: np.ndarray  # distinct words per passage
+    # The word overlap (`_overlap`) of each passage with every other: the row
+    # of any child passage the parent has word for word.
+    own_overlap: np.ndarray = field(default=None, repr=False)
     # `partial_ratio` of two of the parent's own forms (children copy most of
     # them): at most passages squared, however many children.
     own_partials: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
@@ -222,15 +226,20 @@ class Parent:
     def read(cls, texts: list[str]) -> Parent:
         words = [comparison_words(t) for t in texts]
         forms = [" ".join(w) for w in words]
-        holders: dict[str, list[int]] = {}
+        vocabulary: dict[str, int] = {}
+        for ws in words:
+            for w in ws:
+                vocabulary.setdefault(w, len(vocabulary))
+        incidence = np.zeros((len(vocabulary), len(words)), dtype=np.int32)
         for j, ws in enumerate(words):
-            for w in set(ws):
-                holders.setdefault(w, []).append(j)
+            incidence[[vocabulary[w] for w in set(ws)], j] = 1
         exact: dict[str, int] = {}
         for j, form in enumerate(forms):
             exact.setdefault(form, j)
-        return cls(list(texts), words, forms, exact, {w: np.array(js) for w, js in holders.items()},
-                   np.array([len(set(ws)) for ws in words], dtype=np.float32))
+        parent = cls(list(texts), words, forms, exact, vocabulary, incidence,
+                     np.array([len(set(ws)) for ws in words], dtype=np.float32))
+        parent.own_overlap = _word_overlap(words, parent)
+        return parent
 
     def partial(self, a: str, b: str, overlap: float) -> float:
         """`partial_ratio` of the shorter of `a`, `b` in the longer, when it can
@@ -244,20 +253,37 @@ class Parent:
         return self.own_partials[(a, b)]
 
 
-def _overlap(child_words: list[list[str]], parent: Parent) -> np.ndarray:
-    """Shared distinct words over the smaller passage's, 0..100, for all pairs
-    (counted through the parent's word index, no matrix product: BLAS threads
-    cost more than they give on matrices this small)."""
-    shared = np.zeros((len(child_words), len(parent.forms)), dtype=np.float32)
+def _word_overlap(child_words: list[list[str]], parent: Parent) -> np.ndarray:
+    """Shared distinct words over the smaller passage's, 0..100, for all pairs:
+    each child passage's sum of the parent's incidence rows of its words, all
+    in one `add.reduceat` (no matrix product: BLAS threads cost more than
+    they give on matrices this small)."""
     sizes = np.zeros(len(child_words), dtype=np.float32)
+    shared = np.zeros((len(child_words), len(parent.forms)), dtype=np.float32)
+    rows, starts, known = [], [], []
     for row, words in enumerate(child_words):
         distinct = set(words)
         sizes[row] = len(distinct)
-        holders = [parent.holders[w] for w in distinct if w in parent.holders]
-        if holders:
-            shared[row] = np.bincount(np.concatenate(holders), minlength=len(parent.forms))
+        ids = [parent.vocabulary[w] for w in distinct if w in parent.vocabulary]
+        if ids:
+            rows.append(row)
+            starts.append(len(known))
+            known += ids
+    if rows:
+        shared[rows] = np.add.reduceat(parent.incidence[known], starts, axis=0)
     smaller = np.minimum(sizes[:, None], parent.sizes[None, :])
     return np.divide(100 * shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
+
+
+def _overlap(child_words: list[list[str]], child_forms: list[str], parent: Parent) -> np.ndarray:
+    """`_word_overlap`, where a passage the parent has word for word takes
+    that passage's row (read once with the parent)."""
+    own = [parent.exact.get(form) for form in child_forms]
+    overlap = parent.own_overlap[[j or 0 for j in own]]
+    fresh = [i for i, j in enumerate(own) if j is None]
+    if fresh:
+        overlap[fresh] = _word_overlap([child_words[i] for i in fresh], parent)
+    return overlap
 
 
 def _ratios(child_forms: list[str], parent: Parent, overlap: np.ndarray) -> np.ndarray:
@@ -295,7 +321,7 @@ def align(child_texts: list[str], parent: Parent | list[str]) -> list[Link]:
     if not child_forms:
         return [Link(None, j, "dropped") for j in range(len(parent_forms))]
     # Word overlap finds the passage a short one was cut out of, which `ratio` ranks low.
-    overlap = _overlap(child_words, parent)
+    overlap = _overlap(child_words, child_forms, parent)
     scores = _ratios(child_forms, parent, overlap)
     links: list[Link] = []
     covered = np.zeros(len(parent_forms), dtype=bool)
