@@ -215,6 +215,10 @@ class Parent:
     vocabulary: dict[str, int]  # word -> its row in `incidence`
     incidence: np.ndarray  # word x passage: 1 where the passage holds the word
     sizes: np.ndarray  # distinct words per passage
+    # Characters of the forms, for a bound of `ratio` (see `_ratios`):
+    letters: np.ndarray  # code point -> column of `letter_counts` (the last: a letter no passage has)
+    letter_counts: np.ndarray  # passage x letter: how often the passage's form has it
+    lengths: np.ndarray  # characters per form
     # The word overlap (`_overlap`) of each passage with every other: the row
     # of any child passage the parent has word for word.
     own_overlap: np.ndarray = field(default=None, repr=False)
@@ -236,8 +240,14 @@ class Parent:
         exact: dict[str, int] = {}
         for j, form in enumerate(forms):
             exact.setdefault(form, j)
+        codes = [_code_points(form) for form in forms]
+        alphabet = np.unique(np.concatenate(codes)) if forms else np.zeros(0, dtype=np.uint32)
+        letters = np.full(int(alphabet.max(initial=0)) + 2, len(alphabet), dtype=np.intp)
+        letters[alphabet] = np.arange(len(alphabet))
         parent = cls(list(texts), words, forms, exact, vocabulary, incidence,
-                     np.array([len(set(ws)) for ws in words], dtype=np.float32))
+                     np.array([len(set(ws)) for ws in words], dtype=np.float32), letters,
+                     np.array([_letter_counts(c, letters)[:-1] for c in codes], dtype=np.int32).reshape(len(forms), len(alphabet)),
+                     np.array([len(form) for form in forms], dtype=np.int64))
         parent.own_overlap = _word_overlap(words, parent)
         return parent
 
@@ -286,18 +296,44 @@ def _overlap(child_words: list[list[str]], child_forms: list[str], parent: Paren
     return overlap
 
 
+def _code_points(form: str) -> np.ndarray:
+    return np.frombuffer(form.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _letter_counts(codes: np.ndarray, letters: np.ndarray) -> np.ndarray:
+    """How often each of the parent's letters is in `codes`, the last column counting the others."""
+    return np.bincount(letters[np.minimum(codes, len(letters) - 1)], minlength=int(letters[-1]) + 1)
+
+
 def _ratios(child_forms: list[str], parent: Parent, overlap: np.ndarray) -> np.ndarray:
     """`ratio` of child forms to parent forms: a form the parent has word for
     word scores 100 without a comparison; a pair sharing under
     `OVERLAP_GATE` of its words, or a ratio under `GAP_RATIO` (no label reads
-    either), is 0 without rapidfuzz finishing the work."""
+    either), is 0. A pair's common subsequence holds at most the letters
+    both forms have (counted with repeats), so `ratio` is at most 200 times
+    those over the two lengths: a pair whose bound is under `GAP_RATIO` is 0
+    without rapidfuzz; the others are scored a row at a time against one
+    cached child form (`process.cdist`)."""
     scores = np.zeros((len(child_forms), len(parent.forms)), dtype=np.float32)
+    fresh = []
     for i, form in enumerate(child_forms):
         if form in parent.exact:
             scores[i, parent.exact[form]] = 100.0
-            continue
-        for j in np.flatnonzero(overlap[i] >= OVERLAP_GATE):
-            scores[i, j] = fuzz.ratio(form, parent.forms[j], score_cutoff=GAP_RATIO)
+        else:
+            fresh.append(i)
+    if not fresh:
+        return scores
+    counts = np.array([_letter_counts(_code_points(child_forms[i]), parent.letters)[:-1] for i in fresh])
+    shared = np.minimum(counts[:, None, :], parent.letter_counts[None, :, :]).sum(axis=2)
+    lengths = np.array([len(child_forms[i]) for i in fresh])[:, None] + parent.lengths[None, :]
+    bound = np.divide(200 * shared, lengths, out=np.zeros(shared.shape), where=lengths > 0)
+    # The margin covers rounding in either figure.
+    worth = (overlap[fresh] >= OVERLAP_GATE) & (bound >= GAP_RATIO - 1e-9)
+    for row, i in enumerate(fresh):
+        js = np.flatnonzero(worth[row])
+        if len(js):
+            scores[i, js] = process.cdist([child_forms[i]], [parent.forms[j] for j in js], scorer=fuzz.ratio,
+                                          score_cutoff=GAP_RATIO, dtype=np.float32, workers=1)[0]
     return scores
 
 
