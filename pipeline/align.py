@@ -127,47 +127,65 @@ def carried_whole(part: list[str], whole: list[str]) -> bool:
     return f" {' '.join(part)} " in joined
 
 
-def _changed_words(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
-    """The words only `a` has and only `b` has, in order, as written (compared case-blind)."""
+def _changed_words(a: str, b: str) -> tuple[list[str], list[str]]:
+    """The words only text `a` has and only `b` has, in order, as written
+    (compared case-blind, through the cached folded words)."""
+    cased_a, cased_b = _cased_words(a), _cased_words(b)
     only_a, only_b = [], []
-    ops = Levenshtein.opcodes([w.casefold() for w in a], [w.casefold() for w in b])
-    for tag, a0, a1, b0, b1 in ops.as_list():
+    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(_folded_words(a), _folded_words(b)).as_list():
         if tag != "equal":
-            only_a += a[a0:a1]
-            only_b += b[b0:b1]
+            only_a += cased_a[a0:a1]
+            only_b += cased_b[b0:b1]
     return only_a, only_b
 
 
-def _has_phrase(words: list[str], phrases: list[str]) -> bool:
-    text = f" {' '.join(words).casefold()} "
-    return any(f" {p} " in text for p in phrases)
+@lru_cache(maxsize=16)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One of `phrases` as whole words of a blank-padded text (alternation
+    backtracks, so this finds any phrase a substring test would)."""
+    return re.compile(" (?:" + "|".join(map(re.escape, phrases)) + ") ")
 
 
-def _names_agency(words: list[str], heads: list[str]) -> bool:
+def _has_phrase(words: list[str], phrases: tuple[str, ...]) -> bool:
+    return bool(phrases) and _any_phrase(phrases).search(f" {' '.join(words).casefold()} ") is not None
+
+
+@cache
+def _agency_heads() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The agency heads of one word, then those of several."""
+    heads = _words()["agency_words"]
+    return tuple(h for h in heads if " " not in h), tuple(h for h in heads if " " in h)
+
+
+def _names_agency(words: list[str]) -> bool:
     """An agency head among `words`, written as a name (`Sở`, `Công an`, `Ban Chỉ huy`):
     in lower case most heads are common words (`phòng, chống`, `đồng bộ`, `xã hội`)."""
-    capitalised = [w for w in words if w[:1].isupper()]
-    return _has_phrase(capitalised, [h for h in heads if " " not in h]) or _has_phrase(words, [
-        h for h in heads if " " in h])
+    single, several = _agency_heads()
+    return _has_phrase([w for w in words if w[:1].isupper()], single) or _has_phrase(words, several)
+
+
+@lru_cache(maxsize=CACHED_FORMS)  # a parent's passages are compared with each child's
+def _figures(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The dates of `text` and its other numbers."""
+    form = _unmarked(text)
+    dates = frozenset(_DATE.findall(form))
+    return dates, frozenset(_NUMBER.findall(_DATE.sub(" ", form))) - dates
 
 
 def what_changed(child: str, parent: str) -> list[str]:
     """Which of agency, deadline, value, scope changed from `parent` to `child` (else wording)."""
     changed = []
-    child_form, parent_form = _unmarked(child), _unmarked(parent)
-    child_dates, parent_dates = set(_DATE.findall(child_form)), set(_DATE.findall(parent_form))
+    (child_dates, child_numbers), (parent_dates, parent_numbers) = _figures(child), _figures(parent)
     if child_dates != parent_dates:
         changed.append("deadline")
-    child_numbers = set(_NUMBER.findall(_DATE.sub(" ", child_form))) - child_dates
-    parent_numbers = set(_NUMBER.findall(_DATE.sub(" ", parent_form))) - parent_dates
     if child_numbers != parent_numbers:
         changed.append("value")
-    only_child, only_parent = _changed_words(_cased_words(child), _cased_words(parent))
-    words = _words()
-    if _names_agency(only_child, words["agency_words"]) or _names_agency(only_parent, words["agency_words"]):
+    only_child, only_parent = _changed_words(child, parent)
+    if _names_agency(only_child) or _names_agency(only_parent):
         changed.append("agency")
+    scope = tuple(_words()["scope_words"])
     if ("placeword" in only_child or "placeword" in only_parent
-            or _has_phrase(only_child, words["scope_words"]) or _has_phrase(only_parent, words["scope_words"])):
+            or _has_phrase(only_child, scope) or _has_phrase(only_parent, scope)):
         changed.append("scope")
     return changed or ["wording"]
 
