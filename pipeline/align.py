@@ -237,6 +237,7 @@ class Parent:
     letters: np.ndarray  # code point -> column of `letter_counts` (the last: a letter no passage has)
     letter_counts: np.ndarray  # passage x letter: how often the passage's form has it
     lengths: np.ndarray  # characters per form
+    coded: list[str]  # the forms spelt in `letters`' columns (see `_spelt`)
     # The word overlap (`_overlap`) of each passage with every other: the row
     # of any child passage the parent has word for word.
     own_overlap: np.ndarray = field(default=None, repr=False)
@@ -265,7 +266,8 @@ class Parent:
         parent = cls(list(texts), words, forms, exact, vocabulary, incidence,
                      np.array([len(set(ws)) for ws in words], dtype=np.float32), letters,
                      np.array([_letter_counts(c, letters)[:-1] for c in codes], dtype=np.int32).reshape(len(forms), len(alphabet)),
-                     np.array([len(form) for form in forms], dtype=np.int64))
+                     np.array([len(form) for form in forms], dtype=np.int64),
+                     [_spelt(form, c, letters) for form, c in zip(forms, codes)])
         parent.own_overlap = _word_overlap(words, parent)
         return parent
 
@@ -323,6 +325,17 @@ def _letter_counts(codes: np.ndarray, letters: np.ndarray) -> np.ndarray:
     return np.bincount(letters[np.minimum(codes, len(letters) - 1)], minlength=int(letters[-1]) + 1)
 
 
+def _spelt(form: str, codes: np.ndarray, letters: np.ndarray) -> str:
+    """`form` with each letter replaced by its column in `letters` (the letters
+    no parent passage has all by one more): rapidfuzz compares one-byte
+    strings through a lookup table, wider ones through a hash map, and
+    `ratio` reads only which letters are equal and the lengths, which this
+    keeps. A parent of more than 255 letters keeps its forms as they are."""
+    if letters[-1] > 255:
+        return form
+    return letters[np.minimum(codes, len(letters) - 1)].astype(np.uint8).tobytes().decode("latin-1")
+
+
 def _ratios(child_forms: list[str], parent: Parent, overlap: np.ndarray) -> np.ndarray:
     """`ratio` of child forms to parent forms: a form the parent has word for
     word scores 100 without a comparison; a pair sharing under
@@ -341,7 +354,8 @@ def _ratios(child_forms: list[str], parent: Parent, overlap: np.ndarray) -> np.n
             fresh.append(i)
     if not fresh:
         return scores
-    counts = np.array([_letter_counts(_code_points(child_forms[i]), parent.letters)[:-1] for i in fresh])
+    codes = [_code_points(child_forms[i]) for i in fresh]
+    counts = np.array([_letter_counts(c, parent.letters)[:-1] for c in codes])
     shared = np.minimum(counts[:, None, :], parent.letter_counts[None, :, :]).sum(axis=2)
     lengths = np.array([len(child_forms[i]) for i in fresh])[:, None] + parent.lengths[None, :]
     bound = np.divide(200 * shared, lengths, out=np.zeros(shared.shape), where=lengths > 0)
@@ -350,7 +364,8 @@ def _ratios(child_forms: list[str], parent: Parent, overlap: np.ndarray) -> np.n
     for row, i in enumerate(fresh):
         js = np.flatnonzero(worth[row])
         if len(js):
-            scores[i, js] = process.cdist([child_forms[i]], [parent.forms[j] for j in js], scorer=fuzz.ratio,
+            spelt = _spelt(child_forms[i], codes[row], parent.letters)
+            scores[i, js] = process.cdist([spelt], [parent.coded[j] for j in js], scorer=fuzz.ratio,
                                           score_cutoff=GAP_RATIO, dtype=np.float32, workers=1)[0]
     return scores
 
