@@ -92,7 +92,9 @@ def _cased_words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=CACHED_FORMS)
 def _folded_words(text: str) -> tuple[str, ...]:
-    return tuple(w.casefold() for w in _cased_words(text))
+    # One casefold of the joined words: the words hold no blank, casefold makes none.
+    words = _cased_words(text)
+    return tuple(" ".join(words).casefold().split(" ")) if words else ()
 
 
 def comparison_words(text: str) -> list[str]:
