@@ -4,9 +4,10 @@ Passages are compared in a *comparison form*: the matching form
 (`core.normalize.match_form`: NFC, one tone-mark placement, emphasis
 blanked), lower case, without the list marker, punctuation or place names
 (`tỉnh Lai Châu` and `phường Vị Khê` both become `§`). Similarity is
-rapidfuzz's `ratio` on that form, computed for all pairs at once
-(`process.cdist`, in C++); `partial_ratio` is tried on the few best
-candidates of a passage that carries only a part of another.
+rapidfuzz's `ratio` on that form (`process.cdist`, a child passage at a
+time, on the pairs that share enough words and letters to reach a label);
+`partial_ratio` is tried on the few best candidates of a passage that
+carries only a part of another, when an LCS bound lets it reach one.
 
 Labels (tests/gold_diff/NOTES.md says how the gold reads them):
 - `copied`: the comparison forms have the same words, a typo of at most
