@@ -314,6 +314,8 @@ class _Builder:
         """One task row; the role is read from `role_from` on (after the agency
         names of a `Giao X, Y ...` sentence), else from the task's start."""
         span = self.doc.span(start, end)
+        if span["start_char"] >= span["end_char"]:
+            return  # a bullet's dash alone on its line, its words the next paragraph's: no task here
         key = span["section_id"] or f"{self.doc.doc_id}/-"
         self.counters[key] = self.counters.get(key, 0) + 1
         span.update(

@@ -278,6 +278,11 @@ SHAPES = [
      "các sở, ban, ngành, Ủy ban nhân dân phường, xã, đặc khu và các cơ quan, tổ chức có liên quan kịp thời phản "
      "ánh về Ủy ban nhân dân Thành phố (thông qua Sở Nội vụ) để hướng dẫn giải quyết./.\n",
      HO_CHI_MINH, {}),
+    # A dash alone on its line, the task in the next paragraph (r031, Quảng Ngãi 1627/QĐ-UBND): one task, not an empty one too.
+    (ASSIGN + "*1.2. Sở Tài chính*\n\n-\n\n"
+     "Tuyên truyền, phổ biến, quán triệt các cơ quan, tổ chức, đơn vị thực hiện nghiêm túc các quy định về quản lý tài sản công.\n\n-\n\n"
+     "Tham mưu triển khai thực hiện Tổng kiểm kê tài sản công trên địa bàn tỉnh.\n",
+     PROVINCE, {"Sở Tài chính": (2, False)}),
 ]
 
 
