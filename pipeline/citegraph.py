@@ -81,11 +81,25 @@ def dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Rebuild `cited_documents` and `citation_findings` (written by the
     store, in one transaction); returns their row counts. The rows are
-    computed inside DuckDB (`consensus`): memory does not follow the number
-    of mentions."""
-    counts = store.write_graph(con, _graph_rows(con))
+    computed inside DuckDB (`consensus`) with its working memory bounded
+    (`GRAPH_SETTINGS`; past it DuckDB spills to its temp directory), so the
+    step's memory barely follows the number of mentions."""
+    saved = {name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0] for name in GRAPH_SETTINGS}
+    try:
+        for name, value in GRAPH_SETTINGS.items():
+            con.execute(f"SET {name} = '{value}'")
+        counts = store.write_graph(con, _graph_rows(con))
+    finally:
+        for name, value in saved.items():
+            con.execute(f"SET {name} = '{value}'")
     return counts["cited_documents"], counts["citation_findings"]
 
+
+# Without them the buffer pool keeps what it read up to the writer's limit
+# (store.WRITER_MEMORY), two threads hold two sets of hash tables, and the
+# INSERT keeps rows in order for nothing (the tables have no order).
+# 64MB is too little for a share's statement (out of memory at 1,000 documents).
+GRAPH_SETTINGS = {"memory_limit": "128MB", "threads": 1, "preserve_insertion_order": "false"}
 
 # Mentions one statement of the graph step reads at most, about.
 REFRESH_ROWS = 20_000
