@@ -101,7 +101,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 # 64MB is too little for a share's statement (out of memory at 1,000 documents).
 GRAPH_SETTINGS = {"memory_limit": "128MB", "threads": 1, "preserve_insertion_order": "false"}
 
-# Mentions one statement of the graph step reads at most, about.
+# Mentions one statement of the graph step reads, about; a number cited more
+# often than this is read by a statement of its own (consensus.make_shares).
 REFRESH_ROWS = 20_000
 
 
