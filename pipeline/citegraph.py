@@ -33,7 +33,6 @@ from extractors.citekeys import (
     self_identifying,
 )
 from pipeline import consensus, store
-from schemas.records import CitationFinding
 
 MAX_DEPTH = 4
 # What an auditor must act on (`error`), should look at (`warning`), or may
@@ -82,66 +81,94 @@ def dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 def refresh(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Rebuild `cited_documents` and `citation_findings` (written by the
     store, in one transaction); returns their row counts. The rows are
-    computed inside DuckDB (`consensus`): memory does not follow the number
-    of mentions."""
-    counts = store.write_graph(con, _graph_rows(con))
+    computed inside DuckDB (`consensus`) with its working memory bounded
+    (`GRAPH_SETTINGS`; past it DuckDB spills to its temp directory), so the
+    step's memory barely follows the number of mentions."""
+    saved = {name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0] for name in GRAPH_SETTINGS}
+    try:
+        for name, value in GRAPH_SETTINGS.items():
+            con.execute(f"SET {name} = '{value}'")
+        counts = store.write_graph(con, _graph_rows(con))
+    finally:
+        for name, value in saved.items():
+            con.execute(f"SET {name} = '{value}'")
     return counts["cited_documents"], counts["citation_findings"]
 
 
-# Mentions one statement of the graph step reads at most, about.
+# Without them the buffer pool keeps what it read up to the writer's limit
+# (store.WRITER_MEMORY), two threads hold two sets of hash tables, and the
+# INSERT keeps rows in order for nothing (the tables have no order).
+# 64MB is too little for a share's statement (out of memory at 1,000 documents).
+GRAPH_SETTINGS = {"memory_limit": "128MB", "threads": 1, "preserve_insertion_order": "false"}
+
+# Mentions one statement of the graph step reads, about; a number cited more
+# often than this is read by a statement of its own (consensus.make_shares).
 REFRESH_ROWS = 20_000
 
 
 def _graph_rows(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, list | str]]:
     consensus.register(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _own_keys AS {consensus.own_keys_sql()}")
-    own_keys = dict(con.execute("SELECT cited_key, doc_id FROM _own_keys").fetchall())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stored AS {consensus.stored_sql()}")
     # Mentions cited without their year first: joining them changes the keys judged next.
-    undated = [f.model_copy(update={"severity": SEVERITY[f.kind]}) for f in join_undated(con, own_keys)]
-    yield {"citation_findings": undated}
+    yield {"citation_findings": join_undated(con)}
     # DuckDB's working memory follows the mentions a statement reads: one share of them at a time.
-    parts = max(1, -(-con.execute("SELECT count(*) FROM citations").fetchone()[0] // REFRESH_ROWS))
+    parts = consensus.make_shares(con, REFRESH_ROWS)
     for part in range(parts):
-        yield {"cited_documents": consensus.cited_documents(parts, part),
-               "citation_findings": consensus.findings(SEVERITY, parts, part)}
+        yield {"cited_documents": consensus.cited_documents(part),
+               "citation_findings": consensus.findings(SEVERITY, part)}
 
 
 # --- one key per cited document: undated mentions ----------------------------
 
 
-def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> list[CitationFinding]:
+def join_undated(con: duckdb.DuckDBPyConnection) -> str:
     """Give a mention cited without its year (`Nghị quyết số 57-NQ/TW`, key
     `57-NQ/TW:?`) the key of the one dated document with that number, type
     and a compatible issuer that the corpus holds (cited with its year, or
-    stored); with several it keeps its own key. Judged afresh at each
-    refresh from `written_key`, the key the text alone gives, so a document
-    added later can split a join. Returns a finding per citing document
-    saying what was joined, or why not."""
+    stored, in `_own_keys`); with several it keeps its own key. Judged afresh
+    at each refresh from `written_key`, the key the text alone gives, so a
+    document added later can split a join. Returns a SELECT of a finding
+    per citing document saying what was joined, or why not. Python sees only
+    the keys of numbers cited without their year, never a citing document."""
     store.keep_written_keys(con)
-    keys = con.execute("""SELECT written_key, any_value(number), mode(doc_type), list(DISTINCT doc_id)
-                          FROM citations WHERE number IS NOT NULL
+    # Only a number cited at least once without its year can join anything.
+    con.execute("""CREATE OR REPLACE TEMP TABLE _undated_numbers AS
+                   SELECT number, vn_number_key(number) AS number_key FROM (SELECT DISTINCT number FROM citations
+                                                                            WHERE number IS NOT NULL)
+                   WHERE number_key IN (SELECT vn_number_key(number) FROM citations
+                                        WHERE number IS NOT NULL AND split_part(written_key, ':', 2) = '?')""")
+    keys = con.execute("""SELECT written_key, any_value(number), mode(doc_type) FROM citations
+                          WHERE number IN (SELECT number FROM _undated_numbers)
                           GROUP BY written_key ORDER BY count(*) DESC, written_key""").fetchall()
-    citers = {key: set(doc_ids) for key, _, _, doc_ids in keys}
     dated: dict[str, list[tuple[str, str | None]]] = defaultdict(list)  # number -> (dated key, type), most cited first
-    for key, number, doc_type, _ in keys:
+    for key, number, doc_type in keys:
         if _key_year(key) != UNKNOWN:
-            dated[_number_key(number)].append((key, doc_type))
-    own_types = dict(con.execute("SELECT doc_id, doc_type FROM documents").fetchall())
-    for key, doc_id in own_keys.items():
+            dated[consensus.number_key(number)].append((key, doc_type))
+    own = {}  # a stored document's key no citation gives -> its doc_id (its one citer)
+    for key, doc_id, doc_type in con.execute(
+            """SELECT o.cited_key, o.doc_id, d.doc_type FROM _own_keys o JOIN documents d USING (doc_id)
+               WHERE vn_number_key(split_part(o.cited_key, ':', 1)) IN (SELECT number_key FROM _undated_numbers)
+               ORDER BY o.cited_key""").fetchall():
         if _key_year(key) != UNKNOWN and (number := key.split(":")[0]) and "/" in number:
-            if key not in {k for k, _ in dated[_number_key(number)]}:
-                dated[_number_key(number)].append((key, own_types.get(doc_id)))
-                citers[key] = {doc_id}
-    joins, apart = {}, {}
-    for key, number, doc_type, _ in keys:
+            if key not in {k for k, _ in dated[consensus.number_key(number)]}:
+                dated[consensus.number_key(number)].append((key, doc_type))
+                own[key] = doc_id
+    candidates, need_citers = {}, set()
+    for key, number, doc_type in keys:
         if _key_year(key) != UNKNOWN:
             continue
         # Every province numbers a `1441/QĐ-UBND`: a number that does not name
         # its issuer, cited without one, joins only a key its own citers use.
         same_citers = not self_identifying(number) and _issuer_part(key) == UNKNOWN
-        matches = [k for k, t in dated.get(_number_key(number), [])
-                   if _types_compatible(doc_type, t) and _issuers_compatible(key, k)
-                   and (not same_citers or citers[key] & citers[k])]
+        candidates[key] = [k for k, t in dated.get(consensus.number_key(number), [])
+                           if _types_compatible(doc_type, t) and _issuers_compatible(key, k)]
+        if same_citers:
+            need_citers.update((key, k) for k in candidates[key])
+    shared = _sharing_citers(con, need_citers, own)
+    joins, apart = {}, {}
+    for key, matches in candidates.items():
+        matches = [k for k in matches if (key, k) not in need_citers or (key, k) in shared]
         # Keys of one year are one document keyed two ways (`06/QĐ-TTG:2025:?`
         # in a capitals title, `06/QĐ-TTg:2025`): the most cited stands for it.
         if len({_key_year(k) for k in matches}) == 1:
@@ -149,20 +176,36 @@ def join_undated(con: duckdb.DuckDBPyConnection, own_keys: dict[str, str]) -> li
         elif matches:
             apart[key] = sorted(matches)
     store.join_cited_keys(con, joins)
-    firsts = dicts(con, """SELECT * FROM citations WHERE written_key IN (SELECT unnest(?))
-                            QUALIFY row_number() OVER (PARTITION BY doc_id, written_key ORDER BY start_char) = 1
-                            ORDER BY doc_id, start_char""", [list(joins) + list(apart)])
-    out = []
-    for r in firsts:
-        key = r["written_key"]
-        if key in joins:
-            out.append(_finding(r, "undated_joined", f"{r['number']} is cited without its year; joined to "
-                                f"{joins[key]}, the one dated document with this number in the corpus"))
-        else:
-            out.append(_finding(r, "undated_apart", f"{r['number']} is cited without its year and the corpus "
-                                f"holds {len(apart[key])} dated documents with this number ({', '.join(apart[key])}); "
-                                "it keeps its own key"))
-    return out
+    outcomes = [(key, "undated_joined", f"; joined to {target}, the one dated document with this number in the corpus")
+                for key, target in joins.items()]
+    outcomes += [(key, "undated_apart", f" and the corpus holds {len(keys)} dated documents with this number "
+                  f"({', '.join(keys)}); it keeps its own key") for key, keys in apart.items()]
+    con.execute("CREATE OR REPLACE TEMP TABLE _undated_outcomes (written_key VARCHAR, kind VARCHAR, tail VARCHAR)")
+    if outcomes:
+        con.executemany("INSERT INTO _undated_outcomes VALUES (?, ?, ?)", outcomes)
+    severity = "CASE o.kind " + " ".join(f"WHEN '{k}' THEN '{SEVERITY[k]}'" for k in ("undated_joined", "undated_apart")) + " END"
+    return f"""SELECT c.doc_id, c.section_id, c.cited_key, o.kind,
+                      c.number || ' is cited without its year' || o.tail AS message,
+                      c.text, c.start_char, c.end_char, {severity} AS severity,
+                      NULL AS other_start_char, NULL AS other_end_char
+               FROM citations c JOIN _undated_outcomes o USING (written_key)
+               QUALIFY row_number() OVER (PARTITION BY c.doc_id, c.written_key ORDER BY c.start_char) = 1"""
+
+
+def _sharing_citers(con: duckdb.DuckDBPyConnection, pairs: set[tuple[str, str]],
+                    own: dict[str, str]) -> set[tuple[str, str]]:
+    """The (undated key, dated key) pairs that one document cites both of (a
+    stored document's own key counts as cited by itself)."""
+    if not pairs:
+        return set()
+    a, b = zip(*sorted(pairs))
+    return set(con.execute(
+        """WITH pairs AS (SELECT unnest(?) AS a, unnest(?) AS b),
+                citers AS (SELECT written_key AS key, doc_id FROM citations
+                           WHERE written_key IN (SELECT a FROM pairs UNION SELECT b FROM pairs)
+                           UNION SELECT unnest(?), unnest(?))
+           SELECT DISTINCT p.a, p.b FROM pairs p JOIN citers x ON x.key = p.a JOIN citers y ON y.key = p.b
+           WHERE x.doc_id = y.doc_id""", [list(a), list(b), list(own), list(own.values())]).fetchall())
 
 
 def _key_year(key: str) -> str | None:
@@ -170,11 +213,6 @@ def _key_year(key: str) -> str | None:
     number that holds its year (`278/2025/NĐ-CP`)."""
     parts = key.split(":")
     return parts[1] if len(parts) > 1 else None
-
-
-def _number_key(number: str) -> str:
-    # `06/QĐ-TTG` in a capitals title is `06/QĐ-TTg`.
-    return canonical_number(number).casefold()
 
 
 def _types_compatible(a: str | None, b: str | None) -> bool:
@@ -190,11 +228,6 @@ def _issuer_part(key: str) -> str:
 def _issuers_compatible(undated: str, dated: str) -> bool:
     a, b = _issuer_part(undated), _issuer_part(dated)
     return UNKNOWN in (a, b) or issuers_compatible(a, b)
-
-
-def _finding(row: dict, kind: str, message: str) -> CitationFinding:
-    return CitationFinding(doc_id=row["doc_id"], section_id=row["section_id"], cited_key=row["cited_key"], kind=kind,
-                           message=message, text=row["text"], start_char=row["start_char"], end_char=row["end_char"])
 
 
 # --- trace --------------------------------------------------------------------

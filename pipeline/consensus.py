@@ -48,6 +48,11 @@ def _document_key(number, doc_type, year, issuer, province, locality, level):
     return document_key(number, doc_type, year, issuer, Context(province, locality, level))
 
 
+def number_key(number: str) -> str:
+    """What two writings of one number share: `06/QĐ-TTG` in a capitals title is `06/QĐ-TTg`."""
+    return canonical_number(number).casefold()
+
+
 def _doc_issuer_key(issuer, province, locality, level):
     return issuer_key([issuer], Context(province, locality, level)) if issuer else None
 
@@ -60,6 +65,7 @@ _FUNCTIONS = {
     "vn_written_issuer_key": (lambda issuer: issuer_key([issuer]), ["VARCHAR"], "VARCHAR", "default"),
     "vn_document_key": (_document_key, ["VARCHAR"] * 2 + ["BIGINT"] + ["VARCHAR"] * 4, "VARCHAR", "special"),
     "vn_doc_issuer_key": (_doc_issuer_key, ["VARCHAR"] * 4, "VARCHAR", "special"),
+    "vn_number_key": (number_key, ["VARCHAR"], "VARCHAR", "default"),
     "vn_repr": (repr, ["VARCHAR"], "VARCHAR", "default"),
 }
 
@@ -88,21 +94,42 @@ def _best(column: str, source: str, prefer_long: bool = False) -> str:
                GROUP BY cited_key) AS best_{column} USING (cited_key)"""
 
 
-def _part(parts: int, part: int) -> str:
-    """The mentions of one share of the cited documents: every key of one
-    number (`132-KL/TW:2024`, `132-KL/TW:2025`) falls in the same share, so
-    a number's years are judged together."""
-    return f"""part AS (SELECT * FROM citations
-                        WHERE hash(lower(split_part(cited_key, ':', 1))) % {parts} = {part})"""
+def make_shares(con: duckdb.DuckDBPyConnection, rows: int) -> int:
+    """Cut the cited documents into shares of about `rows` mentions, in
+    order of their number (`_shares`: number part of the key -> share), and
+    return how many: a range of the cumulative mention counts, so shares are
+    even but for a number cited more than `rows` times, which is a share of
+    its own. Every key of one number (`132-KL/TW:2024`, `132-KL/TW:2025`)
+    falls in the same share, so a number's years are judged together."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _shares AS
+        SELECT number_part, CAST(dense_rank() OVER (ORDER BY bucket) - 1 AS INTEGER) AS share FROM (
+            SELECT number_part, (sum(n) OVER (ORDER BY number_part) - n) // {rows} AS bucket FROM (
+                SELECT lower(split_part(cited_key, ':', 1)) AS number_part, count(*) AS n
+                FROM citations GROUP BY number_part))""")
+    return con.execute("SELECT coalesce(max(share) + 1, 1) FROM _shares").fetchone()[0]
 
 
-def cited_documents(parts: int = 1, part: int = 0) -> str:
+def _part(part: int) -> str:
+    """The mentions of one share of the cited documents (make_shares)."""
+    return f"""part AS (SELECT c.* FROM citations c JOIN _shares s ON s.number_part = lower(split_part(c.cited_key, ':', 1))
+                        WHERE s.share = {part})"""
+
+
+def stored_sql() -> str:
+    """Each stored document's number and issuer, as a citation's are compared to them."""
+    return """SELECT doc_id, vn_canonical_number(number) AS number,
+                     vn_doc_issuer_key(issuer, province, locality, issuer_level) AS issuer_key
+              FROM documents WHERE number IS NOT NULL"""
+
+
+def cited_documents(part: int = 0) -> str:
     """One row per cited_key: the best-known description from its full-form
     mentions (all of them when it has none), citing documents and mentions,
     and the stored document it is (by key, else the one stored document with
-    its number and a compatible issuer). Needs `_own_keys` (own_keys_sql)."""
+    its number and a compatible issuer). Needs `_own_keys` (own_keys_sql),
+    `_stored` (stored_sql) and `_shares` (make_shares)."""
     return f"""
-    WITH {_part(parts, part)},
+    WITH {_part(part)},
     m AS (SELECT cited_key, doc_type, number, issued_date, issuer, issuer_key, title, name, is_short_form,
                       row_number() OVER (ORDER BY doc_id, start_char) AS ord,
                       bool_and(is_short_form) OVER (PARTITION BY cited_key) AS all_short
@@ -121,12 +148,9 @@ def cited_documents(parts: int = 1, part: int = 0) -> str:
     wanted AS (  -- the issuer as keyed where it was read, in the first mention that writes it so
         SELECT f.cited_key, arg_min(f.issuer_key, f.ord) AS issuer_key
         FROM full_form f JOIN described d ON d.cited_key = f.cited_key AND f.issuer = d.issuer GROUP BY f.cited_key),
-    stored AS (SELECT doc_id, vn_canonical_number(number) AS number,
-                      vn_doc_issuer_key(issuer, province, locality, issuer_level) AS issuer_key
-               FROM documents WHERE number IS NOT NULL),
     by_number AS (
         SELECT d.cited_key, CASE WHEN count(*) = 1 THEN any_value(s.doc_id) END AS doc_id
-        FROM described d LEFT JOIN wanted w USING (cited_key) JOIN stored s ON s.number = d.number
+        FROM described d LEFT JOIN wanted w USING (cited_key) JOIN _stored s ON s.number = d.number
         WHERE d.issuer IS NULL OR w.issuer_key IS NULL
            OR (s.issuer_key IS NOT NULL AND vn_issuers_compatible(w.issuer_key, s.issuer_key))
         GROUP BY d.cited_key)
@@ -197,12 +221,12 @@ _SAME_DATE = "{a} = {b} OR (year({a}) <> year({b}) AND (month({a}), day({a})) <>
 _SAME_ISSUER = "vn_issuers_compatible({a}, {b})"
 
 
-def findings(severity: dict[str, str], parts: int = 1, part: int = 0) -> str:
+def findings(severity: dict[str, str], part: int = 0) -> str:
     """Every finding once, with its severity (kinds missing from `severity` are warnings)."""
     anomalies = ", ".join(f"('{a}', '{kind}', '{message}')" for a, (kind, message) in ANOMALY_KINDS.items())
     severities = ", ".join(f"('{kind}', '{level}')" for kind, level in severity.items())
     return f"""
-    WITH {_part(parts, part)},
+    WITH {_part(part)},
     judged AS (
         SELECT c.*, d.issued_date AS citing_date,
                -- a self-identifying number (no issuer part in its key) is judged over its years
