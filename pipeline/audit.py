@@ -16,6 +16,7 @@ import datetime as dt
 import duckdb
 
 from pipeline import citegraph, html
+from pipeline.lookup import DocumentNotFound, resolve
 
 
 class AuditError(Exception):
@@ -23,20 +24,14 @@ class AuditError(Exception):
 
 
 def find_document(con: duckdb.DuckDBPyConnection, doc: str) -> dict:
-    """The stored document DOC names: its doc_id, its source name, its number,
-    or a part of its source name that one document alone has."""
-    rows = citegraph.dicts(con, """
+    """The stored document DOC names (pipeline/lookup.py reads DOC)."""
+    try:
+        doc_id = resolve(con, doc)
+    except DocumentNotFound as exc:
+        raise AuditError(str(exc)) from None
+    return citegraph.dicts(con, """
         SELECT doc_id, source_name, doc_type, number, issuer, issued_date, title, text FROM documents
-        WHERE doc_id = $doc OR source_name = $doc OR number = $doc
-        ORDER BY source_name""", {"doc": doc}) or citegraph.dicts(con, """
-        SELECT doc_id, source_name, doc_type, number, issuer, issued_date, title, text FROM documents
-        WHERE contains(source_name, $doc) ORDER BY source_name""", {"doc": doc})
-    if not rows:
-        raise AuditError(f"{doc}: no stored document has this doc_id, source name or number")
-    if len(rows) > 1:
-        names = ", ".join(r["source_name"] for r in rows[:10])
-        raise AuditError(f"{doc}: {len(rows)} stored documents match ({names}); give a doc_id")
-    return rows[0]
+        WHERE doc_id = $doc""", {"doc": doc_id})[0]
 
 
 def _line(text: str, start: int) -> tuple[int, str]:

@@ -336,11 +336,12 @@ def show(doc: str, html_path: Path | None, db_path: Path) -> None:
     """One document (a doc_id, a source file name or a number such as 597/KH-UBND)
     with every extracted span and the findings an auditor should look at."""
     from pipeline import show as showing
+    from pipeline.lookup import DocumentNotFound, resolve
 
     with _open_read_only(db_path) as con:
         try:
-            view = showing.build(con, showing.resolve(con, doc))
-        except showing.DocumentNotFound as exc:
+            view = showing.build(con, resolve(con, doc))
+        except DocumentNotFound as exc:
             raise click.ClickException("\n".join(shown(line) for line in str(exc).splitlines())) from None
     if html_path:
         html_path.write_text(showing.render_html(view), encoding="utf-8")

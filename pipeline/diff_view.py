@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 from core.normalize import fold_key
 from pipeline.diff import diff_pair
 from pipeline.html import render
+from pipeline.lookup import DocumentNotFound, resolve
 from schemas.records import DiffSummary, PassageLink
 
 
@@ -21,17 +22,11 @@ class DiffError(ValueError):
 
 
 def find_document(con: duckdb.DuckDBPyConnection, ref: str) -> str:
-    """The doc_id that `ref` names: a doc_id (or its start), a file name, or a number (`4290/KH-UBND`)."""
-    rows = con.execute(
-        "SELECT DISTINCT d.doc_id FROM documents d LEFT JOIN sources s USING (doc_id) "
-        "WHERE d.doc_id LIKE ? || '%' OR d.source_name = ? OR s.source_name = ? "
-        "OR lower(replace(d.number, ' ', '')) = lower(replace(?, ' ', ''))",
-        [ref, ref, ref, ref]).fetchall()
-    if not rows:
-        raise DiffError(f"{ref}: no stored document has this id, file name or number")
-    if len(rows) > 1:
-        raise DiffError(f"{ref}: {len(rows)} stored documents match; give a longer doc_id")
-    return rows[0][0]
+    """The doc_id `ref` names (pipeline/lookup.py reads it)."""
+    try:
+        return resolve(con, ref)
+    except DocumentNotFound as exc:
+        raise DiffError(str(exc)) from None
 
 
 def default_parents(con: duckdb.DuckDBPyConnection, child: str) -> list[str]:

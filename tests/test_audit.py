@@ -103,8 +103,8 @@ def test_page_escapes_document_text(tmp_path):
 
 
 @pytest.mark.parametrize("doc, message", [
-    ("nothing-like-this", "nothing-like-this: no stored document has this doc_id, source name or number"),
-    ("0", "0: 5 stored documents match"),
+    ("nothing-like-this", "no stored document is 'nothing-like-this'"),
+    ("0", "'0' names 5 stored documents"),
 ])
 def test_unknown_or_ambiguous_document(corpus_db, doc, message):
     result = CliRunner().invoke(main, ["audit", doc, "--db", str(corpus_db)])

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from browser import dump_dom, needs_chromium
 from conftest import RAW, seed_path
 from pipeline import show, store
+from pipeline.lookup import DocumentNotFound, resolve
 from pipeline.cli import main
 from pipeline.run import run
 
@@ -51,7 +52,7 @@ def con(db):
 
 
 def test_the_hostile_strings_went_through_the_pipeline(con):
-    hostile = show.resolve(con, HOSTILE_NAME)
+    hostile = resolve(con, HOSTILE_NAME)
     assert con.execute("SELECT title FROM documents WHERE doc_id = ?", [hostile]).fetchone()[0].startswith(
         f"Triển khai {SCRIPT} Tháng")
     assert con.execute("SELECT heading FROM sections WHERE doc_id = ? AND path = 'II.1.1'",
@@ -68,7 +69,7 @@ def test_the_hostile_strings_went_through_the_pipeline(con):
     (HOSTILE_NAME, HOSTILE_NAME),
 ])
 def test_resolve(con, query, source_name):
-    doc_id = show.resolve(con, query)
+    doc_id = resolve(con, query)
     assert con.execute("SELECT source_name FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0] == source_name
 
 
@@ -81,8 +82,8 @@ def test_resolve(con, query, source_name):
      [p.name for p in sorted(RAW.glob("*.txt"))] + [HOSTILE_NAME]),
 ])
 def test_resolve_refuses_naming_the_candidates(con, query, says, lists):
-    with pytest.raises(show.DocumentNotFound) as caught:
-        show.resolve(con, query)
+    with pytest.raises(DocumentNotFound) as caught:
+        resolve(con, query)
     message = str(caught.value)
     assert message.startswith(says)
     assert sorted(line.split("  ")[2] for line in message.splitlines()[1:]) == sorted(lists)
@@ -102,7 +103,7 @@ def _db_counts(con, doc_id: str) -> dict[str, int]:
     ("004_dfb0cfd4cd0e3ba5.txt", ["skipped_label", "malformed_number", "malformed_number"]),
 ])
 def test_findings_of_each_sample(con, name, findings):
-    view = show.build(con, show.resolve(con, name))
+    view = show.build(con, resolve(con, name))
     assert [dict(m.fields)["kind"] for m in view.of_kind("finding")] == findings
     assert view.counts == _db_counts(con, view.doc["doc_id"])
     for m in view.marks:  # each mark is its record's own words
@@ -110,15 +111,15 @@ def test_findings_of_each_sample(con, name, findings):
 
 
 def test_a_citation_names_what_else_cites_it(con):
-    view = show.build(con, show.resolve(con, "000_62f78ab9b2ca411b.txt"), page_for=lambda d: f"{d}.html")
+    view = show.build(con, resolve(con, "000_62f78ab9b2ca411b.txt"), page_for=lambda d: f"{d}.html")
     directive = next(m for m in view.of_kind("citation") if dict(m.fields).get("number") == "573/TTg-KGVX")
     citing = [HOSTILE_NAME, "002_0465d1eee385f037.txt", "003_25f2686c20bc1894.txt"]  # by name
     assert [label for label, _ in directive.links] == [f"{n} (cites it too)" for n in citing]
-    assert [href for _, href in directive.links] == [f"{show.resolve(con, n)}.html" for n in citing]
+    assert [href for _, href in directive.links] == [f"{resolve(con, n)}.html" for n in citing]
 
 
 def test_a_duty_shows_agency_role_partners_and_themes(con):
-    view = show.build(con, show.resolve(con, "000_62f78ab9b2ca411b.txt"))
+    view = show.build(con, resolve(con, "000_62f78ab9b2ca411b.txt"))
     duty = next(dict(m.fields) for m in view.of_kind("duty") if m.id == "duty-3")
     assert duty["agency"] == "Công an phường Vị Khê" and duty["agency_type"] == "Công an (cong_an)"
     assert duty["role"] == "chu_tri"
@@ -172,7 +173,7 @@ class _Elements(HTMLParser):
 
 
 def _page(con, tmp_path, name) -> tuple[show.View, _Elements]:
-    view = show.build(con, show.resolve(con, name))
+    view = show.build(con, resolve(con, name))
     page = tmp_path / "page.html"
     page.write_text(show.render_html(view), encoding="utf-8")
     return view, _Elements(dump_dom(page))
@@ -208,3 +209,23 @@ def test_a_record_without_characters_is_linked_at_its_row():
     assert (empty.anchor, kept.anchor) == ("row-duty-1", "agency-1")
     assert [(s.text, [m.id for m in s.marks]) for s in show.segments("Công an phường", [empty, kept])] == [
         ("Công an", ["agency-1"]), (" phường", [])]
+
+
+@pytest.mark.parametrize("query, source_name", [
+    ("r012", None),  # no stored name holds it: refused below
+    ("959a5c84", "003_25f2686c20bc1894.txt"),  # the start of a doc_id
+    ("003_25f2", "003_25f2686c20bc1894.txt"),  # a piece of one file name
+])
+def test_the_commands_read_doc_alike(con, query, source_name):
+    """`show`, `audit` and `diff` name a document the same way (pipeline/lookup.py)."""
+    from pipeline import audit, diff_view
+
+    if source_name is None:
+        for find, error in ((resolve, DocumentNotFound), (audit.find_document, audit.AuditError),
+                            (diff_view.find_document, diff_view.DiffError)):
+            with pytest.raises(error):
+                find(con, query)
+        return
+    doc_id = resolve(con, query)
+    assert con.execute("SELECT source_name FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0] == source_name
+    assert audit.find_document(con, query)["doc_id"] == doc_id == diff_view.find_document(con, query)
