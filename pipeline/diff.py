@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import duckdb
 from datasketch import MinHash, MinHashLSH
@@ -127,11 +128,25 @@ def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
 # --- siblings ----------------------------------------------------------------
 
 
-def _minhash(words: list[str]) -> MinHash:
-    m = MinHash(num_perm=LSH_PERMUTATIONS)
+@cache
+def _template() -> MinHash:
+    """The hash permutations every MinHash shares (datasketch's default seed
+    and scheme): drawn once, not once per passage (that alone was a quarter
+    of a refresh)."""
+    return MinHash(num_perm=LSH_PERMUTATIONS)
+
+
+@lru_cache(maxsize=16384)
+def _words_and_hash(text: str) -> tuple[list[str], MinHash]:
+    """A passage's comparison words and their MinHash, kept across the cited
+    keys of one refresh: a plan's passages are grouped once per document it
+    cites. Bounded: about 10 MB when full."""
+    words = comparison_words(text)
+    template = _template()
+    m = MinHash(num_perm=LSH_PERMUTATIONS, permutations=template.permutations, scheme=template.scheme)
     shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
     m.update_batch([s.encode("utf-8") for s in shingles])
-    return m
+    return words, m
 
 
 def _alike(a: list[str], b: list[str]) -> bool:
@@ -143,13 +158,12 @@ def sibling_groups(con: duckdb.DuckDBPyConnection, cited_key: str, doc_ids: list
     alike passages of different plans; a passage alike to none is a group of
     one. `values_differ` marks a group whose passages state different numbers
     (not dates: a target re-set, `pipeline.align.what_changed`)."""
-    items: list[tuple[str, StoredPassage, list[str]]] = [
-        (doc_id, p, comparison_words(p.text)) for doc_id in doc_ids for p in passages_of(con, doc_id)]
+    found = [(doc_id, p, *_words_and_hash(p.text)) for doc_id in doc_ids for p in passages_of(con, doc_id)]
+    items: list[tuple[str, StoredPassage, list[str]]] = [(doc_id, p, words) for doc_id, p, words, _ in found]
+    hashes = [m for *_, m in found]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS)
-    hashes = []
-    for index, (_, _, words) in enumerate(items):
-        hashes.append(_minhash(words))
-        lsh.insert(index, hashes[-1])
+    for index, m in enumerate(hashes):
+        lsh.insert(index, m)
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
