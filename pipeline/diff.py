@@ -87,8 +87,10 @@ def _link_row(child: str, parent: str, link: Link, child_passages: list[StoredPa
         child_end=c.end_char if c else None,
         parent_passage=p.passage_id if p else None, parent_start=p.start_char if p else None,
         parent_end=p.end_char if p else None,
-        similarity=round(link.similarity, 1) if link.similarity is not None else None,
-        label=link.label, changed=link.changed)
+        similarity=round(link.similarity / 100, 3) if link.similarity is not None else None,
+        label=link.label, changed=", ".join(link.changed) or None,
+        doc_id=child, passage_id=c.passage_id if c else None,
+        other_doc_id=parent if p else None, other_passage_id=p.passage_id if p else None)
 
 
 def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,

@@ -81,7 +81,7 @@ def render_text(result: DiffResult) -> str:
     for link in result.links:
         if link.label == "dropped":
             continue
-        changed = f" ({', '.join(link.changed)})" if link.changed else ""
+        changed = f" ({link.changed})" if link.changed else ""
         out.append(f"[{link.label}{changed}] {one_line(_span(result, result.child, link.child_start, link.child_end))}")
         if link.label == "adapted":
             out.append(f"    parent: {one_line(_span(result, result.parent, link.parent_start, link.parent_end))}")

@@ -287,9 +287,14 @@ class PassageLink(Record):
     parent_passage: str | None = None
     parent_start: int | None = None
     parent_end: int | None = None
-    similarity: float | None = None  # rapidfuzz ratio of the comparison forms, 0..100
+    similarity: float | None = None  # rapidfuzz ratio of the comparison forms, 0..1
     label: str  # copied | adapted | new | dropped
-    changed: list[str] = Field(default_factory=list)  # agency | deadline | value | scope | wording
+    changed: str | None = None  # for adapted: `agency, deadline, value, scope` or `wording`
+    # The output contract's names: this side (the child, or one sibling) and the other.
+    doc_id: str | None = None
+    passage_id: str | None = None
+    other_doc_id: str | None = None
+    other_passage_id: str | None = None
 
 
 class DiffSummary(Record):

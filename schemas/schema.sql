@@ -304,9 +304,13 @@ CREATE TABLE IF NOT EXISTS passage_links (
     parent_passage VARCHAR,
     parent_start INTEGER,
     parent_end INTEGER,
-    similarity DOUBLE,
+    similarity DOUBLE,      -- 0..1
     label VARCHAR,          -- copied | adapted | new | dropped
-    changed VARCHAR[]       -- agency | deadline | value | scope | wording
+    changed VARCHAR,        -- for adapted: `agency, deadline, value, scope` or `wording`
+    doc_id VARCHAR,         -- the output contract's names: the child (or one sibling) ...
+    passage_id VARCHAR,
+    other_doc_id VARCHAR,   -- ... and the parent (NULL for a new passage)
+    other_passage_id VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS diff_summary (

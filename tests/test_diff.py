@@ -175,3 +175,19 @@ def test_passage_view_page_in_chromium(corpus_db, tmp_path):
                               "--html", str(tmp_path / "c.html")])
     dom = dump_dom(tmp_path / "c.passages.html")
     assert "Passages the plans share" in dom and "Vị Khê" in dom and 'id="groups"' in dom
+
+
+def test_links_carry_the_contract_names(corpus_db):
+    """Each link also as (doc_id, passage_id) -> (other_doc_id, other_passage_id), similarity 0..1:
+    000 (Vị Khê) against 003 (Lai Châu), its sibling citing 573/TTg-KGVX."""
+    from pipeline.diff import diff_pair
+    from pipeline.lookup import resolve
+
+    with duckdb.connect(str(corpus_db), read_only=True) as con:
+        child, parent = resolve(con, "000_62f78ab9b2ca411b.txt"), resolve(con, "003_25f2686c20bc1894.txt")
+        links, _ = diff_pair(con, child, parent)
+    assert {link.label for link in links} == {"copied", "adapted", "new", "dropped"}
+    for link in links:
+        assert (link.doc_id, link.passage_id, link.other_passage_id) == (child, link.child_passage, link.parent_passage)
+        assert link.other_doc_id == (parent if link.parent_passage else None)
+        assert link.similarity is None or 0 <= link.similarity <= 1
