@@ -119,7 +119,10 @@ def run(inputs: tuple[Path, ...], db_path: Path, workers: int, force: bool, quie
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--floors", "floors_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML of metric = minimum (e.g. eval_floors.toml); exit 1 naming every metric below.")
-def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> None:
+@click.option("--docs", "docs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Passage-alignment gold only: a folder where texts named by file name are found "
+                   "(the real corpus); repeatable.")
+def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None, docs: tuple[Path, ...]) -> None:
     """Precision, recall and F1 of a db against gold annotations (of `plans diff`'s
     labels for a folder of passage alignments, tests/gold_diff: no db needed)."""
     import json
@@ -127,7 +130,7 @@ def eval_(gold_dir: Path, db_path: Path, fmt: str, floors_path: Path | None) -> 
     from pipeline import evaluate, evaluate_diff
 
     if evaluate_diff.is_diff_gold(gold_dir):
-        report = evaluate_diff.evaluate(gold_dir)
+        report = evaluate_diff.evaluate(gold_dir, docs=docs)
         click.echo(json.dumps(report.scores(), indent=2) if fmt == "json" else evaluate_diff.render_text(report))
         return
     if not db_path.exists():

@@ -26,6 +26,7 @@ LABELS = ("copied", "adapted", "new", "dropped")
 @dataclass
 class DiffReport:
     files: int = 0
+    missing: list[str] = field(default_factory=list)  # gold pairs whose texts were not found
     true: Counter = field(default_factory=Counter)  # (gold, predicted) -> count
     misses: list[str] = field(default_factory=list)
 
@@ -57,16 +58,24 @@ def _passage_at(passages: list, text: str, quote: str) -> int | None:
     return None
 
 
-def _resolve(path: str, gold_file: Path, root: Path) -> Path:
-    candidate = root / path
-    return candidate if candidate.exists() else (gold_file.parent / path)
+def _resolve(path: str, gold_file: Path, root: Path, docs: tuple[Path, ...]) -> Path | None:
+    """A gold text by its path from the repository root or the gold folder,
+    or by its file name in one of `docs` (texts kept outside the checkout,
+    like the real corpus, are named by file name only)."""
+    for candidate in (root / path, gold_file.parent / path, *(d / path for d in docs)):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def score_file(gold_file: Path, root: Path, report: DiffReport) -> bool:
-    """Add one gold file's counts to `report`; False when a text is missing."""
+def score_file(gold_file: Path, root: Path, report: DiffReport, docs: tuple[Path, ...] = ()) -> bool:
+    """Add one gold file's counts to `report`; False (noted in
+    `report.missing`) when a text is not found."""
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
-    paths = {side: _resolve(gold[side], gold_file, root) for side in ("child", "parent")}
-    if not all(p.exists() for p in paths.values()):
+    paths = {side: _resolve(gold[side], gold_file, root, docs) for side in ("child", "parent")}
+    if not all(paths.values()):
+        absent = ", ".join(gold[side] for side, p in paths.items() if p is None)
+        report.missing.append(f"{gold_file.name}: {absent} not found")
         return False
     records = {side: process_text(p.read_text(encoding="utf-8"), p.name) for side, p in paths.items()}
     child, parent = records["child"], records["parent"]
@@ -102,10 +111,10 @@ def is_diff_gold(gold_dir: Path) -> bool:
     return first is not None and "passages" in json.loads(first.read_text(encoding="utf-8"))
 
 
-def evaluate(gold_dir: Path, root: Path | None = None) -> DiffReport:
+def evaluate(gold_dir: Path, root: Path | None = None, docs: tuple[Path, ...] = ()) -> DiffReport:
     report = DiffReport()
     for gold_file in sorted(gold_dir.glob("*.json")):
-        score_file(gold_file, root or Path.cwd(), report)
+        score_file(gold_file, root or Path.cwd(), report, docs)
     return report
 
 
@@ -117,5 +126,6 @@ def render_text(report: DiffReport) -> str:
         lines.append(f"  {label:8} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (gold {s['gold']})")
     lines.append(f"  macro F1 {scores['macro']['f1']:.3f}; accuracy {scores['accuracy']['share']:.3f} "
                  f"over {scores['accuracy']['gold']} judgements")
+    lines += [f"skipped {m}" for m in report.missing]
     lines += ["misses:", *(f"  {m}" for m in report.misses)]
     return "\n".join(lines)
