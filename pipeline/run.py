@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
@@ -232,14 +233,23 @@ class DocumentTimeout(BaseException):
 
 @contextmanager
 def _time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise DocumentTimeout after `seconds` of wall time, by SIGALRM: each
-    document is extracted in the main thread of its process (the run's own,
-    or a worker's), where Python delivers signals. Outside a main thread
-    (a caller's thread pool) the budget is not kept."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    """Raise DocumentTimeout in this thread after `seconds` of wall time.
+    In a main thread (the run's own, or a pool worker's) by SIGALRM; in any
+    other (a dask worker runs its tasks in threads) by an exception a timer
+    thread sets on this one. Either lands between two Python instructions,
+    so a long call into C (one regex) ends before it does."""
+    if not seconds:
         yield
-        return
+    elif threading.current_thread() is threading.main_thread():
+        with _alarm_budget(seconds):
+            yield
+    else:
+        with _thread_budget(seconds):
+            yield
 
+
+@contextmanager
+def _alarm_budget(seconds: float) -> Iterator[None]:
     expired = False
 
     def expire(signum, frame):
@@ -258,6 +268,36 @@ def _time_budget(seconds: float | None) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     if expired:  # every raise was dropped, but the budget did run out
+        raise DocumentTimeout
+
+
+@contextmanager
+def _thread_budget(seconds: float) -> Iterator[None]:
+    target = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"inside": True, "expired": False}
+
+    def expire() -> None:
+        with lock:
+            if state["inside"]:
+                state["expired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(DocumentTimeout))
+
+    # Fired once, not repeated like the alarm: a repeat could land after the
+    # document, in the next one. A raise Python drops (in a __del__) still
+    # counts, by `expired`, when the document ends.
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["inside"] = False
+            # A raise set but not yet delivered must not reach the caller's next statement.
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+    if state["expired"]:
         raise DocumentTimeout
 
 

@@ -183,3 +183,16 @@ def test_a_file_that_kills_its_worker_is_recorded_and_the_run_goes_on(tmp_path):
     with duckdb.connect(str(tmp_path / "plans.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
         assert con.execute("SELECT path, problem FROM ingest_errors").fetchall() == [("in/killer.txt", "worker_died")]
+
+
+def test_a_document_over_its_time_budget_is_a_timeout_row_on_a_cluster(tmp_path):
+    """dask runs tasks in worker threads; the budget holds there too."""
+    from pipeline.engines import dask_engine
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(next(RAW.glob("004_*.txt")), folder / "004.txt")
+    result = dask_engine.run([folder], tmp_path / "plans.duckdb", workers=1, timeout=0.01)
+    assert [(e.source_name, e.problem) for e in result.failed] == [("004.txt", "timeout")]
+    with duckdb.connect(str(tmp_path / "plans.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT source_name, problem FROM ingest_errors").fetchall() == [("004.txt", "timeout")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 
 import duckdb
 import pytest
@@ -43,6 +44,24 @@ def test_a_document_over_its_time_budget_is_a_timeout_row(tmp_path, workers):
     # The same file within the default budget is stored, and its error row goes.
     assert not run([plans], tmp_path / "t.duckdb", workers=workers).failed
     assert _errors(tmp_path / "t.duckdb") == []
+
+
+def test_the_budget_holds_in_a_thread_and_ends_with_its_document():
+    """Outside a main thread (a dask worker's task) the budget is kept by a
+    timer thread; it stops 004 and does not reach the documents after it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.ingest import Input
+    from pipeline.run import process_or_fail
+
+    def one_thread_run() -> list[str]:
+        outcomes = [process_or_fail(Input(seed_path("004"), "004"), timeout=0.01)]
+        outcomes += [process_or_fail(Input(seed_path(n), n), timeout=60) for n in ("000", "001", "003")]
+        time.sleep(0.05)  # past the first budget: a late raise would land here
+        return [getattr(o, "problem", "stored") for o in outcomes]
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(one_thread_run).result() == ["timeout", "stored", "stored", "stored"]
 
 
 def test_cli_timeout_option(tmp_path):

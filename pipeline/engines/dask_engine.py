@@ -20,8 +20,9 @@ A worker that dies (killed for memory, a crash in a reader) has its task
 retried by dask on another worker; a partition that kills its workers every
 time is split into one task per file, and the file that still kills its
 worker alone is recorded as `worker_died`, as in `plans run --workers`.
-The `--timeout` budget is not kept here: dask runs tasks in worker threads,
-where no SIGALRM can interrupt them.
+A file over the `--timeout` budget is recorded as `timeout`, as there: dask
+runs tasks in worker threads, where the budget is kept by a timer thread
+rather than SIGALRM (`run._time_budget`).
 """
 
 from __future__ import annotations
