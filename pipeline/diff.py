@@ -32,13 +32,15 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
 from pipeline import store
-from pipeline.align import ADAPTED_RATIO, Link, align, comparison_words, same_words, stated_values
+from pipeline.align import ADAPTED_RATIO, Link, Parent, align, comparison_words, same_words, stated_values
 from schemas.records import DiffSummary, PassageGroup, PassageLink
 
 LONG_CHILD = 5  # a child with this many times its parent's passages gets a note
 MIN_SIBLINGS, MAX_SIBLINGS = 2, 30
 LSH_THRESHOLD, LSH_PERMUTATIONS, SHINGLE = 0.3, 64, 2
 _NUMBERED = r"\d"  # a cited key with a number (a directive, a plan), not a law cited by name
+WINDOW_DOCS = 1000  # plans whose passages are held at once: memory follows this, not the corpus
+WRITE_ROWS = 50_000  # rows per insert: each insert has a fixed cost of milliseconds
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,18 @@ class StoredPassage:
 
 
 def passages_of(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[StoredPassage]:
-    return [StoredPassage(*row) for row in con.execute(
-        "SELECT passage_id, text, start_char, end_char FROM passages WHERE doc_id = ? ORDER BY start_char",
-        [doc_id]).fetchall()]
+    return passages_of_many(con, [doc_id])[doc_id]
+
+
+def passages_of_many(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> dict[str, list[StoredPassage]]:
+    """doc_id -> its passages in text order, in one query (a query scans the
+    passages table, whatever it asks for)."""
+    out: dict[str, list[StoredPassage]] = {doc_id: [] for doc_id in doc_ids}
+    for doc_id, *row in con.execute(
+            "SELECT doc_id, passage_id, text, start_char, end_char FROM passages "
+            "WHERE doc_id IN (SELECT unnest(?)) ORDER BY doc_id, start_char", [list(out)]).fetchall():
+        out[doc_id].append(StoredPassage(*row))
+    return out
 
 
 def parent_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None]]:
@@ -99,7 +110,17 @@ def _link_row(child: str, parent: str, link: Link, child_passages: list[StoredPa
 def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
               note: str | None = None) -> tuple[list[PassageLink], DiffSummary]:
     """The links of `child`'s passages to `parent`'s and their summary."""
-    child_passages, parent_passages = passages_of(con, child), passages_of(con, parent)
+    passages = passages_of_many(con, {child, parent})
+    dates = dict(con.execute("SELECT doc_id, issued_date FROM documents WHERE doc_id IN (?, ?)",
+                             [child, parent]).fetchall())
+    return _diff(child, parent, note, passages[child], passages[parent], None, dates)
+
+
+def _diff(child: str, parent: str, note: str | None, child_passages: list[StoredPassage],
+          parent_passages: list[StoredPassage], prepared: Parent | None,
+          dates: dict) -> tuple[list[PassageLink], DiffSummary]:
+    """`diff_pair` on passages read already; `prepared`, the parent's
+    passages read for alignment, when it has children besides this one."""
     notes = [note] if note else []
     if child == parent:
         links: list[Link] = []
@@ -111,14 +132,12 @@ def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
         if parent_passages and len(child_passages) > LONG_CHILD * len(parent_passages):
             notes.append(f"the child has {len(child_passages)} passages, its parent {len(parent_passages)}: "
                          "most of the child is its own")
-        links = align([p.text for p in child_passages], [p.text for p in parent_passages])
+        links = align([p.text for p in child_passages], prepared or [p.text for p in parent_passages])
     rows = [_link_row(child, parent, link, child_passages, parent_passages) for link in links]
     counts = defaultdict(int)
     for link in links:
         counts[link.label] += 1
     n_child, n_parent = len(child_passages), len(parent_passages)
-    dates = dict(con.execute("SELECT doc_id, issued_date FROM documents WHERE doc_id IN (?, ?)",
-                             [child, parent]).fetchall())
     lag = (dates[child] - dates[parent]).days if dates.get(child) and dates.get(parent) else None
     summary = DiffSummary(
         child_doc=child, parent_doc=parent, child_passages=n_child, parent_passages=n_parent,
@@ -130,6 +149,25 @@ def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
     return rows, summary
 
 
+def all_parent_diffs(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[list[PassageLink], DiffSummary]]:
+    """`diff_pair` of every parent pair, a parent at a time: its passages
+    read for alignment once for all its children, and read with up to
+    `WINDOW_DOCS` of them in one query."""
+    dates = dict(con.execute("SELECT doc_id, issued_date FROM documents").fetchall())
+    by_parent: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for child, parent, note in parent_pairs(con):
+        by_parent[parent].append((child, note))
+    for parent, children in by_parent.items():
+        prepared = None
+        for start in range(0, len(children), WINDOW_DOCS):
+            window = children[start:start + WINDOW_DOCS]
+            passages = passages_of_many(con, {parent, *(child for child, _ in window)})
+            if prepared is None and passages[parent]:
+                prepared = Parent.read([p.text for p in passages[parent]])
+            for child, note in window:
+                yield _diff(child, parent, note, passages[child], passages[parent], prepared, dates)
+
+
 # --- siblings ----------------------------------------------------------------
 #
 # A plan cites several keys, and plans copy passages, so one refresh meets
@@ -139,8 +177,6 @@ def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
 # per key cost two thirds of a refresh in Python calls), two forms are judged
 # alike once per window, and the passages follow their forms.
 
-WINDOW_DOCS = 1000  # plans whose passages are held at once: memory follows this, not the corpus
-WRITE_ROWS = 50_000  # group rows per insert: each insert has a fixed cost of milliseconds
 
 
 @dataclass
@@ -375,9 +411,15 @@ def all_sibling_groups(con: duckdb.DuckDBPyConnection) -> Iterator[pa.Table]:
 def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild passage_links, diff_summary and passage_groups; rows per table."""
     def batches():
-        for child, parent, note in parent_pairs(con):
-            links, summary = diff_pair(con, child, parent, note)
-            yield {"passage_links": links, "diff_summary": [summary]}
+        links: list[PassageLink] = []
+        summaries: list[DiffSummary] = []
+        for pair_links, summary in all_parent_diffs(con):
+            links += pair_links
+            summaries.append(summary)
+            if len(links) >= WRITE_ROWS:
+                yield {"passage_links": links, "diff_summary": summaries}
+                links, summaries = [], []
+        yield {"passage_links": links, "diff_summary": summaries}
         for rows in all_sibling_groups(con):
             yield {"passage_groups": rows}
     return store.write_diff(con, batches())
