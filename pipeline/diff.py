@@ -13,9 +13,9 @@ through `store.write_diff`:
   a `note` on the summary row instead of failing;
 - sibling groups: the passages of plans citing one document (numbered, cited
   by `MIN_SIBLINGS` to `MAX_SIBLINGS` stored plans) grouped by likeness into
-  `passage_groups`: carried by every plan, some or one. Candidates come from
-  a MinHash LSH index (datasketch) over word shingles, each checked with the
-  same similarity as the parent diff.
+  `passage_groups`: carried by every plan, some or one. Candidates are the
+  pairs a MinHash LSH index (datasketch's bands) over word shingles returns,
+  each checked with the same similarity as the parent diff.
 """
 
 from __future__ import annotations
@@ -187,15 +187,15 @@ class PlanPassages:
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     forms: list[int] = field(default_factory=list)  # rows of `Siblings.forms`
-    values: list[int] = field(default_factory=list)  # the numbers each states, a row of `Siblings.values`
+    values: list[int] = field(default_factory=list)  # the numbers each states, one id a distinct set
 
 
 @cache
 def _hasher() -> MinHash:
-    """One MinHash, cleared for each form: the hash permutations drawn once
-    (datasketch's default seed and scheme), and the hash of a bigram kept
-    (bounded) because forms share most of their bigrams. Making a MinHash
-    per form cost a third of reading a form."""
+    """One MinHash, cleared for each form (one refresh at a time uses it):
+    the hash permutations drawn once (datasketch's default seed and scheme),
+    and the hash of a bigram kept (bounded) because forms share most of
+    their bigrams. Making a MinHash per form cost a third of reading a form."""
     scheme = MinHash(num_perm=LSH_PERMUTATIONS)
     return MinHash(num_perm=LSH_PERMUTATIONS, permutations=scheme.permutations, scheme=scheme.scheme,
                    hashfunc=lru_cache(maxsize=1 << 16)(scheme.hashfunc))
@@ -268,6 +268,8 @@ def _candidate_pairs(signatures: np.ndarray) -> np.ndarray:
     them returns, sorted. All bands at once: rows keyed by (band, its values),
     sorted, a bucket starting where the key changes."""
     n = len(signatures)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
     bands = _bands()
     width = max(end - start for start, end in bands)
     keys = np.zeros((len(bands) * n, width + 1), dtype=np.uint64)

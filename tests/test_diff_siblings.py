@@ -153,3 +153,15 @@ def test_windows_give_the_same_rows(corpus_db, tmp_path, monkeypatch):
         windowed = {tuple(r.values()) for t in diff.all_sibling_groups(con) for r in t.to_pylist()}
     assert len(whole) == 956
     assert windowed == whole
+
+
+def test_a_plan_without_passages_leaves_the_others_alone(corpus_db):
+    """A citing plan with no stored passages (a scan without text) adds no
+    row and joins no group: 000's passages are each a group of one."""
+    with duckdb.connect(str(corpus_db), read_only=True) as con:
+        ward = con.execute("SELECT doc_id FROM documents WHERE source_name LIKE '000%'").fetchone()[0]
+        count = con.execute("SELECT count(*) FROM passages WHERE doc_id = ?", [ward]).fetchone()[0]
+        rows = diff.sibling_groups(con, "573/TTg-KGVX:2026", [ward, "no-passages"])
+    assert len(rows) == count == 46
+    assert {(r.spread, r.plans_in_group, r.plans_citing) for r in rows} == {("one", 1, 2)}
+    assert [r.group_id for r in rows] == list(range(1, 47))
