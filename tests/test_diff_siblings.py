@@ -165,3 +165,36 @@ def test_a_plan_without_passages_leaves_the_others_alone(corpus_db):
     assert len(rows) == count == 46
     assert {(r.spread, r.plans_in_group, r.plans_citing) for r in rows} == {("one", 1, 2)}
     assert [r.group_id for r in rows] == list(range(1, 47))
+
+
+@pytest.fixture(scope="module")
+def family_db(tmp_path_factory):
+    """data/raw/003 and three children citing it (benchmarks/make_children.py --write)."""
+    from benchmarks.make_children import write_family
+    from pipeline.run import run
+
+    folder = tmp_path_factory.mktemp("family") / "plans"
+    write_family(folder, 3, 13)
+    db = folder.parent / "plans.duckdb"
+    assert not run([folder], db).failed
+    return db
+
+
+def test_a_parent_read_once_links_as_one_read_per_child(family_db):
+    """The refresh prepares 003 once for its three children; each child's
+    links and summary are those of `diff_pair`, which prepares it afresh."""
+    with duckdb.connect(str(family_db), read_only=True) as con:
+        names = dict(con.execute("SELECT doc_id, source_name FROM documents").fetchall())
+        stored = con.execute("SELECT * FROM passage_links").fetchall()
+        summaries = con.execute("SELECT child_doc, parent_doc, copied, adapted, new, dropped FROM diff_summary "
+                                "ORDER BY child_doc").fetchall()
+        pairs = diff.parent_pairs(con)
+        alone = []
+        for child, parent, note in pairs:
+            links, summary = diff.diff_pair(con, child, parent, note)
+            alone += [tuple(link.model_dump().values()) for link in links]
+    assert sorted(names[child] for child, _, _ in pairs) == ["child_00000.txt", "child_00001.txt", "child_00002.txt"]
+    assert {names[parent] for _, parent, _ in pairs} == {"parent.txt"}
+    assert sorted(stored, key=repr) == sorted(alone, key=repr)
+    assert len(stored) > 60 and len(summaries) == 3
+    assert all(copied > 0.3 and dropped < 0.5 for _, _, copied, _, _, dropped in summaries)
