@@ -1,6 +1,16 @@
 """Speed and memory of `plans diff`'s alignment: one parent against many children.
 
     python -m benchmarks.diff_speed [-n 1000]
+    python -m benchmarks.diff_speed --refresh DB [--repeat 3]
+
+The second form times the whole post-run refresh (`pipeline.diff.refresh`:
+parent pairs and sibling groups, read from the database and written back)
+on a copy of DB, made by `plans run` over a generated corpus
+(benchmarks/make_corpus.py, or make_children.py --write for one parent
+and many children), and prints its CPU seconds per stored document: the
+first run's (what a `plans run` pays), then those of --repeat - 1 more
+runs in the same process, where the bounded caches of comparison forms
+(pipeline/align.py) hold texts already met.
 
 The children are made by benchmarks/make_children.py from data/raw/002 (one
 at a time, as they are aligned, so nothing grows with their number); only
@@ -14,7 +24,9 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,11 +37,39 @@ from benchmarks.make_children import PARENT, UNRELATED, extra_passages, make_chi
 from pipeline.align import Parent, align  # noqa: E402
 
 
+def time_refresh(db: Path, repeat: int) -> None:
+    import duckdb
+
+    from pipeline import diff
+
+    cpus = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for _ in range(repeat):
+            copy = Path(scratch) / "refresh.duckdb"
+            shutil.copy(db, copy)
+            with duckdb.connect(str(copy)) as con:
+                docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                cpu_started = time.process_time()
+                counts = diff.refresh(con)
+                cpus.append(time.process_time() - cpu_started)
+            copy.unlink()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{db.name}: {docs} documents, rows {counts}")
+    print(f"refresh CPU time {cpus[0]:.2f} s ({cpus[0] / docs * 1000:.1f} ms per document), the first run; "
+          f"again in one process (caches of comparison forms warm): {', '.join(f'{c:.2f}' for c in cpus[1:])} s; "
+          f"load average {os.getloadavg()[0]:.1f}; peak RSS {rss / 1024:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--refresh", type=Path, help="time the whole refresh on a copy of this database")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.refresh:
+        time_refresh(args.refresh, args.repeat)
+        return
     parent, extra = passages(PARENT), extra_passages(UNRELATED)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     aligned = child_passages = 0

@@ -3,7 +3,11 @@
 
     python -m benchmarks.make_children [--parent data/raw/002_0465d1eee385f037.txt] [-n 200] [--seed 13]
 
-prints the label scores of `pipeline.align` on n generated children.
+prints the label scores of `pipeline.align` on n generated children;
+`--write DIR` writes plan files instead, for `plans run` (a parent with n
+children stored, as `benchmarks/diff_speed.py --refresh` times): the parent
+is data/raw/003 (4290/KH-UBND; 002 has no number to cite), each child the
+opening of the ward plan 000, citing 4290/KH-UBND, then its passages.
 
 The parent is cut into passages by the pipeline (`process_text`). Child i
 (depending only on (seed, i)) takes every parent passage and, at random:
@@ -35,7 +39,12 @@ from pipeline.evaluate_diff import DiffReport, render_text  # noqa: E402
 from pipeline.run import process_text  # noqa: E402
 
 PARENT = ROOT / "data/raw/002_0465d1eee385f037.txt"
-UNRELATED = ROOT / "data/raw/004_dfb0cfd4cd0e3ba5.txt"  # a ward's plan on another subject: what children add
+UNRELATED = ROOT / "data/raw/004_dfb0cfd4cd0e3ba5.txt"
+CITED_PARENT = ROOT / "data/raw/003_25f2686c20bc1894.txt"  # numbered, so children's citations reach it
+CHILD_OPENING = ROOT / "data/raw/000_62f78ab9b2ca411b.txt"
+# 000 carries out Ninh Bình's plan, which is not stored; its children cite 003 instead.
+CITATION = ("Kế hoạch số 195/KH-UBND ngày 03/6/2026 của UBND tỉnh Ninh Bình",
+            "Kế hoạch số 4290/KH-UBND ngày 29/5/2026 của UBND tỉnh Lai Châu")  # a ward's plan on another subject: what children add
 EDITS = {"keep": 0.45, "reword": 0.15, "value": 0.08, "deadline": 0.07, "agency": 0.07, "drop": 0.10, "add": 0.08}
 FILLERS = ["một cách thiết thực", "kịp thời và hiệu quả", "theo đúng quy định", "trên tinh thần chủ động"]
 WARD = "phường Hòa Bình"
@@ -128,6 +137,17 @@ def extra_passages(path: Path) -> list[str]:
     return [re.sub(r"^[-+•]\s*", "", t) for t in passages(path) if len(t.split()) >= 10]
 
 
+def write_family(out: Path, n: int, seed: int) -> None:
+    """The parent and `n` children citing it, as plan files in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "parent.txt").write_text(CITED_PARENT.read_text(encoding="utf-8"), encoding="utf-8")
+    opening = CHILD_OPENING.read_text(encoding="utf-8").split("\nI. ")[0].replace(*CITATION)
+    parent, extra = passages(CITED_PARENT), extra_passages(UNRELATED)
+    for i in range(n):
+        body = "\n\n".join(make_child(parent, extra, seed, i).texts)
+        (out / f"child_{i:05d}.txt").write_text(f"{opening}\n{body}\n", encoding="utf-8")
+
+
 def score(parent: list[str], children: list[Child], report: DiffReport | None = None) -> DiffReport:
     report = report or DiffReport()
     prepared = Parent.read(parent)
@@ -151,7 +171,11 @@ def main() -> None:
     parser.add_argument("--unrelated", type=Path, default=UNRELATED)
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--write", type=Path, help="write the parent and n children as plan files here")
     args = parser.parse_args()
+    if args.write:
+        write_family(args.write, args.n, args.seed)
+        return
     parent, extra = passages(args.parent), extra_passages(args.unrelated)
     report = score(parent, [make_child(parent, extra, args.seed, i) for i in range(args.n)])
     print(render_text(report).split("\nmisses:")[0].replace("gold pairs", "generated children"))

@@ -175,13 +175,18 @@ def _figures(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return dates, frozenset(_NUMBER.findall(_DATE.sub(" ", form))) - dates
 
 
+def stated_values(text: str) -> frozenset[str]:
+    """The numbers of `text` that are not dates: two passages state different
+    values (`what_changed` says `value`) exactly when these differ."""
+    return _figures(text)[1]
+
+
 def what_changed(child: str, parent: str) -> list[str]:
     """Which of agency, deadline, value, scope changed from `parent` to `child` (else wording)."""
     changed = []
-    (child_dates, child_numbers), (parent_dates, parent_numbers) = _figures(child), _figures(parent)
-    if child_dates != parent_dates:
+    if _figures(child)[0] != _figures(parent)[0]:
         changed.append("deadline")
-    if child_numbers != parent_numbers:
+    if stated_values(child) != stated_values(parent):
         changed.append("value")
     only_child, only_parent = _changed_words(child, parent)
     if _names_agency(only_child) or _names_agency(only_parent):

@@ -13,29 +13,34 @@ through `store.write_diff`:
   a `note` on the summary row instead of failing;
 - sibling groups: the passages of plans citing one document (numbered, cited
   by `MIN_SIBLINGS` to `MAX_SIBLINGS` stored plans) grouped by likeness into
-  `passage_groups`: carried by every plan, some or one. Candidates come from
-  a MinHash LSH index (datasketch) over word shingles, each checked with the
-  same similarity as the parent diff.
+  `passage_groups`: carried by every plan, some or one. Candidates are the
+  pairs a MinHash LSH index (datasketch's bands) over word shingles returns,
+  each checked with the same similarity as the parent diff.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
 from pipeline import store
-from pipeline.align import ADAPTED_RATIO, Link, align, comparison_words, same_words, what_changed
+from pipeline.align import ADAPTED_RATIO, Link, Parent, align, comparison_words, same_words, stated_values
 from schemas.records import DiffSummary, PassageGroup, PassageLink
 
 LONG_CHILD = 5  # a child with this many times its parent's passages gets a note
 MIN_SIBLINGS, MAX_SIBLINGS = 2, 30
 LSH_THRESHOLD, LSH_PERMUTATIONS, SHINGLE = 0.3, 64, 2
 _NUMBERED = r"\d"  # a cited key with a number (a directive, a plan), not a law cited by name
+WINDOW_DOCS = 1000  # plans whose passages are held at once: memory follows this, not the corpus
+WRITE_ROWS = 50_000  # rows per insert: each insert has a fixed cost of milliseconds
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,18 @@ class StoredPassage:
 
 
 def passages_of(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[StoredPassage]:
-    return [StoredPassage(*row) for row in con.execute(
-        "SELECT passage_id, text, start_char, end_char FROM passages WHERE doc_id = ? ORDER BY start_char",
-        [doc_id]).fetchall()]
+    return passages_of_many(con, [doc_id])[doc_id]
+
+
+def passages_of_many(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> dict[str, list[StoredPassage]]:
+    """doc_id -> its passages in text order, in one query (a query scans the
+    passages table, whatever it asks for)."""
+    out: dict[str, list[StoredPassage]] = {doc_id: [] for doc_id in doc_ids}
+    for doc_id, *row in con.execute(
+            "SELECT doc_id, passage_id, text, start_char, end_char FROM passages "
+            "WHERE doc_id IN (SELECT unnest(?)) ORDER BY doc_id, start_char", [list(out)]).fetchall():
+        out[doc_id].append(StoredPassage(*row))
+    return out
 
 
 def parent_pairs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None]]:
@@ -96,7 +110,17 @@ def _link_row(child: str, parent: str, link: Link, child_passages: list[StoredPa
 def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
               note: str | None = None) -> tuple[list[PassageLink], DiffSummary]:
     """The links of `child`'s passages to `parent`'s and their summary."""
-    child_passages, parent_passages = passages_of(con, child), passages_of(con, parent)
+    passages = passages_of_many(con, {child, parent})
+    dates = dict(con.execute("SELECT doc_id, issued_date FROM documents WHERE doc_id IN (?, ?)",
+                             [child, parent]).fetchall())
+    return _diff(child, parent, note, passages[child], passages[parent], None, dates)
+
+
+def _diff(child: str, parent: str, note: str | None, child_passages: list[StoredPassage],
+          parent_passages: list[StoredPassage], prepared: Parent | None,
+          dates: dict) -> tuple[list[PassageLink], DiffSummary]:
+    """`diff_pair` on passages read already; `prepared`, the parent's
+    passages read for alignment, when it has children besides this one."""
     notes = [note] if note else []
     if child == parent:
         links: list[Link] = []
@@ -108,14 +132,12 @@ def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
         if parent_passages and len(child_passages) > LONG_CHILD * len(parent_passages):
             notes.append(f"the child has {len(child_passages)} passages, its parent {len(parent_passages)}: "
                          "most of the child is its own")
-        links = align([p.text for p in child_passages], [p.text for p in parent_passages])
+        links = align([p.text for p in child_passages], prepared or [p.text for p in parent_passages])
     rows = [_link_row(child, parent, link, child_passages, parent_passages) for link in links]
     counts = defaultdict(int)
     for link in links:
         counts[link.label] += 1
     n_child, n_parent = len(child_passages), len(parent_passages)
-    dates = dict(con.execute("SELECT doc_id, issued_date FROM documents WHERE doc_id IN (?, ?)",
-                             [child, parent]).fetchall())
     lag = (dates[child] - dates[parent]).days if dates.get(child) and dates.get(parent) else None
     summary = DiffSummary(
         child_doc=child, parent_doc=parent, child_passages=n_child, parent_passages=n_parent,
@@ -127,46 +149,168 @@ def diff_pair(con: duckdb.DuckDBPyConnection, child: str, parent: str,
     return rows, summary
 
 
+def all_parent_diffs(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[list[PassageLink], DiffSummary]]:
+    """`diff_pair` of every parent pair, a parent at a time: its passages
+    read for alignment once for all its children, and read with up to
+    `WINDOW_DOCS` of them in one query."""
+    dates = dict(con.execute("SELECT doc_id, issued_date FROM documents").fetchall())
+    by_parent: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for child, parent, note in parent_pairs(con):
+        by_parent[parent].append((child, note))
+    for parent, children in by_parent.items():
+        prepared = None
+        for start in range(0, len(children), WINDOW_DOCS):
+            window = children[start:start + WINDOW_DOCS]
+            passages = passages_of_many(con, {parent, *(child for child, _ in window)})
+            if prepared is None and passages[parent]:
+                prepared = Parent.read([p.text for p in passages[parent]])
+            for child, note in window:
+                yield _diff(child, parent, note, passages[child], passages[parent], prepared, dates)
+
+
 # --- siblings ----------------------------------------------------------------
+#
+# A plan cites several keys, and plans copy passages, so one refresh meets
+# the same passage under many keys and the same text in many plans. Grouping
+# therefore works on comparison forms: each text is read and hashed once per
+# window of keys, LSH bands are matched as numpy arrays (a datasketch index
+# per key cost two thirds of a refresh in Python calls), two forms are judged
+# alike once per window, and the passages follow their forms.
+
+
+
+@dataclass
+class PlanPassages:
+    """A plan's passages in text order, as columns."""
+
+    passage_ids: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    forms: list[int] = field(default_factory=list)  # rows of `Siblings.forms`
+    values: list[int] = field(default_factory=list)  # the numbers each states, one id a distinct set
 
 
 @cache
-def _template() -> MinHash:
-    """The hash permutations every MinHash shares (datasketch's default seed
-    and scheme): drawn once, not once per passage (that alone was a quarter
-    of a refresh)."""
-    return MinHash(num_perm=LSH_PERMUTATIONS)
+def _hasher() -> MinHash:
+    """One MinHash, cleared for each form (one refresh at a time uses it):
+    the hash permutations drawn once (datasketch's default seed and scheme),
+    and the hash of a bigram kept (bounded) because forms share most of
+    their bigrams. Making a MinHash per form cost a third of reading a form."""
+    scheme = MinHash(num_perm=LSH_PERMUTATIONS)
+    return MinHash(num_perm=LSH_PERMUTATIONS, permutations=scheme.permutations, scheme=scheme.scheme,
+                   hashfunc=lru_cache(maxsize=1 << 16)(scheme.hashfunc))
 
 
-@lru_cache(maxsize=16384)
-def _words_and_hash(text: str) -> tuple[list[str], MinHash]:
-    """A passage's comparison words and their MinHash, kept across the cited
-    keys of one refresh: a plan's passages are grouped once per document it
-    cites. Bounded: about 10 MB when full."""
-    words = comparison_words(text)
-    template = _template()
-    m = MinHash(num_perm=LSH_PERMUTATIONS, permutations=template.permutations, scheme=template.scheme)
+@cache
+def _bands() -> list[tuple[int, int]]:
+    """The hash values each LSH band spans: datasketch's own choice for
+    `LSH_THRESHOLD` (it integrates a false-positive curve, 45 ms, once)."""
+    return MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS).hashranges
+
+
+def _signature(words: list[str]) -> np.ndarray:
+    """The MinHash hash values of `words`' bigrams."""
+    m = _hasher()
+    m.clear()
     shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
     m.update_batch([s.encode("utf-8") for s in shingles])
-    return words, m
+    return m.hashvalues.astype(np.uint64)
 
 
-def _alike(a: list[str], b: list[str]) -> bool:
-    return same_words(a, b) or fuzz.ratio(" ".join(a), " ".join(b)) >= ADAPTED_RATIO
+def _alike(a: str, b: str) -> bool:
+    """Word for word but for typos, or `ADAPTED_RATIO` alike (the parent diff's tests)."""
+    return a == b or (fuzz.ratio(a, b, score_cutoff=ADAPTED_RATIO) >= ADAPTED_RATIO
+                      or same_words(a.split(" "), b.split(" ")))
 
 
-def sibling_groups(con: duckdb.DuckDBPyConnection, cited_key: str, doc_ids: list[str]) -> list[PassageGroup]:
+class Siblings:
+    """The passages of some plans, read in one query, with their distinct
+    comparison forms, the forms' MinHashes, the distinct sets of numbers
+    they state, and the verdicts of `_alike` on pairs of forms met so far."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str]) -> None:
+        self.passages: dict[str, PlanPassages] = {doc_id: PlanPassages() for doc_id in doc_ids}
+        self.forms: list[str] = []
+        form_ids: dict[str, int] = {}
+        value_ids: dict[frozenset[str], int] = {}
+        seen: dict[str, tuple[int, int]] = {}  # text -> (form, values): plans copy passages
+        signatures = []
+        rows = con.execute(
+            "SELECT doc_id, passage_id, start_char, end_char, text FROM passages "
+            "WHERE doc_id IN (SELECT unnest(?)) ORDER BY doc_id, start_char", [list(self.passages)]).fetchall()
+        for doc_id, passage_id, start, end, text in rows:
+            if text not in seen:
+                words = comparison_words(text)
+                form = " ".join(words)
+                if form not in form_ids:
+                    form_ids[form] = len(self.forms)
+                    self.forms.append(form)
+                    signatures.append(_signature(words))
+                seen[text] = (form_ids[form], value_ids.setdefault(stated_values(text), len(value_ids)))
+            plan = self.passages[doc_id]
+            plan.passage_ids.append(passage_id)
+            plan.starts.append(start)
+            plan.ends.append(end)
+            plan.forms.append(seen[text][0])
+            plan.values.append(seen[text][1])
+        self.signatures = np.array(signatures, dtype=np.uint64).reshape(len(self.forms), LSH_PERMUTATIONS)
+        self._verdicts: dict[tuple[int, int], bool] = {}
+
+    def alike(self, a: int, b: int) -> bool:
+        if (a, b) not in self._verdicts:
+            self._verdicts[(a, b)] = _alike(self.forms[a], self.forms[b])
+        return self._verdicts[(a, b)]
+
+
+def _candidate_pairs(signatures: np.ndarray) -> np.ndarray:
+    """(i, j), i < j, of the rows of `signatures` that agree on all the hash
+    values of at least one band: the pairs a datasketch `MinHashLSH` holding
+    them returns, sorted. All bands at once: rows keyed by (band, its values),
+    sorted, a bucket starting where the key changes."""
+    n = len(signatures)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    bands = _bands()
+    width = max(end - start for start, end in bands)
+    keys = np.zeros((len(bands) * n, width + 1), dtype=np.uint64)
+    for b, (start, end) in enumerate(bands):
+        keys[b * n:(b + 1) * n, 0] = b
+        keys[b * n:(b + 1) * n, 1:1 + end - start] = signatures[:, start:end]
+    order = np.lexsort(keys.T[::-1])  # stable: rows of one bucket stay in row order
+    ordered = keys[order]
+    starts = np.concatenate([[True], np.any(ordered[1:] != ordered[:-1], axis=1)])
+    bucket = np.cumsum(starts) - 1
+    rows = order % n
+    sizes = np.bincount(bucket)[bucket]
+    found = [np.zeros(0, dtype=np.int64)]
+    for size in np.unique(sizes[sizes > 1]):
+        members = rows[sizes == size].reshape(-1, size)  # one bucket a row
+        first, second = np.triu_indices(int(size), 1)
+        found.append((members[:, first] * n + members[:, second]).ravel())
+    codes = np.unique(np.concatenate(found))  # a pair in several bands counts once
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def group_passages(cited_key: str, doc_ids: list[str], siblings: Siblings) -> pa.Table:
     """The passages of `doc_ids` (plans citing `cited_key`) in groups of
-    alike passages of different plans; a passage alike to none is a group of
-    one. `values_differ` marks a group whose passages state different numbers
-    (not dates: a target re-set, `pipeline.align.what_changed`)."""
-    found = [(doc_id, p, *_words_and_hash(p.text)) for doc_id in doc_ids for p in passages_of(con, doc_id)]
-    items: list[tuple[str, StoredPassage, list[str]]] = [(doc_id, p, words) for doc_id, p, words, _ in found]
-    hashes = [m for *_, m in found]
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=LSH_PERMUTATIONS)
-    for index, m in enumerate(hashes):
-        lsh.insert(index, m)
-    parent = list(range(len(items)))
+    alike passages of different plans, as `PassageGroup` columns; a passage
+    alike to none is a group of one.
+
+    Worked on the plans' distinct forms: passages of the same form are alike
+    and hash alike, so two forms that are candidates and alike join all
+    their passages, unless every one of them is in the same plan (a plan's
+    passages are never compared with each other); a form of one plan alike
+    to no other form leaves its passages in groups of one."""
+    plans = [siblings.passages[doc_id] for doc_id in doc_ids]
+    item_plan = np.repeat(np.arange(len(plans)), [len(p.forms) for p in plans])
+    forms, item_form = np.unique(np.array([f for p in plans for f in p.forms], dtype=np.int64),
+                                 return_inverse=True)
+    low = np.full(len(forms), len(plans))
+    high = np.full(len(forms), -1)
+    np.minimum.at(low, item_form, item_plan)
+    np.maximum.at(high, item_form, item_plan)
+    shared = low != high  # a form in two plans or more: its passages are one group
+    parent = list(range(len(forms)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -174,26 +318,53 @@ def sibling_groups(con: duckdb.DuckDBPyConnection, cited_key: str, doc_ids: list
             i = parent[i]
         return i
 
-    for index, (doc_id, _, words) in enumerate(items):
-        for other in lsh.query(hashes[index]):
-            if other > index and items[other][0] != doc_id and _alike(words, items[other][2]):
-                parent[root(other)] = root(index)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(items)):
-        groups[root(index)].append(index)
-    rows = []
-    for group_id, members in enumerate(sorted(groups.values(), key=lambda m: m[0]), start=1):
-        plans = {items[i][0] for i in members}
-        first = items[members[0]][1].text
-        differ = len(plans) > 1 and any("value" in what_changed(items[i][1].text, first) for i in members[1:])
-        spread = "all" if len(plans) == len(doc_ids) else "one" if len(plans) == 1 else "some"
-        for i in members:
-            doc_id, p, _ = items[i]
-            rows.append(PassageGroup(cited_key=cited_key, group_id=group_id, doc_id=doc_id,
-                                     passage_id=p.passage_id, start_char=p.start_char, end_char=p.end_char,
-                                     plans_in_group=len(plans), plans_citing=len(doc_ids), spread=spread,
-                                     values_differ=differ))
-    return rows
+    joined = shared.copy()
+    for i, j in _candidate_pairs(siblings.signatures[forms]).tolist():
+        one_plan = not shared[i] and not shared[j] and low[i] == low[j]
+        if not one_plan and siblings.alike(int(forms[i]), int(forms[j])):
+            parent[root(j)] = root(i)
+            joined[i] = joined[j] = True
+    # A passage's group: its form's, when that form joins others; else its own.
+    label = np.array([root(f) if joined[f] else len(forms) + i for i, f in enumerate(item_form.tolist())],
+                     dtype=np.int64)
+    return _group_table(cited_key, doc_ids, plans, item_plan, label)
+
+
+def _group_table(cited_key: str, doc_ids: list[str], plans: list[PlanPassages], item_plan: np.ndarray,
+                 label: np.ndarray) -> pa.Table:
+    """The rows of the groups `label` draws (a label a passage): numbered by
+    their first passage, each passage in order. `values_differ` marks a
+    group whose passages state numbers other than its first passage's (not
+    dates: a target re-set, `pipeline.align.stated_values`)."""
+    _, first, group = np.unique(label, return_index=True, return_inverse=True)
+    group = group.ravel()
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(1, len(first) + 1)
+    in_group = np.bincount(np.unique(group * len(plans) + item_plan) // len(plans), minlength=len(first))
+    values = np.array([v for p in plans for v in p.values], dtype=np.int64)
+    other_values = np.bincount(group, weights=values != values[first][group], minlength=len(first)) > 0
+    order = np.lexsort((np.arange(len(label)), rank[group]))
+    plans_in_group = in_group[group][order]
+    columns = {
+        "cited_key": pa.array([cited_key] * len(order), pa.string()),
+        "group_id": rank[group][order],
+        "doc_id": pa.array(np.array(doc_ids, dtype=object)[item_plan][order], pa.string()),
+        "passage_id": pa.array(np.array([i for p in plans for i in p.passage_ids], dtype=object)[order], pa.string()),
+        "start_char": np.array([i for p in plans for i in p.starts], dtype=np.int64)[order],
+        "end_char": np.array([i for p in plans for i in p.ends], dtype=np.int64)[order],
+        "plans_in_group": plans_in_group,
+        "plans_citing": np.full(len(order), len(plans), dtype=np.int64),
+        "spread": pa.array(np.where(plans_in_group == len(plans), "all",
+                                    np.where(plans_in_group == 1, "one", "some")).astype(object), pa.string()),
+        "values_differ": (other_values[group] & (in_group[group] > 1))[order],
+    }
+    return pa.table({name: columns[name] for name in PassageGroup.model_fields})
+
+
+def sibling_groups(con: duckdb.DuckDBPyConnection, cited_key: str, doc_ids: list[str]) -> list[PassageGroup]:
+    """The groups of one cited key's plans (`group_passages`), read from the database."""
+    table = group_passages(cited_key, doc_ids, Siblings(con, doc_ids))
+    return [PassageGroup(**row) for row in table.to_pylist()]
 
 
 def sibling_keys(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -207,12 +378,50 @@ def sibling_keys(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return dict(rows)
 
 
+def _windows(keys: dict[str, list[str]]) -> Iterator[list[str]]:
+    """The keys in runs citing at most `WINDOW_DOCS` plans between them."""
+    run: list[str] = []
+    plans: set[str] = set()
+    for key, doc_ids in keys.items():
+        if run and len(plans.union(doc_ids)) > WINDOW_DOCS:
+            yield run
+            run, plans = [], set()
+        run.append(key)
+        plans.update(doc_ids)
+    if run:
+        yield run
+
+
+def all_sibling_groups(con: duckdb.DuckDBPyConnection) -> Iterator[pa.Table]:
+    """The groups of every sibling key, in tables of about `WRITE_ROWS`
+    rows. Keys go by windows, a window's plans read once."""
+    keys = sibling_keys(con)
+    batch: list[pa.Table] = []
+    rows = 0
+    for window in _windows(keys):
+        siblings = Siblings(con, sorted({doc_id for key in window for doc_id in keys[key]}))
+        for key in window:
+            batch.append(group_passages(key, keys[key], siblings))
+            rows += batch[-1].num_rows
+            if rows >= WRITE_ROWS:
+                yield pa.concat_tables(batch)
+                batch, rows = [], 0
+    if batch:
+        yield pa.concat_tables(batch)
+
+
 def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild passage_links, diff_summary and passage_groups; rows per table."""
     def batches():
-        for child, parent, note in parent_pairs(con):
-            links, summary = diff_pair(con, child, parent, note)
-            yield {"passage_links": links, "diff_summary": [summary]}
-        for key, doc_ids in sibling_keys(con).items():
-            yield {"passage_groups": sibling_groups(con, key, doc_ids)}
+        links: list[PassageLink] = []
+        summaries: list[DiffSummary] = []
+        for pair_links, summary in all_parent_diffs(con):
+            links += pair_links
+            summaries.append(summary)
+            if len(links) >= WRITE_ROWS:
+                yield {"passage_links": links, "diff_summary": summaries}
+                links, summaries = [], []
+        yield {"passage_links": links, "diff_summary": summaries}
+        for rows in all_sibling_groups(con):
+            yield {"passage_groups": rows}
     return store.write_diff(con, batches())

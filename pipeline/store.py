@@ -186,10 +186,13 @@ _NAME_DOCUMENTS = """
     WHERE documents.doc_id = first.doc_id"""
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list, columns: dict[str, list[str]]) -> None:
-    if not rows:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list | pa.Table,
+            columns: dict[str, list[str]]) -> None:
+    """Records, or an Arrow table of a record's columns (built as columns
+    where making a record a row costs more than the rest of the work)."""
+    if len(rows) == 0:
         return
-    frame = _columns(rows, columns[table])
+    frame = rows if isinstance(rows, pa.Table) else _columns(rows, columns[table])
     cols = ", ".join(frame.column_names)
     con.register("_rows", frame)
     try:
@@ -229,7 +232,7 @@ def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list
 
 
 def _replace_tables(con: duckdb.DuckDBPyConnection, tables: list[str],
-                    batches: Iterable[dict[str, list[Record] | str]],
+                    batches: Iterable[dict[str, list[Record] | pa.Table | str]],
                     before_commit: Callable[[], None] | None = None) -> dict[str, int]:
     """Empty `tables`, then insert the rows of each batch, in one transaction."""
     counts = dict.fromkeys(tables, 0)
@@ -258,9 +261,10 @@ def _replace_tables(con: duckdb.DuckDBPyConnection, tables: list[str],
 DIFF_TABLES = ["passage_links", "diff_summary", "passage_groups"]
 
 
-def write_diff(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record]]]) -> dict[str, int]:
+def write_diff(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record] | pa.Table]]) -> dict[str, int]:
     """Replace `plans diff`'s tables (pipeline.diff) with the rows of
-    `batches` (table -> records), drawn one at a time, in one transaction:
+    `batches` (table -> records or an Arrow table of their columns), drawn
+    one at a time, in one transaction:
     on failure they stay as they were. Returns rows per table."""
     return _replace_tables(con, DIFF_TABLES, batches)
 
