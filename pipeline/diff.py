@@ -121,17 +121,9 @@ def _diff(child: str, parent: str, note: str | None, child_passages: list[Stored
           dates: dict) -> tuple[list[PassageLink], DiffSummary]:
     """`diff_pair` on passages read already; `prepared`, the parent's
     passages read for alignment, when it has children besides this one."""
-    notes = [note] if note else []
     if child == parent:
         links: list[Link] = []
     else:
-        if not parent_passages:
-            notes.append("the parent has no passages: every passage of the child is new")
-        if not child_passages:
-            notes.append("the child has no passages: every passage of the parent is dropped")
-        if parent_passages and len(child_passages) > LONG_CHILD * len(parent_passages):
-            notes.append(f"the child has {len(child_passages)} passages, its parent {len(parent_passages)}: "
-                         "most of the child is its own")
         links = align([p.text for p in child_passages], prepared or [p.text for p in parent_passages])
     rows = [_link_row(child, parent, link, child_passages, parent_passages) for link in links]
     counts = defaultdict(int)
@@ -145,17 +137,32 @@ def _diff(child: str, parent: str, note: str | None, child_passages: list[Stored
         adapted=counts["adapted"] / n_child if n_child else 0.0,
         new=counts["new"] / n_child if n_child else 0.0,
         dropped=counts["dropped"] / n_parent if n_parent else 0.0,
-        lag_days=lag, note="; ".join(notes) or None)
+        lag_days=lag, note=summary_note(child, parent, note, n_child, n_parent))
     return rows, summary
 
 
-def all_parent_diffs(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[list[PassageLink], DiffSummary]]:
-    """`diff_pair` of every parent pair, a parent at a time: its passages
-    read for alignment once for all its children, and read with up to
-    `WINDOW_DOCS` of them in one query."""
+def summary_note(child: str, parent: str, note: str | None, n_child: int, n_parent: int) -> str | None:
+    """A pair's `diff_summary.note`: the pair's own (`parent_pairs`), then
+    what the two plans' numbers of passages call for."""
+    notes = [note] if note else []
+    if child != parent:
+        if not n_parent:
+            notes.append("the parent has no passages: every passage of the child is new")
+        if not n_child:
+            notes.append("the child has no passages: every passage of the parent is dropped")
+        if n_parent and n_child > LONG_CHILD * n_parent:
+            notes.append(f"the child has {n_child} passages, its parent {n_parent}: most of the child is its own")
+    return "; ".join(notes) or None
+
+
+def all_parent_diffs(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str, str | None]]
+                     ) -> Iterator[tuple[list[PassageLink], DiffSummary]]:
+    """`diff_pair` of these parent pairs (`parent_pairs`, all or some), a
+    parent at a time: its passages read for alignment once for all its
+    children, and read with up to `WINDOW_DOCS` of them in one query."""
     dates = dict(con.execute("SELECT doc_id, issued_date FROM documents").fetchall())
     by_parent: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for child, parent, note in parent_pairs(con):
+    for child, parent, note in pairs:
         by_parent[parent].append((child, note))
     for parent, children in by_parent.items():
         prepared = None
@@ -392,10 +399,12 @@ def _windows(keys: dict[str, list[str]]) -> Iterator[list[str]]:
         yield run
 
 
-def all_sibling_groups(con: duckdb.DuckDBPyConnection) -> Iterator[pa.Table]:
-    """The groups of every sibling key, in tables of about `WRITE_ROWS`
-    rows. Keys go by windows, a window's plans read once."""
-    keys = sibling_keys(con)
+def all_sibling_groups(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]] | None = None
+                       ) -> Iterator[pa.Table]:
+    """The groups of every sibling key (or of `keys`, some of them: key ->
+    its plans), in tables of about `WRITE_ROWS` rows. Keys go by windows, a
+    window's plans read once."""
+    keys = sibling_keys(con) if keys is None else keys
     batch: list[pa.Table] = []
     rows = 0
     for window in _windows(keys):
@@ -410,18 +419,82 @@ def all_sibling_groups(con: duckdb.DuckDBPyConnection) -> Iterator[pa.Table]:
         yield pa.concat_tables(batch)
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild passage_links, diff_summary and passage_groups; rows per table."""
+@dataclass(frozen=True)
+class Plan:
+    """What a refresh recomputes: the parent pairs and sibling keys whose
+    rows it writes anew, and the pairs and keys whose stored rows it deletes
+    first; `whole`: every row deleted, the tables rebuilt."""
+
+    pairs: list[tuple[str, str, str | None]]
+    keys: dict[str, list[str]]
+    drop_pairs: list[tuple[str, str]] = field(default_factory=list)
+    drop_keys: list[str] = field(default_factory=list)
+    whole: bool = False
+
+
+def plan_refresh(con: duckdb.DuckDBPyConnection, code_version: str, full: bool = False) -> Plan:
+    """The rows a refresh must redo, from `diff_state` (the documents the
+    tables reflect, and the code that wrote them). Everything when `full`,
+    when nothing is known (a database without the state, or one never
+    refreshed) or when the code differs. Else a pair is kept when both its
+    plans are the ones diffed last time (same doc_id, same extraction
+    version) and its stored summary is the one its note and passage counts
+    give now (a reverse citation appearing changes the note); a key is kept
+    when its plans are unchanged and the same plans have rows in it, out of
+    as many citing it. Passage-less plans add no row to a key's groups, so
+    only their number is compared."""
+    version, diffed = store.diff_state(con)
+    if full or version != code_version or not diffed:
+        return Plan(parent_pairs(con), sibling_keys(con), whole=True)
+    current = dict(con.execute("SELECT doc_id, pipeline_version FROM documents").fetchall())
+    same = {doc_id for doc_id, v in current.items() if diffed.get(doc_id) == v}
+
+    stored_pairs = {(c, p): (n_child, n_parent, note) for c, p, n_child, n_parent, note in con.execute(
+        "SELECT child_doc, parent_doc, child_passages, parent_passages, note FROM diff_summary").fetchall()}
+    pairs, kept_pairs = [], set()
+    for child, parent, note in parent_pairs(con):
+        stored = stored_pairs.get((child, parent))
+        if (child in same and parent in same and stored is not None
+                and stored[2] == summary_note(child, parent, note, stored[0], stored[1])):
+            kept_pairs.add((child, parent))
+        else:
+            pairs.append((child, parent, note))
+
+    with_passages = {row[0] for row in con.execute("SELECT DISTINCT doc_id FROM passages").fetchall()}
+    stored_keys = {key: (list(doc_ids), n) for key, doc_ids, n in con.execute(
+        "SELECT cited_key, list(DISTINCT doc_id ORDER BY doc_id), max(plans_citing) FROM passage_groups "
+        "GROUP BY cited_key").fetchall()}
+    keys, kept_keys = {}, set()
+    for key, doc_ids in sibling_keys(con).items():
+        shown = [d for d in doc_ids if d in with_passages]
+        rows_now = (shown, len(doc_ids)) if shown else None
+        if all(d in same for d in doc_ids) and stored_keys.get(key) == rows_now:
+            kept_keys.add(key)
+        else:
+            keys[key] = doc_ids
+    return Plan(pairs, keys, sorted(set(stored_pairs) - kept_pairs), sorted(set(stored_keys) - kept_keys))
+
+
+def refresh(con: duckdb.DuckDBPyConnection, code_version: str, full: bool = False) -> dict[str, int]:
+    """Bring passage_links, diff_summary and passage_groups up to the stored
+    documents: only the pairs and keys `plan_refresh` finds changed, or all
+    of them. Returns rows written per table, the parent pairs and sibling
+    keys recomputed (`pairs`, `keys`), and `full` (1 for a whole rebuild)."""
+    plan = plan_refresh(con, code_version, full)
+
     def batches():
         links: list[PassageLink] = []
         summaries: list[DiffSummary] = []
-        for pair_links, summary in all_parent_diffs(con):
+        for pair_links, summary in all_parent_diffs(con, plan.pairs):
             links += pair_links
             summaries.append(summary)
             if len(links) >= WRITE_ROWS:
                 yield {"passage_links": links, "diff_summary": summaries}
                 links, summaries = [], []
         yield {"passage_links": links, "diff_summary": summaries}
-        for rows in all_sibling_groups(con):
+        for rows in all_sibling_groups(con, plan.keys):
             yield {"passage_groups": rows}
-    return store.write_diff(con, batches())
+
+    counts = store.write_diff(con, batches(), code_version,
+                              None if plan.whole else (plan.drop_pairs, plan.drop_keys))
+    return {**counts, "pairs": len(plan.pairs), "keys": len(plan.keys), "full": int(plan.whole)}

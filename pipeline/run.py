@@ -427,18 +427,19 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, force: bool = False
                 result.stored.append(outcome.document.source_name)
             if on_document:
                 on_document(outcome)
-        refresh_cross_document(con)
+        refresh_cross_document(con, full=force)
     finally:
         con.close()
     return result
 
 
-def refresh_cross_document(con: duckdb.DuckDBPyConnection) -> None:
+def refresh_cross_document(con: duckdb.DuckDBPyConnection, full: bool = False) -> None:
     """The tables computed across documents (cited documents, citation
     findings, passage links and groups) made to follow the stored ones; what
-    every engine does after storing its documents."""
+    every engine does after storing its documents. The passage diff redoes
+    only what changed since its last refresh, unless `full` (`--force`)."""
     citegraph.refresh(con)
-    diff.refresh(con)  # passage links and groups read the graph just rebuilt
+    diff.refresh(con, PIPELINE_VERSION, full)  # passage links and groups read the graph just rebuilt
 
 
 def start_run(con: duckdb.DuckDBPyConnection, inputs: list[Path], force: bool, learned: bool,

@@ -233,13 +233,17 @@ def write_graph(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list
 
 def _replace_tables(con: duckdb.DuckDBPyConnection, tables: list[str],
                     batches: Iterable[dict[str, list[Record] | pa.Table | str]],
-                    before_commit: Callable[[], None] | None = None) -> dict[str, int]:
-    """Empty `tables`, then insert the rows of each batch, in one transaction."""
-    counts = dict.fromkeys(tables, 0)
+                    before_commit: Callable[[], None] | None = None,
+                    delete: Callable[[], None] | None = None, counted: list[str] | None = None) -> dict[str, int]:
+    """Empty `tables` (or run `delete`), then insert the rows of each batch,
+    in one transaction. Returns rows inserted per table of `tables` (or `counted`)."""
+    counts = dict.fromkeys(counted or tables, 0)
     con.execute("BEGIN TRANSACTION")
     try:
         for table in tables:
             con.execute(f"DELETE FROM {table}")
+        if delete:
+            delete()
         columns = _table_columns(con)
         for batch in batches:
             for table, rows in batch.items():
@@ -261,12 +265,43 @@ def _replace_tables(con: duckdb.DuckDBPyConnection, tables: list[str],
 DIFF_TABLES = ["passage_links", "diff_summary", "passage_groups"]
 
 
-def write_diff(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record] | pa.Table]]) -> dict[str, int]:
-    """Replace `plans diff`'s tables (pipeline.diff) with the rows of
-    `batches` (table -> records or an Arrow table of their columns), drawn
-    one at a time, in one transaction:
-    on failure they stay as they were. Returns rows per table."""
-    return _replace_tables(con, DIFF_TABLES, batches)
+def write_diff(con: duckdb.DuckDBPyConnection, batches: Iterable[dict[str, list[Record] | pa.Table]],
+               code_version: str,
+               changed: tuple[list[tuple[str, str]], list[str]] | None = None) -> dict[str, int]:
+    """Write `plans diff`'s tables (pipeline.diff): replace them with the
+    rows of `batches` (table -> records or an Arrow table of their columns),
+    or, given `changed` (the (child, parent) pairs and the cited keys whose
+    rows are redone or gone), delete those rows and add the batches'. The
+    batches are drawn one at a time, in one transaction with `diff_state`
+    set to the stored documents and `code_version`: on failure all stay as
+    they were. Returns rows written per table."""
+    def record_state() -> None:
+        con.execute("DELETE FROM diff_state")
+        con.execute("INSERT INTO diff_state (doc_id, pipeline_version, code_version) "
+                    "SELECT doc_id, pipeline_version, ? FROM documents", [code_version])
+
+    if changed is None:
+        return _replace_tables(con, DIFF_TABLES, batches, record_state)
+    pairs, keys = changed
+
+    def delete_changed() -> None:
+        children, parents = [c for c, _ in pairs], [p for _, p in pairs]
+        for table in ("passage_links", "diff_summary"):
+            con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM (SELECT unnest(?) AS c, unnest(?) AS p) x "
+                        "WHERE x.c = t.child_doc AND x.p = t.parent_doc)", [children, parents])
+        con.execute("DELETE FROM passage_groups WHERE cited_key IN (SELECT unnest(?))", [keys])
+
+    return _replace_tables(con, [], batches, record_state, delete_changed, DIFF_TABLES)
+
+
+def diff_state(con: duckdb.DuckDBPyConnection) -> tuple[str | None, dict[str, str]]:
+    """The code version that last wrote `plans diff`'s tables and doc_id ->
+    pipeline_version of the documents they reflect; (None, {}) when unknown."""
+    rows = con.execute("SELECT doc_id, pipeline_version, code_version FROM diff_state").fetchall()
+    versions = {code for _, _, code in rows}
+    if len(versions) != 1:
+        return None, {}
+    return versions.pop(), {doc_id: version for doc_id, version, _ in rows}
 
 
 def keep_written_keys(con: duckdb.DuckDBPyConnection) -> None:

@@ -339,3 +339,13 @@ CREATE TABLE IF NOT EXISTS passage_groups (
     spread VARCHAR,         -- all | some | one
     values_differ BOOLEAN
 );
+
+-- The stored documents that passage_links, diff_summary and passage_groups
+-- reflect, and the code that computed them (pipeline/diff.py): a refresh
+-- redoes only the pairs and keys of documents added, re-extracted or gone
+-- since; no rows, or another code version, and it rebuilds them whole.
+CREATE TABLE IF NOT EXISTS diff_state (
+    doc_id VARCHAR NOT NULL,
+    pipeline_version VARCHAR,   -- documents.pipeline_version when diffed
+    code_version VARCHAR        -- pipeline.run.PIPELINE_VERSION of the refresh
+);

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from browser import dump_dom, needs_chromium
 from pipeline import diff
 from pipeline.cli import main
-from pipeline.run import run
+from pipeline.run import PIPELINE_VERSION, run
 from tests.conftest import seed_path
 
 # The ward plan 000 made to carry out the province plan 003 (Số 4290/KH-UBND,
@@ -123,7 +123,7 @@ def test_a_document_citing_itself_gets_a_note(pair_db, tmp_path):
         key = con.execute("SELECT cited_key FROM cited_documents WHERE doc_id = ?", [ids["province.txt"]]).fetchone()[0]
         con.execute("INSERT INTO citations (doc_id, cited_key, text, start_char, end_char) VALUES (?, ?, '', 0, 0)",
                     [ids["province.txt"], key])
-        diff.refresh(con)
+        diff.refresh(con, PIPELINE_VERSION, full=True)  # rows edited behind the store: rebuild
         notes = con.execute("SELECT child_doc = parent_doc, note FROM diff_summary WHERE note IS NOT NULL").fetchall()
     assert notes == [(True, "cites itself; not compared")]
 
@@ -134,7 +134,7 @@ def test_two_documents_citing_each_other_get_a_note(pair_db, tmp_path):
         con.execute("INSERT INTO cited_documents (cited_key, doc_id) VALUES ('ward-plan', ?)", [ids["ward.txt"]])
         con.execute("INSERT INTO citations (doc_id, cited_key, text, start_char, end_char) "
                     "VALUES (?, 'ward-plan', '', 0, 0)", [ids["province.txt"]])
-        diff.refresh(con)
+        diff.refresh(con, PIPELINE_VERSION, full=True)  # rows edited behind the store: rebuild
         rows = con.execute("SELECT note FROM diff_summary ORDER BY child_doc").fetchall()
     assert rows == [("the two cite each other and their order is unknown; compared both ways",)] * 2
 
@@ -142,7 +142,7 @@ def test_two_documents_citing_each_other_get_a_note(pair_db, tmp_path):
 def test_a_parent_without_passages_gets_a_note(pair_db, tmp_path):
     with _copy(pair_db, tmp_path) as con:
         con.execute("DELETE FROM passages WHERE doc_id = ?", [_ids(con)["province.txt"]])
-        diff.refresh(con)
+        diff.refresh(con, PIPELINE_VERSION, full=True)  # rows edited behind the store: rebuild
         row = con.execute("SELECT new, dropped, note FROM diff_summary").fetchone()
     assert row == (1.0, 0.0, "the parent has no passages: every passage of the child is new")
 
@@ -152,7 +152,7 @@ def test_a_child_much_longer_than_its_parent_gets_a_note(pair_db, tmp_path):
         parent = _ids(con)["province.txt"]
         con.execute("DELETE FROM passages WHERE doc_id = ? AND passage_id NOT IN "
                     "(SELECT passage_id FROM passages WHERE doc_id = ? ORDER BY start_char LIMIT 5)", [parent, parent])
-        diff.refresh(con)
+        diff.refresh(con, PIPELINE_VERSION, full=True)  # rows edited behind the store: rebuild
         note = con.execute("SELECT note FROM diff_summary").fetchone()[0]
     assert note == "the child has 46 passages, its parent 5: most of the child is its own"
 

@@ -142,7 +142,7 @@ def run(inputs: list[Path], db_path: Path, workers: int = 1, scheduler: str | No
                         if on_document:
                             on_document(error)
             store.load_parquet(con, parquet.table_globs(root))
-        refresh_cross_document(con)
+        refresh_cross_document(con, full=force)
     finally:
         con.close()
     return result
