@@ -2,6 +2,8 @@
 
     python -m benchmarks.diff_speed [-n 1000]
     python -m benchmarks.diff_speed --refresh DB [--repeat 3]
+    python -m benchmarks.diff_speed --refresh DB --add DIR
+
 
 The second form times the whole post-run refresh (`pipeline.diff.refresh`:
 parent pairs and sibling groups, read from the database and written back)
@@ -11,6 +13,12 @@ and many children), and prints its CPU seconds per stored document: the
 first run's (what a `plans run` pays), then those of --repeat - 1 more
 runs in the same process, where the bounded caches of comparison forms
 (pipeline/align.py) hold texts already met.
+
+With --add, DIR's plans are stored into the copy first (and the citation
+graph refreshed, as a run does), then the refresh that follows is timed
+twice, each on its own copy: incremental (what `plans run` does, redoing
+only what the added plans change) and full (`plans run --force`); the two
+copies' tables are then compared, row for row.
 
 The children are made by benchmarks/make_children.py from data/raw/002 (one
 at a time, as they are aligned, so nothing grows with their number); only
@@ -41,6 +49,7 @@ def time_refresh(db: Path, repeat: int) -> None:
     import duckdb
 
     from pipeline import diff
+    from pipeline.run import PIPELINE_VERSION
 
     cpus = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -50,7 +59,7 @@ def time_refresh(db: Path, repeat: int) -> None:
             with duckdb.connect(str(copy)) as con:
                 docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
                 cpu_started = time.process_time()
-                counts = diff.refresh(con)
+                counts = diff.refresh(con, PIPELINE_VERSION, full=True)
                 cpus.append(time.process_time() - cpu_started)
             copy.unlink()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -60,13 +69,47 @@ def time_refresh(db: Path, repeat: int) -> None:
           f"load average {os.getloadavg()[0]:.1f}; peak RSS {rss / 1024:.0f} MB")
 
 
+def time_added(db: Path, added: Path) -> None:
+    from pipeline import citegraph, diff, store
+    from pipeline.ingest import list_inputs
+    from pipeline.run import PIPELINE_VERSION, process_file
+
+    records = [process_file(item.path, item.source) for item in list_inputs([added])]
+    tables = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for full in (False, True):
+            copy = Path(scratch) / "added.duckdb"
+            shutil.copy(db, copy)
+            with store.connect(copy) as con:
+                assert not store.write_documents(con, records)
+                citegraph.refresh(con)
+                docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                cpu_started = time.process_time()
+                counts = diff.refresh(con, PIPELINE_VERSION, full=full)
+                cpu = time.process_time() - cpu_started
+                tables.append([con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+                               for table in store.DIFF_TABLES])
+            copy.unlink()
+            print(f"{'full' if full else 'incremental'} refresh after adding {len(records)} plans "
+                  f"({docs} documents): CPU {cpu:.2f} s; recomputed {counts['pairs']} parent pairs, "
+                  f"{counts['keys']} sibling keys; rows written {counts['passage_links']} links, "
+                  f"{counts['diff_summary']} summaries, {counts['passage_groups']} grouped passages; "
+                  f"load average {os.getloadavg()[0]:.1f}")
+    print(f"the two give identical tables: {tables[0] == tables[1]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--refresh", type=Path, help="time the whole refresh on a copy of this database")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--add", type=Path, help="with --refresh: plans stored first; the refresh timed "
+                                                  "incremental and full")
     args = parser.parse_args()
+    if args.refresh and args.add:
+        time_added(args.refresh, args.add)
+        return
     if args.refresh:
         time_refresh(args.refresh, args.repeat)
         return

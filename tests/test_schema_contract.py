@@ -29,9 +29,10 @@ TABLE_RECORDS = {
     "passage_groups": PassageGroup,
 }
 # Tables the store fills without a record (`sources`: the input files of
-# `documents` rows; `citation_graph`: whether the graph follows them), and
-# columns the db fills itself.
-NO_RECORD = {"sources", "citation_graph"}
+# `documents` rows; `citation_graph`: whether the graph follows them;
+# `diff_state`: the documents the diff tables follow), and columns the db
+# fills itself.
+NO_RECORD = {"sources", "citation_graph", "diff_state"}
 DB_ONLY_COLUMNS = {"ingest_errors": {"seen_at"}}
 
 
