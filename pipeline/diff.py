@@ -420,7 +420,7 @@ def all_sibling_groups(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]
 
 
 @dataclass(frozen=True)
-class Plan:
+class RefreshPlan:
     """What a refresh recomputes: the parent pairs and sibling keys whose
     rows it writes anew, and the pairs and keys whose stored rows it deletes
     first; `whole`: every row deleted, the tables rebuilt."""
@@ -432,7 +432,7 @@ class Plan:
     whole: bool = False
 
 
-def plan_refresh(con: duckdb.DuckDBPyConnection, code_version: str, full: bool = False) -> Plan:
+def plan_refresh(con: duckdb.DuckDBPyConnection, code_version: str, full: bool = False) -> RefreshPlan:
     """The rows a refresh must redo, from `diff_state` (the documents the
     tables reflect, and the code that wrote them). Everything when `full`,
     when nothing is known (a database without the state, or one never
@@ -445,9 +445,9 @@ def plan_refresh(con: duckdb.DuckDBPyConnection, code_version: str, full: bool =
     only their number is compared."""
     version, diffed = store.diff_state(con)
     if full or version != code_version or not diffed:
-        return Plan(parent_pairs(con), sibling_keys(con), whole=True)
+        return RefreshPlan(parent_pairs(con), sibling_keys(con), whole=True)
     current = dict(con.execute("SELECT doc_id, pipeline_version FROM documents").fetchall())
-    same = {doc_id for doc_id, v in current.items() if diffed.get(doc_id) == v}
+    same = {doc_id for doc_id, v in current.items() if doc_id in diffed and diffed[doc_id] == v}
 
     stored_pairs = {(c, p): (n_child, n_parent, note) for c, p, n_child, n_parent, note in con.execute(
         "SELECT child_doc, parent_doc, child_passages, parent_passages, note FROM diff_summary").fetchall()}
@@ -472,7 +472,7 @@ def plan_refresh(con: duckdb.DuckDBPyConnection, code_version: str, full: bool =
             kept_keys.add(key)
         else:
             keys[key] = doc_ids
-    return Plan(pairs, keys, sorted(set(stored_pairs) - kept_pairs), sorted(set(stored_keys) - kept_keys))
+    return RefreshPlan(pairs, keys, sorted(set(stored_pairs) - kept_pairs), sorted(set(stored_keys) - kept_keys))
 
 
 def refresh(con: duckdb.DuckDBPyConnection, code_version: str, full: bool = False) -> dict[str, int]:

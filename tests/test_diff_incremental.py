@@ -189,3 +189,18 @@ def test_a_child_added_redoes_its_pair_and_its_keys(stored, tmp_path):
                             [records.document.doc_id]).fetchone()[0]
     assert (counts["full"], counts["pairs"]) == (0, 0)
     assert counts["keys"] == cited == 3
+
+
+@pytest.mark.parametrize("force, rebuilt", [(False, False), (True, True)])
+def test_force_rebuilds_the_tables_whole(stored, tmp_path, force, rebuilt):
+    """A row changed behind the store's back (no plan changed) is redone
+    by `plans run --force` only."""
+    folder = tmp_path / "plans"
+    _write(folder, {"province.txt": "province.txt", "ward.txt": "ward.txt", "p002.txt": "p002.txt",
+                    "hue.txt": "hue.txt"})
+    db = tmp_path / "plans.duckdb"
+    shutil.copy(stored, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE passage_groups SET spread = 'edited'")
+    assert not run([folder], db, force=force).failed
+    assert (_tables(db) == _tables(stored)) is rebuilt
