@@ -2,7 +2,8 @@
 it carries out, and what plans citing the same directive share.
 
 Computed from stored rows after a run, like the citation graph, and written
-through `store.write_diff`:
+through `store.write_diff`; a run redoes only the pairs and keys its plans
+changed (`plan_refresh`, from `diff_state`):
 
 - parent pairs: a document citing another that is stored too (its
   `citations.cited_key` is a `cited_documents` row with a `doc_id`). Its
