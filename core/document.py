@@ -107,8 +107,8 @@ class Document:
         holds an offset changes only there. Sections nest, so the deepest
         one holding a stretch is the one that starts last among those
         holding it. Rebuilt only when the section list is replaced or grows."""
-        key = (id(self.sections), len(self.sections))
-        if getattr(self, "_index_key", None) != key:
+        built = self.__dict__.get("_index")
+        if built is None or built[0] is not self.sections or built[1] != len(self.sections):
             order = sorted(self.sections, key=lambda s: s.start_char)
             starts = [s.start_char for s in order]
             bounds = sorted({*starts, *(s.end_char for s in order)})
@@ -118,9 +118,8 @@ class Document:
                 while i >= 0 and not pos < order[i].end_char:
                     i -= 1
                 deepest.append(order[i] if i >= 0 else None)
-            self._index = (bounds, deepest)
-            self._index_key = key
-        return self._index
+            built = self._index = (self.sections, len(self.sections), bounds, deepest)
+        return built[2], built[3]
 
     def span(self, start: int, end: int) -> dict:
         """The `Mention` fields for text[start:end], trimmed of blanks."""
