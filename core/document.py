@@ -87,15 +87,11 @@ class Document:
         return self.lines[bisect.bisect_right(self.line_starts, pos) - 1]
 
     def section_at(self, pos: int) -> Section | None:
-        """The deepest section whose span holds `pos`.
-
-        Sections nest, so the deepest one holding `pos` is the one that
-        starts last among those holding it."""
-        order, starts = self._section_index()
-        for i in range(bisect.bisect_right(starts, pos) - 1, -1, -1):
-            if pos < order[i].end_char:
-                return order[i]
-        return None
+        """The deepest section whose span holds `pos`: one bisection into
+        `_section_index`."""
+        bounds, deepest = self._section_index()
+        i = bisect.bisect_right(bounds, pos) - 1
+        return deepest[i] if i >= 0 else None
 
     def body_spans(self) -> list[tuple[int, int]]:
         """The body and the top-level sections of what follows the signature
@@ -105,14 +101,25 @@ class Document:
         return [(0, end)] + [(s.start_char, s.end_char) for s in self.sections
                              if s.parent_id is None and s.start_char >= end]
 
-    def _section_index(self) -> tuple[list[Section], list[int]]:
-        # Rebuilt only when the section list is replaced or grows.
-        key = (id(self.sections), len(self.sections))
-        if getattr(self, "_index_key", None) != key:
+    def _section_index(self) -> tuple[list[int], list[Section | None]]:
+        """Every offset where a section starts or ends, and the deepest
+        section holding the stretch from each up to the next: which section
+        holds an offset changes only there. Sections nest, so the deepest
+        one holding a stretch is the one that starts last among those
+        holding it. Rebuilt only when the section list is replaced or grows."""
+        built = self.__dict__.get("_index")
+        if built is None or built[0] is not self.sections or built[1] != len(self.sections):
             order = sorted(self.sections, key=lambda s: s.start_char)
-            self._index = (order, [s.start_char for s in order])
-            self._index_key = key
-        return self._index
+            starts = [s.start_char for s in order]
+            bounds = sorted({*starts, *(s.end_char for s in order)})
+            deepest: list[Section | None] = []
+            for pos in bounds:
+                i = bisect.bisect_right(starts, pos) - 1
+                while i >= 0 and not pos < order[i].end_char:
+                    i -= 1
+                deepest.append(order[i] if i >= 0 else None)
+            built = self._index = (self.sections, len(self.sections), bounds, deepest)
+        return built[2], built[3]
 
     def span(self, start: int, end: int) -> dict:
         """The `Mention` fields for text[start:end], trimmed of blanks."""

@@ -212,7 +212,7 @@ def _join(lines: list[str], joins) -> list[str]:
     `joins(prev, line)` says so; never across a table bar or a rule line,
     nor from a line in small letters to one in capitals (a type line, a
     title); always after a lone heading label (`1.`)."""
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # the lines of each, joined once at the end
     prev = None
     for line in lines:
         if not line:
@@ -220,11 +220,11 @@ def _join(lines: list[str], joins) -> list[str]:
         if prev is not None and not _is_layout(prev) and not _is_layout(line) \
                 and not (_has_letters(line) and line.isupper() and not prev.isupper()) \
                 and (_LONE_LABEL.match(prev) or joins(prev, line)):
-            paragraphs[-1] += " " + line
+            paragraphs[-1].append(line)
         else:
-            paragraphs.append(line)
+            paragraphs.append([line])
         prev = line
-    return paragraphs
+    return [" ".join(p) for p in paragraphs]
 
 
 def _joins_in_block(prev: str, line: str) -> bool:

@@ -13,12 +13,11 @@ part and the span ends where the last part ends.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from core.phrases import AS_WRITTEN, FIRST_LETTER, LINE_BLANKS, WRAPPED, phrase_alternatives
 from core.dategrammar import ANY_YEAR, numeric, verbal
@@ -123,7 +122,6 @@ OWN_NUMBER_LINE = re.compile(r"Số\s*:\s*$", re.IGNORECASE)
 # a typed head holds letters, blanks and `:` (`Kế hoạch số:`). Neither holds a
 # line break or one of the cuts `,;.()/`, so what precedes the last cut (or line
 # break) before a number belongs to neither.
-_CUT = re.compile(r"[\n,;.()/]")
 _SLASH = re.compile("/")
 _DIGITS = re.compile(r"\d+")
 # `số` in any case before a digit, found by its second letter (`ố` or `Ố`).
@@ -131,18 +129,18 @@ _SO_LETTERS = (re.compile(rf"ố{_SP}*:?{_SP}*\d"), re.compile(rf"Ố{_SP}*:?{_S
 _SO_BEFORE_DIGIT = re.compile(rf"(?i:số){_SP}*:?{_SP}*(?=\d)")
 
 
-@lru_cache(maxsize=2)
-def _cuts(text: str) -> list[int]:
-    """Positions of every cut and line break, found once per text: looking
-    for the last one back from each `/` cost a whole line per `/`."""
-    return [m.start() for m in _CUT.finditer(text)]
+_CUT_CHARS = ",;.()/"  # the cuts; the line break is looked for first
 
 
 def _zone_start(text: str, pos: int) -> int:
-    """Start of the stretch before `pos` that a number or typed head reaching `pos` may cover."""
-    cuts = _cuts(text)
-    i = bisect.bisect_left(cuts, pos)
-    return cuts[i - 1] + 1 if i else 0
+    """Start of the stretch before `pos` that a number or typed head
+    reaching `pos` may cover: after the last cut or line break. Looked for
+    back from `pos` within its line, one `rfind` per cut character: lines
+    are short, and a list of every cut of the text cost more than all the
+    look-ups."""
+    line = text.rfind("\n", 0, pos)
+    lo = max(line, 0)
+    return max(line, *(text.rfind(c, lo, pos) for c in _CUT_CHARS)) + 1
 
 
 def number_starts(text: str) -> list[int]:

