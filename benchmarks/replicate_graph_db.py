@@ -3,16 +3,19 @@
     python -m benchmarks.replicate_graph_db SOURCE_DB OUT_DB --copies 100
 
 Running `plans run` over 100,000 generated documents takes hours on this
-machine; the graph step (`citegraph.refresh`) reads only `documents`,
-`citations` (and `sources` is copied so the db stays consistent). This
-writes OUT_DB as SOURCE_DB's rows of those three tables repeated `copies`
-times, in SQL, copy 0 being the source itself:
+machine; the cross-document refresh reads only `documents` and `citations`
+(the graph step, `citegraph.refresh`) and `passages` (`diff.refresh`), and
+`sources` is copied so the db stays consistent. This writes OUT_DB as
+SOURCE_DB's rows of those four tables repeated `copies` times, in SQL, copy
+0 being the source itself:
 
 - each copy's documents get new doc_ids (`md5(doc_id:copy)`), their own
   number (`4399/KH-UBND` becomes `104399/KH-UBND` in copy 1,
   `9904399/KH-UBND` in copy 99) and the issuing locality of another
   document of the source (so each copy's own keys are new keys, spread
   over the source's localities and provinces);
+- each copy's passages get their document's new doc_id, and passage and
+  section ids under it (`<new doc_id>:p3`), with the source's texts;
 - each copy's citations get their document's new doc_id; a citation of a
   local document (a key `number:year:issuer` naming its issuer) gets the
   copy's number too (in `number`, `text`, `cited_key` and `written_key`
@@ -26,10 +29,11 @@ the mix of short and full forms, dates, issuers, repairs and conflicts are
 the extractor's real output on generated plans; what changes with the
 copies is how many rows there are and how many distinct keys they spread
 over. Limits: the copies repeat the source's disagreements (each copy's
-findings are the source's, once per copy of a local key), section_ids and
-the other tables (sections, agencies, ...) are not copied, documents'
-texts are the source's, and a national key's mentions grow exactly
-linearly (a real archive's mix of cited documents changes over time).
+findings are the source's, once per copy of a local key), citations'
+section_ids and the other tables (sections, agencies, ...) are not
+copied, documents' and passages' texts are the source's, and a national
+key's mentions grow exactly linearly (a real archive's mix of cited
+documents changes over time).
 """
 
 from __future__ import annotations
@@ -99,10 +103,20 @@ def replicate(source: Path, out: Path, copies: int) -> dict[str, int]:
     select = ", ".join(f"{moved.get(c, 'c.' + c)} AS {c}" for c in cit_cols)
     con.execute(f"""INSERT INTO citations ({', '.join(cit_cols)}) SELECT {select}
                     FROM src.citations c JOIN ids i USING (doc_id) ORDER BY i.k, c.doc_id, c.start_char""")
+    # A copy's passages are its source document's, under its own ids: what `diff.refresh` compares.
+    pas_cols = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'passages' "
+                                          "AND database_name = 'src' ORDER BY column_index").fetchall()]
+    moved = {"doc_id": "i.new_id",
+             "passage_id": "i.new_id || substr(p.passage_id, length(p.doc_id) + 1)",
+             "section_id": "i.new_id || substr(p.section_id, length(p.doc_id) + 1)"}
+    select = ", ".join(f"{moved.get(c, 'p.' + c)} AS {c}" for c in pas_cols)
+    con.execute(f"""INSERT INTO passages ({', '.join(pas_cols)}) SELECT {select}
+                    FROM src.passages p JOIN ids i USING (doc_id) ORDER BY i.k, p.doc_id, p.start_char""")
     con.execute("""INSERT INTO sources SELECT CASE WHEN i.k = 0 THEN s.path ELSE i.k || '/' || s.path END, i.new_id,
                           s.source_name, s.content_hash, s.pipeline_version
                    FROM src.sources s JOIN ids i USING (doc_id)""")
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "citations", "sources")}
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("documents", "citations", "passages", "sources")}
     con.close()
     return counts
 

@@ -16,7 +16,18 @@ figures sit side by side and their ratios hold on any machine:
 - the cost of each pipeline stage, by wrapping the functions pipeline/run.py
   calls (from here: the pipeline holds no timing code);
 - cProfile's hot spots over the extraction of a sample;
-- the analysts' typical queries on the largest database.
+- the analysts' typical queries on the largest database;
+- scale: peak RSS and CPU of the cross-document refresh (the graph step,
+  then the passage diff, each in a fresh process on a copy of the db:
+  benchmarks/citegraph_memory.py) at each `--scale-sizes`, the smallest
+  from its real `plans run`, the larger ones replicated from that run's db
+  (benchmarks/replicate_graph_db.py: a 100,000-document `plans run` takes
+  hours here), beside the whole run's figures where a real run exists;
+- the local dask cluster (`plans run --engine dask`) with each
+  `--dask-workers` on the smallest corpus.
+
+A quick run: `--sizes 100 200 --workers 1 --scale-sizes 100 1000
+--dask-workers 1 --stage-docs 50 --profile-docs 20 --ner-sentences 20`.
 """
 
 from __future__ import annotations
@@ -47,7 +58,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import duckdb  # noqa: E402
 
+from citegraph_memory import measure as measure_refresh  # noqa: E402
 from make_corpus import make_corpus  # noqa: E402
+from replicate_graph_db import replicate  # noqa: E402
 
 # The floor's one regex: a document number and symbol (`573/TTg-KGVX`).
 FLOOR_PATTERN = re.compile(r"\d+/(?:\d{4}/)?[A-ZĐ][\wĐ]*(?:-[\wĐ]+)+")
@@ -309,6 +322,86 @@ def time_queries(db: Path, repeats: int = 5) -> list[tuple[str, float, int]]:
     return results
 
 
+# --- scale: the cross-document refresh at 1k / 10k / 100k ----------------------
+
+@dataclass
+class ScaleFigures:
+    docs: int
+    source: str  # how the db was made
+    refresh: dict  # benchmarks/citegraph_memory.measure: counts, per phase peak_mb / cpu_s / seconds
+    run: RunFigures | None  # the real `plans run` of this size, when there is one
+
+
+def scale_figures(sizes: list[int], base_db: Path, work: Path, runs: list[RunFigures],
+                  diff_max: int | None = None) -> list[ScaleFigures]:
+    """The refresh measured on the real run's db of `sizes[0]` documents, then
+    on that db replicated to each larger size (a multiple of it); above
+    `diff_max` documents the graph step alone."""
+    out = []
+    for n in sizes:
+        if n == sizes[0]:
+            db, source = base_db, "real `plans run`"
+        else:
+            db, copies = work / f"replicated_{n}.duckdb", n // sizes[0]
+            source = f"replicated ×{copies} from the {sizes[0]}-document run"
+            if not db.exists():
+                print(f"replicating {base_db.name} ×{copies} -> {db.name} ...", flush=True)
+                replicate(base_db, db, copies)
+        print(f"cross-document refresh: {n} documents ({source}) ...", flush=True)
+        refresh = measure_refresh(db, ROOT, ("graph", "diff") if diff_max is None or n <= diff_max else ("graph",))
+        run = next((r for r in runs if r.docs == n and r.workers == 1), None)
+        out.append(ScaleFigures(n, source, refresh, run))
+        print(f"  graph {refresh['graph']}, diff {refresh.get('diff', 'not run')}", flush=True)
+    return out
+
+
+def _scale_section(scale: list[ScaleFigures]) -> list[str]:
+    rows = []
+    for s in scale:
+        r, graph = s.refresh, s.refresh["graph"]
+        skipped = "not run (--scale-diff-max)"
+        passage_diff = r.get("diff")
+        rows.append([f"{s.docs:,}", s.source, f"{r['citations']:,}", f"{r['passages']:,}",
+                     r["rss_before_mb"], graph["peak_mb"], f"{graph['cpu_s']:.1f}",
+                     passage_diff["peak_mb"] if passage_diff else skipped,
+                     f"{passage_diff['cpu_s']:.1f}" if passage_diff else skipped,
+                     max(graph["peak_mb"], passage_diff["peak_mb"]) if passage_diff else skipped,
+                     f"{graph['cpu_s'] + passage_diff['cpu_s']:.1f}" if passage_diff else skipped,
+                     f"{s.run.max_rss_mb:.0f}" if s.run else "no real run",
+                     f"{s.run.cpu_seconds:.1f}" if s.run else "no real run"])
+    out = ["## Scale: the cross-document refresh at each size", "",
+           "Each refresh in a fresh process on a copy of the db (benchmarks/citegraph_memory.py): the graph "
+           "step (`citegraph.refresh`), then the passage diff (`diff.refresh`), each with its own peak "
+           "(VmHWM, reset before it) and CPU seconds (every thread). Replicated dbs repeat the real run's "
+           "documents, citations and passages with new ids, local documents renumbered "
+           "(benchmarks/replicate_graph_db.py says why and its limits). The whole run's figures are those "
+           "of the real single-process `plans run` above, where one exists at that size.", "",
+           _table(["documents", "db", "mentions", "passages", "RSS before (MB)", "graph peak (MB)", "graph CPU s",
+                   "diff peak (MB)", "diff CPU s", "refresh peak (MB)", "refresh CPU s",
+                   "whole run peak, largest process (MB)", "whole run CPU s"], rows), ""]
+    if len(scale) > 1:
+        a, b = scale[-2], scale[-1]
+        growth = [f"{phase} {100 * (b.refresh[phase]['peak_mb'] / a.refresh[phase]['peak_mb'] - 1):+.0f}%"
+                  for phase in ("graph", "diff") if phase in a.refresh and phase in b.refresh]
+        out += [f"Peak RSS from {a.docs:,} to {b.docs:,} documents: {', '.join(growth)} "
+                "(goal, issue 15: within 10%).", ""]
+    return out
+
+
+def _dask_section(dask_runs: list[RunFigures]) -> list[str]:
+    if not dask_runs:
+        return []
+    return [f"## The local dask cluster (`plans run --engine dask`, {dask_runs[0].docs} documents)", "",
+            _table(["workers", "wall s", "docs/s", "docs/s per core", "CPU s", "docs per CPU s",
+                    "peak RSS largest process (MB)", "peak RSS all processes (MB)"],
+                   [[r.workers, f"{r.seconds:.1f}", f"{r.docs_per_s:.1f}",
+                     f"{r.docs_per_s / min(r.workers, os.cpu_count() or 1):.1f}", f"{r.cpu_seconds:.1f}",
+                     f"{r.docs_per_cpu_s:.1f}", f"{r.max_rss_mb:.0f}", f"{r.tree_rss_mb:.0f}"]
+                    for r in dask_runs]),
+            "", "Start-up of the cluster (scheduler, workers, imports in each) is inside the wall time; "
+            "CPU time counts the processes the run waited for.", ""]
+
+
 # --- report --------------------------------------------------------------------
 
 def _table(header: list[str], rows: list[list]) -> str:
@@ -318,14 +411,17 @@ def _table(header: list[str], rows: list[list]) -> str:
 
 
 def report(args, info, runs, floor, ner, stages, stage_total, stage_n, spots, spot_total, queries,
-           db_sizes) -> str:
+           db_sizes, scale, dask_runs) -> str:
     sizes = sorted({r.docs for r in runs})
     out = [
         "# Benchmarks",
         "",
         "Written by `python benchmarks/run_benchmarks.py "
         + " ".join(["--sizes", *map(str, args.sizes), "--workers", *map(str, args.workers), "--seed",
-                    str(args.seed)]) + f"` on {dt.datetime.now().isoformat(timespec='minutes')}.",
+                    str(args.seed), "--scale-sizes", *map(str, args.scale_sizes),
+                    "--dask-workers", *map(str, args.dask_workers),
+                    *(["--scale-diff-max", str(args.scale_diff_max)] if args.scale_diff_max else [])])
+        + f"` on {dt.datetime.now().isoformat(timespec='minutes')}.",
         "Corpus: `python benchmarks/make_corpus.py DIR -n N --seed "
         f"{args.seed}` (real paragraphs of data/raw recombined, other localities, numbers, dates).",
         "",
@@ -403,6 +499,8 @@ def report(args, info, runs, floor, ner, stages, stage_total, stage_n, spots, sp
         "",
         "The SQL is in `QUERIES` in benchmarks/run_benchmarks.py.",
         "",
+        *(_scale_section(scale) if scale else []),
+        *_dask_section(dask_runs),
     ]
     return "\n".join(out)
 
@@ -416,8 +514,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile-docs", type=int, default=100)
     parser.add_argument("--ner-sentences", type=int, default=300)
     parser.add_argument("--work", type=Path, help="keep corpus and databases here (default: a temp dir)")
+    parser.add_argument("--scale-sizes", type=int, nargs="*", default=[1000, 10000, 100000],
+                        help="the refresh at these sizes: the first one of --sizes, the others multiples of it "
+                             "(replicated); none: no scale section")
+    parser.add_argument("--scale-diff-max", type=int,
+                        help="above this many documents the scale section measures the graph step alone "
+                             "(the passage diff took 411 s of CPU at 10,000 documents in December 2026)")
+    parser.add_argument("--dask-workers", type=int, nargs="*", default=[1, 2],
+                        help="`plans run --engine dask` on the smallest corpus with these workers; none: skipped")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
+    scale_sizes = sorted(args.scale_sizes)
+    if scale_sizes and (scale_sizes[0] not in args.sizes or any(n % scale_sizes[0] for n in scale_sizes)):
+        parser.error("--scale-sizes: the first must be one of --sizes (a real run), the others multiples of it")
 
     work = args.work or Path(tempfile.mkdtemp(prefix="plans-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -450,8 +559,16 @@ def main(argv: list[str] | None = None) -> None:
     spots, spot_total = hot_spots(corpora[sizes[0]], args.profile_docs)
     query_db = work / f"run_{sizes[-1]}_w{args.workers[0]}.duckdb"
     queries = time_queries(query_db)
+    scale = scale_figures(scale_sizes, work / f"run_{scale_sizes[0]}_w{args.workers[0]}.duckdb", work, runs,
+                          args.scale_diff_max) if scale_sizes else []
+    dask_runs = []
+    for w in args.dask_workers:
+        db = work / f"dask_{sizes[0]}_w{w}.duckdb"
+        db.unlink(missing_ok=True)
+        print(f"plans run --engine dask: {sizes[0]} documents, {w} worker(s) ...", flush=True)
+        dask_runs.append(time_plans_run(corpora[sizes[0]], db, w, ("--engine", "dask")))
     text = report(args, machine(), runs, floor, ner, stages, stage_total, min(args.stage_docs, sizes[0]), spots,
-                  spot_total, queries, (sizes[-1], query_db.stat().st_size / 1e6))
+                  spot_total, queries, (sizes[-1], query_db.stat().st_size / 1e6), scale, dask_runs)
     # Hand-written reading of the figures, below the marker, survives a re-run.
     old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     if NOTES_MARKER in old:

@@ -115,8 +115,9 @@ def _graph_rows(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, list | str
     # DuckDB's working memory follows the mentions a statement reads: one share of them at a time.
     parts = consensus.make_shares(con, REFRESH_ROWS)
     for part in range(parts):
-        yield {"cited_documents": consensus.cited_documents(part),
-               "citation_findings": consensus.findings(SEVERITY, part)}
+        yield {"cited_documents": consensus.cited_documents(part)}
+        for findings in consensus.findings(SEVERITY, part):
+            yield {"citation_findings": findings}
 
 
 # --- one key per cited document: undated mentions ----------------------------

@@ -86,12 +86,18 @@ def own_keys_sql() -> str:
                   FROM documents) WHERE key IS NOT NULL GROUP BY key"""
 
 
-def _best(column: str, source: str, prefer_long: bool = False) -> str:
+def _best(column: str, source: str, prefer_long: bool = False, first_of: str | None = None) -> str:
+    """The value of `column` most mentions of a key give (ties to the longer
+    when `prefer_long`, then to the first mentioned), with `first_of`: that
+    column in the first mention giving the value (NULL-free, NULL when none)."""
     length = f"length(CAST({column} AS VARCHAR))" if prefer_long else "0"
-    return f"""(SELECT cited_key, arg_max(v, (n, l, -first)) AS {column} FROM (
-                   SELECT cited_key, {column} AS v, count(*) AS n, {length} AS l, min(ord) AS first
-                   FROM {source} WHERE {column} IS NOT NULL GROUP BY cited_key, {column})
-               GROUP BY cited_key) AS best_{column} USING (cited_key)"""
+    also = f", arg_min({first_of}, ord) AS also" if first_of else ", NULL AS also"
+    shown = f", best.also AS {first_of}" if first_of else ""
+    return f"""(SELECT cited_key, best.v AS {column}{shown} FROM (
+                   SELECT cited_key, arg_min({{'v': v, 'also': also}}, (-n, -l, first)) AS best FROM (
+                       SELECT cited_key, {column} AS v, count(*) AS n, {length} AS l, min(ord) AS first{also}
+                       FROM {source} WHERE {column} IS NOT NULL GROUP BY cited_key, {column})
+                   GROUP BY cited_key)) AS best_{column} USING (cited_key)"""
 
 
 def make_shares(con: duckdb.DuckDBPyConnection, rows: int) -> int:
@@ -111,7 +117,7 @@ def make_shares(con: duckdb.DuckDBPyConnection, rows: int) -> int:
 
 def _part(part: int) -> str:
     """The mentions of one share of the cited documents (make_shares)."""
-    return f"""part AS (SELECT c.* FROM citations c JOIN _shares s ON s.number_part = lower(split_part(c.cited_key, ':', 1))
+    return f"""part AS NOT MATERIALIZED (SELECT c.* FROM citations c JOIN _shares s ON s.number_part = lower(split_part(c.cited_key, ':', 1))
                         WHERE s.share = {part})"""
 
 
@@ -130,29 +136,26 @@ def cited_documents(part: int = 0) -> str:
     `_stored` (stored_sql) and `_shares` (make_shares)."""
     return f"""
     WITH {_part(part)},
-    m AS (SELECT cited_key, doc_type, number, issued_date, issuer, issuer_key, title, name, is_short_form,
-                      row_number() OVER (ORDER BY doc_id, start_char) AS ord,
-                      bool_and(is_short_form) OVER (PARTITION BY cited_key) AS all_short
-               FROM part),
-    full_form AS (SELECT * FROM m WHERE NOT is_short_form OR all_short),
-    counts AS (SELECT cited_key, count(DISTINCT doc_id) AS n_citing_docs, count(*) AS n_mentions
+    counts AS (SELECT cited_key, count(DISTINCT doc_id) AS n_citing_docs, count(*) AS n_mentions,
+                      bool_and(is_short_form) AS all_short
                FROM part GROUP BY cited_key),
-    described AS (
-        SELECT * FROM counts
+    full_form AS NOT MATERIALIZED (
+        SELECT p.cited_key, doc_type, number, issued_date, issuer, issuer_key, title, name, (doc_id, start_char) AS ord
+        FROM part p JOIN counts c USING (cited_key) WHERE NOT is_short_form OR all_short),
+    described AS (  -- with the issuer as keyed where it was read, in the first mention that writes it so
+        SELECT cited_key, n_citing_docs, n_mentions, doc_type, number, issued_date, issuer, issuer_key, title, name
+        FROM counts
         LEFT JOIN {_best("doc_type", "full_form")}
         LEFT JOIN {_best("number", "full_form")}
         LEFT JOIN {_best("issued_date", "full_form")}
-        LEFT JOIN {_best("issuer", "full_form", prefer_long=True)}
+        LEFT JOIN {_best("issuer", "full_form", prefer_long=True, first_of="issuer_key")}
         LEFT JOIN {_best("title", "full_form", prefer_long=True)}
         LEFT JOIN {_best("name", "full_form", prefer_long=True)}),
-    wanted AS (  -- the issuer as keyed where it was read, in the first mention that writes it so
-        SELECT f.cited_key, arg_min(f.issuer_key, f.ord) AS issuer_key
-        FROM full_form f JOIN described d ON d.cited_key = f.cited_key AND f.issuer = d.issuer GROUP BY f.cited_key),
     by_number AS (
         SELECT d.cited_key, CASE WHEN count(*) = 1 THEN any_value(s.doc_id) END AS doc_id
-        FROM described d LEFT JOIN wanted w USING (cited_key) JOIN _stored s ON s.number = d.number
-        WHERE d.issuer IS NULL OR w.issuer_key IS NULL
-           OR (s.issuer_key IS NOT NULL AND vn_issuers_compatible(w.issuer_key, s.issuer_key))
+        FROM described d JOIN _stored s ON s.number = d.number
+        WHERE d.issuer IS NULL OR d.issuer_key IS NULL
+           OR (s.issuer_key IS NOT NULL AND vn_issuers_compatible(d.issuer_key, s.issuer_key))
         GROUP BY d.cited_key)
     SELECT d.cited_key, d.doc_type, d.number, d.issued_date, d.issuer, d.title, d.name,
            d.n_citing_docs, d.n_mentions, coalesce(o.doc_id, b.doc_id) AS doc_id
@@ -221,14 +224,16 @@ _SAME_DATE = "{a} = {b} OR (year({a}) <> year({b}) AND (month({a}), day({a})) <>
 _SAME_ISSUER = "vn_issuers_compatible({a}, {b})"
 
 
-def findings(severity: dict[str, str], part: int = 0) -> str:
-    """Every finding once, with its severity (kinds missing from `severity` are warnings)."""
+def findings(severity: dict[str, str], part: int = 0) -> list[str]:
+    """Every finding once, with its severity (kinds missing from `severity`
+    are warnings): SELECT statements whose rows together are the findings."""
     anomalies = ", ".join(f"('{a}', '{kind}', '{message}')" for a, (kind, message) in ANOMALY_KINDS.items())
     severities = ", ".join(f"('{kind}', '{level}')" for kind, level in severity.items())
-    return f"""
+    ctes = f"""
     WITH {_part(part)},
     judged AS (
-        SELECT c.*, d.issued_date AS citing_date,
+        SELECT c.doc_id, c.section_id, c.cited_key, c.text, c.start_char, c.end_char, c.number, c.issued_date,
+               c.issuer, c.issuer_key, d.issued_date AS citing_date,
                -- a self-identifying number (no issuer part in its key) is judged over its years
                CASE WHEN c.cited_key LIKE '%:%:%' THEN c.cited_key ELSE c.number END AS group_key
         FROM part c JOIN documents d USING (doc_id) WHERE c.number IS NOT NULL),
@@ -248,8 +253,21 @@ def findings(severity: dict[str, str], part: int = 0) -> str:
     {_conflicts("issuers", "issuer_key", "issuer", "issuer_conflict", _SAME_ISSUER, "judged", "cited_key")},
     {_conflicts("written_issuers", "issuer_key", "issuer", "issuer_conflict", _SAME_ISSUER,
                 "written_issuers", "cited_key")},
-    all_findings AS (
-        SELECT {_MENTION}, 'no_date' AS kind, number || ' is cited without its date' AS message,
+    severities(kind, severity) AS (VALUES {severities})"""
+    # Kinds of one piece are no other piece's, so each piece's rows are distinct from the others'.
+    return [f"""{ctes},
+    all_findings AS ({piece})
+    SELECT DISTINCT f.doc_id, f.section_id, f.cited_key, f.kind, f.message, f.text, f.start_char, f.end_char,
+           coalesce(s.severity, 'warning') AS severity, f.other_start_char, f.other_end_char
+    FROM all_findings f LEFT JOIN severities s USING (kind)
+    ORDER BY f.doc_id, f.start_char, f.kind, f.message""" for piece in _FINDING_PIECES]
+
+
+# The findings, in pieces judged by statements of their own: one statement
+# holds every materialized part of its plan at once (the share's mentions
+# judged, each conflict's values), which past about 64MB spills or fails.
+_FINDING_PIECES = [
+    f"""SELECT {_MENTION}, 'no_date' AS kind, number || ' is cited without its date' AS message,
                NULL AS other_start_char, NULL AS other_end_char
         FROM firsts WHERE undated
         UNION ALL
@@ -263,13 +281,9 @@ def findings(severity: dict[str, str], part: int = 0) -> str:
         UNION ALL
         SELECT c.doc_id, c.section_id, c.cited_key, c.text, c.start_char, c.end_char,
                coalesce(k.kind, 'malformed'), coalesce(k.message, c.anomaly) || ': ' || vn_repr(c.text), NULL, NULL
-        FROM (SELECT *, unnest(anomalies) AS anomaly FROM part) c LEFT JOIN anomaly_kinds k USING (anomaly)
-        UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM dates_in_plan
-        UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM dates_across
-        UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM written_issuers_in_plan
-        UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM issuers_across),
-    severities(kind, severity) AS (VALUES {severities})
-    SELECT DISTINCT f.doc_id, f.section_id, f.cited_key, f.kind, f.message, f.text, f.start_char, f.end_char,
-           coalesce(s.severity, 'warning') AS severity, f.other_start_char, f.other_end_char
-    FROM all_findings f LEFT JOIN severities s USING (kind)
-    ORDER BY f.doc_id, f.start_char, f.kind, f.message"""
+        FROM (SELECT *, unnest(anomalies) AS anomaly FROM part) c LEFT JOIN anomaly_kinds k USING (anomaly)""",
+    f"""SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM dates_in_plan
+        UNION ALL SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM dates_across""",
+    f"SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM written_issuers_in_plan",
+    f"SELECT {_MENTION}, kind, message, other_start_char, other_end_char FROM issuers_across",
+]

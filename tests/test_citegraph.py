@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from pipeline import citegraph, store
+from pipeline import citegraph, consensus, store
 from pipeline.run import process_text
 
 from conftest import RAW, seed_path
@@ -82,6 +82,27 @@ def test_findings(con, kind, number, source):
     assert [r[0] for r in rows] == [seed_path(source).name if source[0].isdigit() else source]
     name, text, start, end, doc_text = rows[0]
     assert doc_text[start:end] == text  # the evidence span
+
+
+# The findings are judged in pieces, one statement each, whose kinds no other piece gives.
+@pytest.mark.parametrize("piece, kinds", [
+    (0, [("malformed_date", 1), ("malformed_number", 3)]),  # first mentions, late ones, repairs
+    (1, [("date_conflict", 1), ("date_conflict_in_plan", 1)]),
+    (2, []),  # issuers as written, inside one plan
+    (3, []),  # issuers across plans
+])
+def test_findings_piece_by_piece(con, piece, kinds):
+    sql = consensus.findings(citegraph.SEVERITY, 0)[piece]
+    assert con.execute(f"SELECT kind, count(*) FROM ({sql}) GROUP BY kind ORDER BY kind").fetchall() == kinds
+
+
+def test_shares_of_a_few_mentions_give_the_same_tables(con, monkeypatch):
+    tables = ("cited_documents", "citation_findings")
+    whole = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+    monkeypatch.setattr(citegraph, "REFRESH_ROWS", 5)
+    assert citegraph.refresh(con) == (36, 6)
+    assert con.execute("SELECT count(DISTINCT share) FROM _shares").fetchone()[0] == 14
+    assert {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables} == whole
 
 
 def test_refresh_is_repeatable(con):
