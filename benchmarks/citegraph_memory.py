@@ -53,9 +53,9 @@ for name in phases:
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
     start, cpu = time.perf_counter(), time.process_time()
-    phases[name](con)
+    rows = phases[name](con)
     out[name] = {"peak_mb": rss("VmHWM:"), "cpu_s": round(time.process_time() - cpu, 2),
-                 "seconds": round(time.perf_counter() - start, 2)}
+                 "seconds": round(time.perf_counter() - start, 2), "rows": rows}
 con.close()
 print(json.dumps(out))
 """

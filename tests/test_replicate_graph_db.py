@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+import shutil
+
+from benchmarks.citegraph_memory import measure
 from benchmarks.replicate_graph_db import replicate
-from pipeline import store
-from pipeline.run import process_text
+from pipeline import citegraph, diff, store
+from pipeline.run import PIPELINE_VERSION, process_text
 
 from conftest import RAW
 
@@ -56,3 +59,18 @@ def test_the_copies_passages_are_the_source_s_texts(dbs):
     assert con.execute("SELECT count(*) FROM passages WHERE text = ?", [first]).fetchone()[0] == 3 * con.execute(
         "SELECT count(*) FROM src.passages WHERE text = ?", [first]).fetchone()[0]
     con.close()
+
+
+def test_the_memory_benchmark_runs_both_phases_of_the_refresh(dbs, tmp_path):
+    """benchmarks/citegraph_memory.py (the scale section of BENCHMARKS.md):
+    each phase runs in a child process on a copy, and writes what the
+    refresh itself writes on the same db."""
+    _, out, _ = dbs
+    figures = measure(out, phases=("graph", "diff"))
+    shutil.copy(out, tmp_path / "same.duckdb")
+    con = store.connect(tmp_path / "same.duckdb")
+    graph, passage_diff = citegraph.refresh(con), diff.refresh(con, PIPELINE_VERSION, full=True)
+    con.close()
+    assert figures["documents"] == 15
+    assert (tuple(figures["graph"]["rows"]), figures["diff"]["rows"]) == (graph, passage_diff)
+    assert figures["diff"]["rows"]["passage_groups"] > 0
