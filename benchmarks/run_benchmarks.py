@@ -271,6 +271,7 @@ def stage_costs(corpus: Path, n: int, work: Path) -> tuple[dict[str, float], flo
         patch(run.store, name, "store")
     patch(run.citegraph, "refresh", "citation graph")
     db = work / "stages.duckdb"
+    db.unlink(missing_ok=True)  # a kept --work folder: its files would all be skipped as unchanged
     start = time.process_time()
     try:
         failed = run.run(files, db).failed
